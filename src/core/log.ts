@@ -1,0 +1,34 @@
+// One JSON object per line with a fixed `msg`, so `wrangler tail --format json | jq` and Workers Logs can filter.
+// Callers pass plain fields; never a token, a secret or an IP address.
+
+export type LogMessage =
+  | "request"
+  | "request_error"
+  | "batch"
+  | "batch_error"
+  | "deadletter"
+  | "redrive"
+  | "purge"
+  | "jwks_refresh"
+  | "jwks_error";
+
+export type LogFields = Record<string, string | number | boolean | null | undefined>;
+
+export function logInfo(msg: LogMessage, fields: LogFields = {}): void {
+  console.log(JSON.stringify({ msg, level: "info", ...fields }));
+}
+
+export function logWarn(msg: LogMessage, fields: LogFields = {}): void {
+  console.warn(JSON.stringify({ msg, level: "warn", ...fields }));
+}
+
+export function logError(msg: LogMessage, fields: LogFields = {}, cause?: unknown): void {
+  console.error(JSON.stringify({ msg, level: "error", ...fields, ...describeCause(cause) }));
+}
+
+/** An error's name and message, without its stack: enough to act on, nothing that leaks code paths to users. */
+export function describeCause(cause: unknown): LogFields {
+  if (cause === undefined) return {};
+  if (cause instanceof Error) return { error_name: cause.name, error_message: cause.message.slice(0, 500) };
+  return { error_message: String(cause).slice(0, 500) };
+}

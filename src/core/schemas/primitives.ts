@@ -1,0 +1,47 @@
+// Field types shared by every Audiogum event schema, as the events document names them. Each error message
+// says what the field must be (or that it is missing), so a device developer can fix it from the response.
+import { z } from "zod";
+
+/** A zod error option that reports a missing field as missing and anything else as not matching `expectation`. */
+export function expecting(expectation: string) {
+  return {
+    error: (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : `must be ${expectation}`),
+  };
+}
+
+/** "GUID without hyphens": 32 hexadecimal digits, either case. */
+const GUID_EXPECTATION = "a GUID without hyphens (32 hexadecimal digits)";
+export const guidWithoutHyphens = z
+  .string(expecting(GUID_EXPECTATION))
+  .regex(/^[0-9a-fA-F]{32}$/, { error: `must be ${GUID_EXPECTATION}` });
+
+/** "Long": a whole number that fits in a JavaScript number without losing precision. */
+export const long = z.int(expecting("a whole number"));
+
+/** A mandatory "String": present and not empty. */
+export const requiredString = z.string(expecting("a string")).min(1, { error: "must not be empty" });
+
+export const optionalString = z.string(expecting("a string")).optional();
+
+/** "Datetime": a full ISO-8601 date-time with its offset (Z or ±hh:mm), any fraction of a second. */
+export const isoDateTimeWithOffset = z.iso.datetime({
+  offset: true,
+  local: false,
+  ...expecting("an ISO-8601 date-time with a UTC offset, e.g. 2016-07-26T08:45:55.721+01:00"),
+});
+
+/** "2-char country code", either case. */
+const COUNTRY_EXPECTATION = "a two-letter country code";
+export const countryCode = z
+  .string(expecting(COUNTRY_EXPECTATION))
+  .regex(/^[A-Za-z]{2}$/, { error: `must be ${COUNTRY_EXPECTATION}` });
+
+/** An enum whose error names every allowed value. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, expecting(`one of: ${values.join(", ")}`));
+}
+
+/** An object whose error says it must be an object; fields it does not list are kept verbatim. */
+export function looseObject<T extends z.core.$ZodLooseShape>(shape: T, expectation = "an object") {
+  return z.looseObject(shape, expecting(expectation));
+}

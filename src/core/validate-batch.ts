@@ -1,0 +1,114 @@
+// Validates a decoded request body: the envelope as a whole (errors here reject the request), then each event
+// on its own (errors here reject only that event, with the path and reason of every problem).
+import type { RequestLimits } from "./config.js";
+import { CollectorError } from "./errors.js";
+import { clientEventSchema, type ClientEvent } from "./schemas/events.js";
+import { SERVER_FIELDS, SUPPORTED_SCHEMA_VERSION } from "./schemas/envelope.js";
+import { utf8ByteLength } from "./utf8.js";
+
+export interface FieldError {
+  path: string;
+  code: string;
+  message: string;
+}
+
+export interface EventRejection {
+  index: number;
+  errors: FieldError[];
+}
+
+export interface ValidEvent {
+  index: number;
+  event: ClientEvent;
+}
+
+export interface BatchValidation {
+  valid: ValidEvent[];
+  rejected: EventRejection[];
+}
+
+/** Checks the `{"schemaversion": "1.0", "events": [...]}` envelope and returns its events. */
+export function validateEnvelope(body: unknown, limits: RequestLimits): unknown[] {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new CollectorError("invalid_envelope", 'The body must be a JSON object: {"schemaversion": "1.0", "events": [...]}.');
+  }
+  const { schemaversion, events } = body as { schemaversion?: unknown; events?: unknown };
+  if (schemaversion !== SUPPORTED_SCHEMA_VERSION) {
+    const got = schemaversion === undefined ? "it is missing" : `got ${JSON.stringify(schemaversion).slice(0, 32)}`;
+    throw new CollectorError(
+      "unsupported_schema_version",
+      `schemaversion must be "${SUPPORTED_SCHEMA_VERSION}"; ${got}.`,
+    );
+  }
+  if (!Array.isArray(events)) {
+    const problem = events === undefined ? "is missing" : "is not an array";
+    throw new CollectorError("invalid_envelope", `events ${problem}: send an array of one or more events.`);
+  }
+  if (events.length === 0) {
+    throw new CollectorError("invalid_envelope", "events is empty: send an array of one or more events.");
+  }
+  if (events.length > limits.maxEventsPerRequest) {
+    throw new CollectorError(
+      "too_many_events",
+      `A request may carry at most ${limits.maxEventsPerRequest} events; this one has ${events.length}. Split the batch.`,
+      { details: { limits: limitsForResponse(limits) } },
+    );
+  }
+  return events;
+}
+
+/** Validates every event on its own; one bad event never rejects the others. */
+export function validateEvents(events: readonly unknown[], limits: RequestLimits): BatchValidation {
+  const valid: ValidEvent[] = [];
+  const rejected: EventRejection[] = [];
+  events.forEach((candidate, index) => {
+    const errors = eventSizeErrors(candidate, limits);
+    if (errors) {
+      rejected.push({ index, errors });
+      return;
+    }
+    const result = clientEventSchema.safeParse(candidate);
+    if (!result.success) {
+      rejected.push({ index, errors: result.error.issues.map(toFieldError) });
+      return;
+    }
+    valid.push({ index, event: withoutServerFields(result.data) });
+  });
+  return { valid, rejected };
+}
+
+/** The limits as a device developer needs them in a 413 body. */
+export function limitsForResponse(limits: RequestLimits): Record<string, number> {
+  return {
+    max_wire_bytes: limits.maxWireBytes,
+    max_decoded_bytes: limits.maxDecodedBytes,
+    max_events_per_request: limits.maxEventsPerRequest,
+    max_event_bytes: limits.maxEventBytes,
+  };
+}
+
+function eventSizeErrors(candidate: unknown, limits: RequestLimits): FieldError[] | undefined {
+  const json = JSON.stringify(candidate) ?? "";
+  // UTF-8 takes at most 3 bytes per UTF-16 unit, so most events need no exact count.
+  if (json.length * 3 <= limits.maxEventBytes) return undefined;
+  const bytes = utf8ByteLength(json);
+  if (bytes <= limits.maxEventBytes) return undefined;
+  return [
+    {
+      path: "",
+      code: "event_too_large",
+      message: `the event is ${bytes} bytes of JSON; at most ${limits.maxEventBytes} are allowed per event`,
+    },
+  ];
+}
+
+function toFieldError(issue: { path: PropertyKey[]; code: string; message: string }): FieldError {
+  return { path: issue.path.map(String).join("."), code: issue.code, message: issue.message };
+}
+
+// The parsed event is a fresh object, so deleting from it never touches the request body.
+function withoutServerFields(event: ClientEvent): ClientEvent {
+  const record = event as Record<string, unknown>;
+  for (const field of SERVER_FIELDS) delete record[field];
+  return event;
+}

@@ -1,0 +1,55 @@
+// The edge's HTTP surface: routes, the request log line, and the JSON answers for unknown paths, wrong methods
+// and errors. Routes own their logic; this module owns how requests and failures are framed.
+import { Hono, type Context } from "hono";
+import { CollectorError } from "../core/errors.js";
+import { logError, logInfo } from "../core/log.js";
+import type { EdgeEnv } from "./context.js";
+import { asCollectorError, errorResponse } from "./error-response.js";
+import { postEvents } from "./events-route.js";
+
+/** Every path the edge serves and the methods it allows there: one table for routing and for 405s. */
+const ROUTES: Record<string, readonly string[]> = {
+  "/healthz": ["GET", "HEAD"],
+  "/v1/events": ["POST"],
+};
+
+export function createApp(): Hono<EdgeEnv> {
+  const app = new Hono<EdgeEnv>();
+  app.use("*", logRequest);
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.post("/v1/events", postEvents);
+  for (const [path, methods] of Object.entries(ROUTES)) {
+    app.all(path, (c) => methodNotAllowed(c, methods));
+  }
+  app.notFound((c) => errorResponse(c, new CollectorError("not_found", `No route ${c.req.method} ${c.req.path}.`)));
+  app.onError((error, c) => {
+    const collectorError = asCollectorError(error);
+    if (!(error instanceof CollectorError)) logError("request_error", requestFields(c), error);
+    c.set("logFields", { ...c.get("logFields"), error: collectorError.code });
+    return errorResponse(c, collectorError);
+  });
+  return app;
+}
+
+function methodNotAllowed(c: Context<EdgeEnv>, methods: readonly string[]): Response {
+  const error = new CollectorError("method_not_allowed", `${c.req.path} allows ${methods.join(", ")}, not ${c.req.method}.`, {
+    headers: { allow: methods.join(", ") },
+  });
+  return errorResponse(c, error);
+}
+
+async function logRequest(c: Context<EdgeEnv>, next: () => Promise<void>): Promise<void> {
+  const started = Date.now();
+  c.set("logFields", {});
+  await next();
+  logInfo("request", {
+    ...requestFields(c),
+    status: c.res.status,
+    duration_ms: Date.now() - started,
+    ...c.get("logFields"),
+  });
+}
+
+function requestFields(c: Context<EdgeEnv>): Record<string, string | undefined> {
+  return { method: c.req.method, path: c.req.path, ray: c.req.header("cf-ray") ?? undefined };
+}

@@ -1,0 +1,50 @@
+// POST /v1/events: read the body, validate the envelope and each event, enrich the valid ones, queue them, and
+// answer with what was accepted and why anything was rejected.
+import type { Context } from "hono";
+import { readConfig } from "../core/config.js";
+import { enrichEvents } from "../core/enrich.js";
+import { geoFromCf, type CfLocation } from "../core/geo.js";
+import { validateEnvelope, validateEvents, type EventRejection } from "../core/validate-batch.js";
+import { authenticateRequest } from "./authenticate-request.js";
+import type { EdgeEnv } from "./context.js";
+import { enqueueEvents } from "./enqueue.js";
+import { readJsonBody } from "./read-body.js";
+
+export interface IngestResponse {
+  accepted: number;
+  rejected: EventRejection[];
+}
+
+export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
+  const config = readConfig(c.env);
+  const principal = await authenticateRequest(c, "events:write");
+  const body = await readJsonBody(c.req.raw, config.limits);
+  c.set("logFields", { ...c.get("logFields"), bytes_in: body.wireBytes, bytes_decoded: body.decodedBytes });
+  const events = validateEnvelope(body.value, config.limits);
+  const { valid, rejected } = validateEvents(events, config.limits);
+  c.set("logFields", { ...c.get("logFields"), accepted: 0, rejected: rejected.length });
+  if (valid.length === 0) {
+    return c.json(
+      {
+        accepted: 0,
+        rejected,
+        error: { code: "no_valid_events", message: "No event in the batch is valid; see rejected for each reason." },
+      },
+      400,
+    );
+  }
+  const enriched = await enrichEvents(
+    valid.map((entry) => entry.event),
+    {
+      tenant: principal.tenant,
+      userid: principal.userid,
+      deviceid: principal.deviceid,
+      receivedat: new Date().toISOString(),
+      geo: geoFromCf(c.req.raw.cf as CfLocation | undefined),
+    },
+  );
+  const queued = await enqueueEvents(c.env.EVENTS, principal.tenant, enriched);
+  c.set("logFields", { ...c.get("logFields"), accepted: valid.length, queue_messages: queued.messages });
+  const response: IngestResponse = { accepted: valid.length, rejected };
+  return c.json(response, 202);
+}
