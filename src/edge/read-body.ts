@@ -61,52 +61,89 @@ async function readLimited(
   counter: ByteCounter,
 ): Promise<Uint8Array> {
   if (body === null) return new Uint8Array(0);
-  const wireLimit = countingStream(limits.maxWireBytes, (bytes) => {
-    counter.wireBytes = bytes;
-    return tooLarge(`The body is over ${limits.maxWireBytes} bytes on the wire; split the batch.`, limits);
-  });
-  let stream = body.pipeThrough(wireLimit);
-  if (gzipped) {
-    const decodedLimit = countingStream(limits.maxDecodedBytes, (bytes) => {
-      counter.decodedBytes = bytes;
-      return tooLarge(`The body decodes to over ${limits.maxDecodedBytes} bytes; split the batch.`, limits);
-    });
-    stream = stream.pipeThrough(new DecompressionStream("gzip")).pipeThrough(decodedLimit);
+  const wireLimit = gzipped ? limits.maxWireBytes : Math.min(limits.maxWireBytes, limits.maxDecodedBytes);
+  const overWire = () => tooLarge(`The body is over ${wireLimit} bytes; split the batch.`, limits);
+  if (!gzipped) {
+    const bytes = await readAtMost(body, wireLimit, overWire);
+    counter.wireBytes = bytes.byteLength;
+    counter.decodedBytes = bytes.byteLength;
+    return bytes;
   }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  const decompressor = new DecompressionStream("gzip");
+  // The pump's own failure (a wire limit, a client that went away) surfaces on the decoded side as well.
+  const pumped = pumpInto(body, decompressor.writable, wireLimit, overWire, counter);
+  const overDecoded = () =>
+    tooLarge(`The body decodes to over ${limits.maxDecodedBytes} bytes; split the batch.`, limits);
+  let bytes: Uint8Array;
   try {
-    for await (const chunk of stream) {
-      chunks.push(chunk);
-      total += chunk.byteLength;
-    }
+    bytes = await readAtMost(decompressor.readable, limits.maxDecodedBytes, overDecoded);
   } catch (error) {
     if (error instanceof CollectorError) throw error;
+    const wireError = await pumped;
+    if (wireError) throw wireError;
     throw new CollectorError("invalid_body_encoding", "The gzip body could not be decoded; it is corrupt or truncated.", {
       cause: error,
     });
   }
-  counter.decodedBytes = total;
-  if (!gzipped) counter.wireBytes = total;
-  if (!gzipped && total > limits.maxDecodedBytes) {
-    throw tooLarge(`The body is over ${limits.maxDecodedBytes} bytes; split the batch.`, limits);
-  }
-  return concatenate(chunks, total);
+  await pumped;
+  counter.decodedBytes = bytes.byteLength;
+  return bytes;
 }
 
-/** Passes bytes through and errors with `onExceeded()` once more than `limit` bytes have passed. */
-function countingStream(limit: number, onExceeded: (bytes: number) => CollectorError): TransformStream<Uint8Array, Uint8Array> {
-  let seen = 0;
-  return new TransformStream({
-    transform(chunk, controller) {
-      seen += chunk.byteLength;
-      if (seen > limit) {
-        controller.error(onExceeded(seen));
-        return;
+/**
+ * Copies the wire bytes into the decompressor and closes it. Past `limit` it aborts the decompressor and
+ * resolves with the 413 to answer; it never rejects, since the decoded side reports every other failure.
+ */
+async function pumpInto(
+  source: ReadableStream<Uint8Array>,
+  destination: WritableStream<Uint8Array>,
+  limit: number,
+  onExceeded: () => CollectorError,
+  counter: ByteCounter,
+): Promise<CollectorError | undefined> {
+  const reader = source.getReader();
+  const writer = destination.getWriter();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      counter.wireBytes += value.byteLength;
+      if (counter.wireBytes > limit) {
+        const exceeded = onExceeded();
+        await writer.abort(exceeded).catch(() => undefined);
+        return exceeded;
       }
-      controller.enqueue(chunk);
-    },
-  });
+      await writer.write(value);
+    }
+    await writer.close();
+  } catch {
+    // Corrupt gzip or a decoded limit that cancelled the stream: the decoded side has the reason.
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+  return undefined;
+}
+
+/** Reads a whole stream, stopping with `onExceeded()` as soon as more than `limit` bytes have arrived. */
+async function readAtMost(
+  stream: ReadableStream<Uint8Array>,
+  limit: number,
+  onExceeded: () => CollectorError,
+): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      reader.cancel().catch(() => undefined);
+      throw onExceeded();
+    }
+    chunks.push(value);
+  }
+  return concatenate(chunks, total);
 }
 
 function concatenate(chunks: Uint8Array[], total: number): Uint8Array {
