@@ -1,0 +1,55 @@
+// `npm run demo [-- --url http://127.0.0.1:8787]`: posts every example of the Audiogum document to a local
+// collector with a fresh dev token and prints the status and the response, as a device would see them.
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import { seedEvents } from "../fixtures/seed-events.js";
+import { mintDevToken } from "./mint-token.js";
+
+const DEFAULT_URL = "http://127.0.0.1:8787";
+
+function collectorUrl(): URL {
+  try {
+    const { values } = parseArgs({ options: { url: { type: "string" } }, strict: true, allowPositionals: false });
+    return new URL("/v1/events", values.url ?? DEFAULT_URL);
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\nUsage: npm run demo [-- --url ${DEFAULT_URL}]`);
+    process.exit(2);
+  }
+}
+
+const url = collectorUrl();
+const events = seedEvents();
+const token = await mintDevToken({
+  tenant: "demo",
+  // A new user and device each run, as a fresh install would be; the userid has the document's GUID shape.
+  userid: randomBytes(16).toString("hex"),
+  deviceid: `demo-device-${randomBytes(4).toString("hex")}`,
+  scopes: ["events:write"],
+  ttlSeconds: 300,
+});
+
+let response: Response;
+try {
+  response = await fetch(url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ schemaversion: "1.0", events }),
+  });
+} catch (error) {
+  const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+  console.error(`No collector answered at ${url.origin} (${reason}). Start it with \`npm run dev\`, or pass --url.`);
+  process.exit(1);
+}
+
+const text = await response.text();
+console.log(`POST ${url.pathname} with ${events.length} events: ${response.status} ${response.statusText}`);
+console.log(prettyJson(text));
+process.exit(response.status === 202 ? 0 : 1);
+
+function prettyJson(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}

@@ -1,0 +1,47 @@
+// Runs the project's pinned wrangler as a child process with the terminal attached, and relays signals so
+// Ctrl-C or a `kill` of the script stops wrangler (and its workerd) instead of orphaning them.
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+import { PROJECT_ROOT, WRANGLER_ENTRY } from "./project-paths.js";
+
+export type WranglerExit = { code: number; signal: null } | { code: null; signal: NodeJS.Signals };
+
+const RELAYED_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+export function runWrangler(args: readonly string[], extraEnv: Record<string, string> = {}): Promise<WranglerExit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WRANGLER_ENTRY, ...args], {
+      cwd: PROJECT_ROOT,
+      stdio: "inherit",
+      // No usage metrics: the scripts must work offline and send nothing anywhere.
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", ...extraEnv },
+    });
+    // A terminal's Ctrl-C reaches wrangler too; a signal sent to this process alone must be passed on. Either
+    // way this process stays up until wrangler has exited, so its exit status is the one reported.
+    const relay = (signal: NodeJS.Signals): void => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    };
+    for (const signal of RELAYED_SIGNALS) process.on(signal, relay);
+    const stopRelaying = (): void => {
+      for (const signal of RELAYED_SIGNALS) process.off(signal, relay);
+    };
+    child.on("error", (error) => {
+      stopRelaying();
+      reject(error);
+    });
+    child.on("exit", (code, signal) => {
+      stopRelaying();
+      resolve(signal ? { code: null, signal } : { code: code ?? 1, signal: null });
+    });
+  });
+}
+
+/** Ends this process the way wrangler ended, so callers (npm, CI, a shell) see the same status. */
+export function exitLike(exit: WranglerExit): never {
+  if (exit.signal) {
+    process.kill(process.pid, exit.signal);
+    // Only reached if the signal did not end this process: the shell convention for "killed by signal N".
+    process.exit(128 + constants.signals[exit.signal]);
+  }
+  process.exit(exit.code);
+}
