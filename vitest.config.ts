@@ -19,6 +19,15 @@ export default defineConfig({
                 JWT_SECRET: "test-signing-secret-not-for-production",
                 JWT_SECRET_PREVIOUS: "",
                 ADMIN_TOKEN: "test-admin-token",
+                // Tests use many made-up tenants; test/edge/tenants.test.ts covers closed tenancy.
+                OPEN_TENANCY: "true",
+              },
+              // Functional tests send far more than a device's production limit; the limiter tests use the
+              // tiny binding below in place of the production ones.
+              ratelimits: {
+                DEVICE_RATE_LIMIT: { simple: { limit: 1_000_000, period: 60 } },
+                TENANT_RATE_LIMIT: { simple: { limit: 1_000_000, period: 60 } },
+                TEST_TINY_RATE_LIMIT: { simple: { limit: 3, period: 60 } },
               },
               queueConsumers: {
                 "audiogum-events": { maxBatchTimeout: 0.05 },

@@ -5,6 +5,14 @@ export interface CollectorConfig {
   limits: RequestLimits;
   dedupeWindowDays: number;
   auth: AuthConfig;
+  tenancy: TenancyConfig;
+}
+
+export interface TenancyConfig {
+  /** Any tenant in a valid token may send, with default settings, unless the tenants table says otherwise. */
+  open: boolean;
+  /** How long an isolate keeps a tenant's settings before reading them again. */
+  cacheSeconds: number;
 }
 
 export interface RequestLimits {
@@ -31,6 +39,10 @@ export const DEFAULT_LIMITS: RequestLimits = {
 
 export const DEFAULT_DEDUPE_WINDOW_DAYS = 7;
 export const DEFAULT_JWKS_CACHE_SECONDS = 600;
+export const DEFAULT_TENANT_CACHE_SECONDS = 30;
+
+/** A queue message holds at most 128 KB; an event must fit in one with its server fields and some margin. */
+const LARGEST_ALLOWED_EVENT_BYTES = 100_000;
 
 /** The subset of the Worker's env that configuration is read from; plain strings, so Node scripts can pass theirs. */
 export type ConfigSource = Partial<Record<ConfigVarName, string | undefined>>;
@@ -46,7 +58,9 @@ type ConfigVarName =
   | "JWKS_URL"
   | "JWKS_CACHE_SECONDS"
   | "JWT_ISSUER"
-  | "JWT_AUDIENCE";
+  | "JWT_AUDIENCE"
+  | "OPEN_TENANCY"
+  | "TENANT_CACHE_SECONDS";
 
 const parsedConfigs = new WeakMap<object, CollectorConfig>();
 
@@ -65,7 +79,11 @@ export function parseConfig(source: ConfigSource): CollectorConfig {
       maxWireBytes: positiveInteger(source.MAX_WIRE_BYTES, DEFAULT_LIMITS.maxWireBytes),
       maxDecodedBytes: positiveInteger(source.MAX_DECODED_BYTES, DEFAULT_LIMITS.maxDecodedBytes),
       maxEventsPerRequest: positiveInteger(source.MAX_EVENTS_PER_REQUEST, DEFAULT_LIMITS.maxEventsPerRequest),
-      maxEventBytes: positiveInteger(source.MAX_EVENT_BYTES, DEFAULT_LIMITS.maxEventBytes),
+      maxEventBytes: atMost(
+        positiveInteger(source.MAX_EVENT_BYTES, DEFAULT_LIMITS.maxEventBytes),
+        LARGEST_ALLOWED_EVENT_BYTES,
+        "MAX_EVENT_BYTES",
+      ),
     },
     dedupeWindowDays: positiveInteger(source.DEDUPE_WINDOW_DAYS, DEFAULT_DEDUPE_WINDOW_DAYS),
     auth: {
@@ -75,7 +93,28 @@ export function parseConfig(source: ConfigSource): CollectorConfig {
       issuer: presentOrUndefined(source.JWT_ISSUER),
       audience: presentOrUndefined(source.JWT_AUDIENCE),
     },
+    tenancy: {
+      open: flag(source.OPEN_TENANCY, false),
+      cacheSeconds: nonNegativeInteger(source.TENANT_CACHE_SECONDS, DEFAULT_TENANT_CACHE_SECONDS),
+    },
   };
+}
+
+function flag(raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw.trim() === "") return fallback;
+  if (raw === "true") return true;
+  if (raw === "false") return false;
+  throw new Error(`configuration value ${JSON.stringify(raw)} is not "true" or "false"`);
+}
+
+function nonNegativeInteger(raw: string | undefined, fallback: number): number {
+  if (raw === "0") return 0;
+  return positiveInteger(raw, fallback);
+}
+
+function atMost(value: number, maximum: number, name: string): number {
+  if (value > maximum) throw new Error(`${name} may be at most ${maximum}`);
+  return value;
 }
 
 function positiveInteger(raw: string | undefined, fallback: number): number {

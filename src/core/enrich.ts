@@ -11,6 +11,8 @@ export interface EnrichmentContext {
   /** UTC ISO-8601 with milliseconds, the same for every event of one request. */
   receivedat: string;
   geo: Geo | undefined;
+  /** The client's address, only for tenants with IP capture on. */
+  ip: string | undefined;
 }
 
 export async function enrichEvent(event: ClientEvent, context: EnrichmentContext): Promise<ExportedEvent> {
@@ -31,6 +33,7 @@ export async function enrichEvent(event: ClientEvent, context: EnrichmentContext
   if (context.deviceid !== undefined) enriched.deviceid = context.deviceid;
   Object.assign(enriched, event);
   if (context.geo !== undefined) enriched.geo = context.geo;
+  if (context.ip !== undefined) enriched.ip = context.ip;
   return enriched as ExportedEvent;
 }
 

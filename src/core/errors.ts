@@ -4,6 +4,8 @@
 export const ERROR_STATUS = {
   unauthorized: 401,
   insufficient_scope: 403,
+  unknown_tenant: 403,
+  tenant_disabled: 403,
   not_found: 404,
   method_not_allowed: 405,
   unsupported_media_type: 415,
@@ -16,6 +18,8 @@ export const ERROR_STATUS = {
   invalid_envelope: 400,
   no_valid_events: 400,
   invalid_query: 400,
+  range_not_satisfiable: 416,
+  rate_limited: 429,
   queue_unavailable: 503,
   storage_unavailable: 503,
   temporarily_unavailable: 503,

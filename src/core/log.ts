@@ -10,7 +10,8 @@ export type LogMessage =
   | "redrive"
   | "purge"
   | "jwks_refresh"
-  | "jwks_error";
+  | "jwks_error"
+  | "tenant_settings_error";
 
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 

@@ -2,7 +2,7 @@
 // on its own (errors here reject only that event, with the path and reason of every problem).
 import type { RequestLimits } from "./config.js";
 import { CollectorError } from "./errors.js";
-import { clientEventSchema, type ClientEvent } from "./schemas/events.js";
+import { clientEventSchema, type ClientEvent, type ClientEventSchema } from "./schemas/events.js";
 import { SERVER_FIELDS, SUPPORTED_SCHEMA_VERSION } from "./schemas/envelope.js";
 import { utf8ByteLength } from "./utf8.js";
 
@@ -57,8 +57,15 @@ export function validateEnvelope(body: unknown, limits: RequestLimits): unknown[
   return events;
 }
 
-/** Validates every event on its own; one bad event never rejects the others. */
-export function validateEvents(events: readonly unknown[], limits: RequestLimits): BatchValidation {
+/**
+ * Validates every event on its own; one bad event never rejects the others. `schema` is the tenant's (it may
+ * allow custom sources); the document's own by default.
+ */
+export function validateEvents(
+  events: readonly unknown[],
+  limits: RequestLimits,
+  schema: ClientEventSchema = clientEventSchema,
+): BatchValidation {
   const valid: ValidEvent[] = [];
   const rejected: EventRejection[] = [];
   events.forEach((candidate, index) => {
@@ -67,7 +74,7 @@ export function validateEvents(events: readonly unknown[], limits: RequestLimits
       rejected.push({ index, errors });
       return;
     }
-    const result = clientEventSchema.safeParse(candidate);
+    const result = schema.safeParse(candidate);
     if (!result.success) {
       rejected.push({ index, errors: result.error.issues.map(toFieldError) });
       return;

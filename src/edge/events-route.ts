@@ -4,11 +4,14 @@ import type { Context } from "hono";
 import { readConfig } from "../core/config.js";
 import { enrichEvents } from "../core/enrich.js";
 import { geoFromCf, type CfLocation } from "../core/geo.js";
+import { clientEventSchemaFor } from "../core/schemas/events.js";
 import { validateEnvelope, validateEvents, type EventRejection } from "../core/validate-batch.js";
 import { authenticateRequest } from "./authenticate-request.js";
 import type { EdgeEnv } from "./context.js";
 import { enqueueEvents } from "./enqueue.js";
+import { enforceRateLimits } from "./rate-limit.js";
 import { readJsonBody } from "./read-body.js";
+import { tenantSettingsFor } from "./tenant-settings-cache.js";
 
 export interface IngestResponse {
   accepted: number;
@@ -18,10 +21,12 @@ export interface IngestResponse {
 export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
   const config = readConfig(c.env);
   const principal = await authenticateRequest(c, "events:write");
+  const settings = await tenantSettingsFor(c.env.DB, principal.tenant, config.tenancy);
+  await enforceRateLimits(c.env, principal, settings);
   const body = await readJsonBody(c.req.raw, config.limits);
   c.set("logFields", { ...c.get("logFields"), bytes_in: body.wireBytes, bytes_decoded: body.decodedBytes });
   const events = validateEnvelope(body.value, config.limits);
-  const { valid, rejected } = validateEvents(events, config.limits);
+  const { valid, rejected } = validateEvents(events, config.limits, clientEventSchemaFor(settings.extraSources));
   c.set("logFields", { ...c.get("logFields"), accepted: 0, rejected: rejected.length });
   if (valid.length === 0) {
     return c.json(
@@ -40,7 +45,8 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
       userid: principal.userid,
       deviceid: principal.deviceid,
       receivedat: new Date().toISOString(),
-      geo: geoFromCf(c.req.raw.cf as CfLocation | undefined),
+      geo: settings.geo ? geoFromCf(c.req.raw.cf as CfLocation | undefined) : undefined,
+      ip: settings.ipCapture ? c.req.header("cf-connecting-ip") : undefined,
     },
   );
   const queued = await enqueueEvents(c.env.EVENTS, principal.tenant, enriched);

@@ -28,6 +28,8 @@ export const serverFieldsSchema = z.object({
   userid: z.string(),
   deviceid: z.string().optional(),
   geo: geoSchema.optional(),
+  /** Only for tenants with IP capture on. */
+  ip: z.string().optional(),
 });
 export type ServerFields = z.infer<typeof serverFieldsSchema>;
 

@@ -69,7 +69,6 @@ export const commonFields = {
   timing: long.optional(),
 };
 
-const audioSource = oneOf(AUDIO_SOURCES);
 
 export const appStartEventSchema = looseObject({
   type: z.literal("appstartevent"),
@@ -99,33 +98,37 @@ export const navigationEventSchema = looseObject({
   referreruri: optionalString,
 });
 
-export const playEventSchema = looseObject({
-  type: z.literal("playevent"),
-  ...commonFields,
-  source: audioSource,
-  action: oneOf(PLAY_ACTIONS),
-  offset: long.optional(),
-  item: itemSchema.optional(),
-  playable: playableSchema.optional(),
-  sourcedata: sourceDataSchema.optional(),
-  presetnumber: long.optional(),
-  outputdevice: outputDeviceSchema.optional(),
-});
+function playEventSchemaWith(audioSource: AudioSourceSchema) {
+  return looseObject({
+    type: z.literal("playevent"),
+    ...commonFields,
+    source: audioSource,
+    action: oneOf(PLAY_ACTIONS),
+    offset: long.optional(),
+    item: itemSchema.optional(),
+    playable: playableSchema.optional(),
+    sourcedata: sourceDataSchema.optional(),
+    presetnumber: long.optional(),
+    outputdevice: outputDeviceSchema.optional(),
+  });
+}
 
-export const profileEventSchema = looseObject({
-  type: z.literal("profileevent"),
-  ...commonFields,
-  action: oneOf(PROFILE_ACTIONS),
-  target: oneOf(PROFILE_TARGETS),
-  source: audioSource.optional(),
-  offset: long.optional(),
-  item: itemSchema.optional(),
-  playable: playableSchema.optional(),
-  sourcedata: sourceDataSchema.optional(),
-  presetnumber: long.optional(),
-  artist: artistSchema.optional(),
-  outputdevice: outputDeviceSchema.optional(),
-});
+function profileEventSchemaWith(audioSource: AudioSourceSchema) {
+  return looseObject({
+    type: z.literal("profileevent"),
+    ...commonFields,
+    action: oneOf(PROFILE_ACTIONS),
+    target: oneOf(PROFILE_TARGETS),
+    source: audioSource.optional(),
+    offset: long.optional(),
+    item: itemSchema.optional(),
+    playable: playableSchema.optional(),
+    sourcedata: sourceDataSchema.optional(),
+    presetnumber: long.optional(),
+    artist: artistSchema.optional(),
+    outputdevice: outputDeviceSchema.optional(),
+  });
+}
 
 export const voiceEventSchema = looseObject({
   type: z.literal("voiceevent"),
@@ -146,11 +149,44 @@ function unknownTypeMessage(issue: { input?: unknown }): string {
   return `must be ${known}; got ${JSON.stringify(type).slice(0, 64)}`;
 }
 
-export const clientEventSchema = z.discriminatedUnion(
-  "type",
-  [appStartEventSchema, authEventSchema, navigationEventSchema, playEventSchema, profileEventSchema, voiceEventSchema],
-  { error: unknownTypeMessage },
-);
+type AudioSourceSchema = z.ZodEnum<Record<string, string>>;
+
+function clientEventSchemaWith(audioSources: readonly [string, ...string[]]) {
+  const audioSource = oneOf(audioSources) as unknown as AudioSourceSchema;
+  return z.discriminatedUnion(
+    "type",
+    [
+      appStartEventSchema,
+      authEventSchema,
+      navigationEventSchema,
+      playEventSchemaWith(audioSource),
+      profileEventSchemaWith(audioSource),
+      voiceEventSchema,
+    ],
+    { error: unknownTypeMessage },
+  );
+}
+
+/** The events of the document, with the document's audio sources. */
+export const clientEventSchema = clientEventSchemaWith(AUDIO_SOURCES);
+
+export type ClientEventSchema = typeof clientEventSchema;
+
+const schemasBySources = new Map<string, ClientEventSchema>();
+
+/**
+ * The event schema for a tenant that may also send custom `source` values (the document adds them on request).
+ * Built once per distinct set and kept, since building a schema costs far more than using it.
+ */
+export function clientEventSchemaFor(extraSources: readonly string[]): ClientEventSchema {
+  if (extraSources.length === 0) return clientEventSchema;
+  const cacheKey = [...extraSources].sort().join(" ");
+  const cached = schemasBySources.get(cacheKey);
+  if (cached) return cached;
+  const schema = clientEventSchemaWith([...AUDIO_SOURCES, ...extraSources]) as unknown as ClientEventSchema;
+  schemasBySources.set(cacheKey, schema);
+  return schema;
+}
 
 /** An event as a device sends it, after validation. */
 export type ClientEvent = z.infer<typeof clientEventSchema>;

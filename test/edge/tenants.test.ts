@@ -1,0 +1,154 @@
+import { env } from "cloudflare:test";
+import { afterEach, describe, expect, it } from "vitest";
+import { seedEvents } from "../../fixtures/seed-events.js";
+import { clearTenantSettingsCache } from "../../src/edge/tenant-settings-cache.js";
+import { envelope, postEvents } from "../support/ingest.js";
+import { recordingQueue } from "../support/recording-queue.js";
+import { registerTenant } from "../support/tenants.js";
+import { deviceClaims } from "../support/tokens.js";
+
+const CLOSED = { OPEN_TENANCY: "false" };
+const claimsFor = (tenant: string) => deviceClaims({ tenant });
+const playAux = () => seedEvents().find((event) => event.source === "aux")!;
+
+afterEach(() => clearTenantSettingsCache());
+
+describe("tenancy", () => {
+  it("refuses a tenant that is not registered when tenancy is closed, and queues nothing", async () => {
+    const recorder = recordingQueue();
+    const response = await postEvents(envelope(seedEvents()), {
+      claims: claimsFor("stranger"),
+      env: { ...CLOSED, EVENTS: recorder.queue },
+    });
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("unknown_tenant");
+    expect(recorder.sendBatches).toEqual([]);
+  });
+
+  it("accepts a registered tenant when tenancy is closed", async () => {
+    await registerTenant("initech");
+    const response = await postEvents(envelope(seedEvents()), { claims: claimsFor("initech"), env: CLOSED });
+    expect(response.status).toBe(202);
+  });
+
+  it("refuses a disabled tenant with 403 and queues nothing, even with open tenancy", async () => {
+    await registerTenant("hooli", { enabled: false });
+    const recorder = recordingQueue();
+    const response = await postEvents(envelope(seedEvents()), { claims: claimsFor("hooli"), env: { EVENTS: recorder.queue } });
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("tenant_disabled");
+    expect(recorder.sendBatches).toEqual([]);
+  });
+
+  it("keeps serving a tenant's cached settings without a D1 query per request", async () => {
+    await registerTenant("umbrella");
+    expect((await postEvents(envelope([playAux()]), { claims: claimsFor("umbrella"), env: CLOSED })).status).toBe(202);
+    const failingDb = new Proxy(env.DB, {
+      get: () => {
+        throw new Error("D1 was queried");
+      },
+    });
+    const cached = await postEvents(envelope([playAux()]), { claims: claimsFor("umbrella"), env: { ...CLOSED, DB: failingDb } });
+    expect(cached.status).toBe(202);
+  });
+});
+
+describe("geo and IP capture per tenant", () => {
+  const cf = { country: "GB", city: "London", colo: "LHR" };
+  const headers = { "cf-connecting-ip": "203.0.113.7" };
+
+  it("adds geo by default and never the IP address", async () => {
+    await registerTenant("geo-default");
+    const recorder = recordingQueue();
+    await postEvents(envelope([playAux()]), { claims: claimsFor("geo-default"), cf, headers, env: { EVENTS: recorder.queue } });
+    const [event] = recorder.events();
+    expect(event!.geo).toEqual(cf);
+    expect(event!).not.toHaveProperty("ip");
+  });
+
+  it("leaves geo out for a tenant with geo off", async () => {
+    await registerTenant("geo-off", { geo: false });
+    const recorder = recordingQueue();
+    await postEvents(envelope([playAux()]), { claims: claimsFor("geo-off"), cf, headers, env: { EVENTS: recorder.queue } });
+    expect(recorder.events()[0]).not.toHaveProperty("geo");
+  });
+
+  it("records the client's IP address for a tenant with IP capture on", async () => {
+    await registerTenant("ip-on", { ipCapture: true });
+    const recorder = recordingQueue();
+    await postEvents(envelope([playAux()]), { claims: claimsFor("ip-on"), cf, headers, env: { EVENTS: recorder.queue } });
+    expect(recorder.events()[0]!.ip).toBe("203.0.113.7");
+  });
+});
+
+describe("custom audio sources", () => {
+  const custom = { ...playAux(), source: "tidalconnect" };
+
+  it("rejects a source the document does not list for a tenant without it", async () => {
+    await registerTenant("plain-sources");
+    const response = await postEvents(envelope([custom]), { claims: claimsFor("plain-sources") });
+    expect(response.status).toBe(400);
+  });
+
+  it("accepts the tenant's own extra sources in play and profile events", async () => {
+    await registerTenant("custom-sources", { extraSources: ["tidalconnect"] });
+    const profile = { ...seedEvents().find((event) => event.type === "profileevent")!, source: "tidalconnect" };
+    const response = await postEvents(envelope([custom, profile]), { claims: claimsFor("custom-sources") });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ accepted: 2, rejected: [] });
+  });
+});
+
+describe("rate limits", () => {
+  it("answers 429 with Retry-After once a device is over its limit, and queues nothing of that request", async () => {
+    await registerTenant("busy-fleet");
+    const recorder = recordingQueue();
+    const limited = { DEVICE_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT, EVENTS: recorder.queue };
+    const claims = deviceClaims({ tenant: "busy-fleet", deviceid: "chatty-speaker" });
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      statuses.push((await postEvents(envelope([playAux()]), { claims, env: limited })).status);
+    }
+    expect(statuses.slice(0, 3)).toEqual([202, 202, 202]);
+    expect(statuses.slice(3)).toEqual([429, 429]);
+    expect(recorder.events()).toHaveLength(3);
+
+    const response = await postEvents(envelope([playAux()]), { claims, env: limited });
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await response.json()).toEqual({ error: { code: "rate_limited", message: expect.any(String), limit: "device" } });
+  });
+
+  it("limits each device on its own", async () => {
+    await registerTenant("two-devices");
+    const limited = { DEVICE_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT };
+    for (let attempt = 0; attempt < 4; attempt++) {
+      await postEvents(envelope([playAux()]), { claims: deviceClaims({ tenant: "two-devices", deviceid: "first" }), env: limited });
+    }
+    const other = await postEvents(envelope([playAux()]), {
+      claims: deviceClaims({ tenant: "two-devices", deviceid: "second" }),
+      env: limited,
+    });
+    expect(other.status).toBe(202);
+  });
+
+  it("answers 429 naming the tenant limit when the whole fleet is over it", async () => {
+    await registerTenant("big-fleet");
+    const limited = { TENANT_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT };
+    let last: Response | undefined;
+    for (let device = 0; device < 5; device++) {
+      last = await postEvents(envelope([playAux()]), { claims: deviceClaims({ tenant: "big-fleet", deviceid: `d${device}` }), env: limited });
+    }
+    expect(last!.status).toBe(429);
+    expect(((await last!.json()) as { error: { limit: string } }).error.limit).toBe("tenant");
+  });
+
+  it("does not limit a tenant whose tiers are off", async () => {
+    await registerTenant("unlimited", { deviceRateTier: "off", tenantRateTier: "off" });
+    const limited = { DEVICE_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT, TENANT_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const response = await postEvents(envelope([playAux()]), { claims: deviceClaims({ tenant: "unlimited" }), env: limited });
+      expect(response.status).toBe(202);
+    }
+  });
+});

@@ -1,0 +1,28 @@
+// Writes rows of the tenants table the way `npm run tenant` does, and forgets the edge's cached settings.
+import { env } from "cloudflare:test";
+import { clearTenantSettingsCache } from "../../src/edge/tenant-settings-cache.js";
+import { DEFAULT_TENANT_SETTINGS, type TenantSettings } from "../../src/core/tenant-settings.js";
+
+export async function registerTenant(tenant: string, settings: Partial<TenantSettings> = {}): Promise<void> {
+  const merged = { ...DEFAULT_TENANT_SETTINGS, ...settings };
+  await env.DB.prepare(
+    `INSERT INTO tenants (tenant, enabled, geo, ip_capture, extra_sources, device_rate_tier, tenant_rate_tier, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (tenant) DO UPDATE SET enabled = excluded.enabled, geo = excluded.geo,
+       ip_capture = excluded.ip_capture, extra_sources = excluded.extra_sources,
+       device_rate_tier = excluded.device_rate_tier, tenant_rate_tier = excluded.tenant_rate_tier,
+       updated_at = excluded.updated_at`,
+  )
+    .bind(
+      tenant,
+      merged.enabled ? 1 : 0,
+      merged.geo ? 1 : 0,
+      merged.ipCapture ? 1 : 0,
+      JSON.stringify(merged.extraSources),
+      merged.deviceRateTier,
+      merged.tenantRateTier,
+      Date.now(),
+    )
+    .run();
+  clearTenantSettingsCache();
+}
