@@ -1,0 +1,83 @@
+// The consumer of the events queue: reads each message, exports each tenant's events as one file
+// (export-tenant-group.ts), settles every message on its own, and logs one `batch` line.
+// A poison message is kept as a dead letter right away and acked: it can never parse, so the queue's retries
+// would only delay it (and re-run the batch's work) before the DLQ consumer stored the very same bytes.
+import { logError, logInfo } from "../core/log.js";
+import { groupByTenant, type DecodedMessage } from "../core/tenant-groups.js";
+import { D1Usage } from "./d1-usage.js";
+import { keepDeadLetter } from "./dead-letter.js";
+import { decodeEventMessage } from "./decode-message.js";
+import { exportTenantGroup, type GroupOutcome } from "./export-tenant-group.js";
+import { settleMessage, type Settlement } from "./settle.js";
+
+export type ExportBindings = Pick<Env, "EXPORTS" | "DB">;
+
+export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBindings): Promise<void> {
+  const started = Date.now();
+  const usage = new D1Usage();
+  const decoded: DecodedMessage<Message<unknown>>[] = [];
+  const poison: Message<unknown>[] = [];
+  for (const message of batch.messages) {
+    try {
+      decoded.push({ message, ...decodeEventMessage(message.body) });
+    } catch {
+      poison.push(message);
+    }
+  }
+  const groups = groupByTenant(decoded);
+  const storage = { bucket: env.EXPORTS, db: env.DB, usage };
+  const now = new Date();
+  const [exported, kept] = await Promise.all([
+    Promise.all(
+      groups.map(async (group) => {
+        const outcome = await exportTenantGroup(group, storage, now).catch(unexpectedFailure(group.tenant));
+        return { messages: group.messages, outcome };
+      }),
+    ),
+    Promise.all(poison.map(async (message) => ({ message, settlement: await keepPoison(message, batch.queue, env.EXPORTS) }))),
+  ]);
+  for (const { messages, outcome } of exported) {
+    for (const message of messages) settleMessage(message, outcome.settle);
+  }
+  for (const { message, settlement } of kept) settleMessage(message, settlement);
+
+  const outcomes = exported.map((entry) => entry.outcome);
+  const retried = exported.filter((entry) => entry.outcome.settle === "retry").flatMap((entry) => entry.messages);
+  logInfo("batch", {
+    queue: batch.queue,
+    messages: batch.messages.length,
+    events_in: sum(outcomes, "eventsIn"),
+    duplicates_dropped: sum(outcomes, "duplicatesDropped"),
+    files: sum(outcomes, "filesWritten"),
+    bytes_written: sum(outcomes, "bytesWritten"),
+    d1_rows_read: usage.rowsRead,
+    d1_rows_written: usage.rowsWritten,
+    duration_ms: Date.now() - started,
+    attempts: Math.max(0, ...batch.messages.map((message) => message.attempts)),
+    tenants: groups.length,
+    retried: retried.length + kept.filter((entry) => entry.settlement === "retry").length,
+    poison: poison.length,
+  });
+}
+
+async function keepPoison(message: Message<unknown>, queue: string, bucket: R2Bucket): Promise<Settlement> {
+  try {
+    await keepDeadLetter(bucket, { message, queue, reason: "poison" });
+    return "ack";
+  } catch (error) {
+    logError("batch_error", { queue, step: "deadletter", message_id: message.id }, error);
+    return "retry";
+  }
+}
+
+// exportTenantGroup turns every storage failure into a retry; this catches only a bug, and still settles.
+function unexpectedFailure(tenant: string) {
+  return (error: unknown): GroupOutcome => {
+    logError("batch_error", { tenant, step: "unexpected" }, error);
+    return { settle: "retry", eventsIn: 0, duplicatesDropped: 0, filesWritten: 0, bytesWritten: 0 };
+  };
+}
+
+function sum(outcomes: readonly GroupOutcome[], field: Exclude<keyof GroupOutcome, "settle">): number {
+  return outcomes.reduce((total, outcome) => total + outcome[field], 0);
+}

@@ -1,0 +1,10 @@
+// Settles a queue message explicitly, never by the batch's default: ack it, or retry it after a delay that
+// grows with its attempts (after max_retries the queue moves it to the dead-letter queue).
+import { retryDelaySeconds } from "../core/retry-backoff.js";
+
+export type Settlement = "ack" | "retry";
+
+export function settleMessage(message: Message<unknown>, settlement: Settlement): void {
+  if (settlement === "ack") message.ack();
+  else message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+}

@@ -1,0 +1,30 @@
+// Builds the body of one export file: the events as gzipped JSON Lines, and the facts its R2 metadata and
+// manifest row record about it.
+import { gzip } from "./gzip.js";
+import { encodeJsonLines } from "./jsonl.js";
+import type { QueuedEvent } from "./tenant-groups.js";
+
+export interface ExportFile {
+  body: Uint8Array;
+  events: number;
+  firstReceivedAt: string;
+  lastReceivedAt: string;
+}
+
+/** `events` must be non-empty and in received order. */
+export async function buildExportFile(events: readonly QueuedEvent[]): Promise<ExportFile> {
+  const first = events[0];
+  const last = events.at(-1);
+  if (!first || !last) throw new Error("an export file needs at least one event");
+  const body = await gzip(new TextEncoder().encode(encodeJsonLines(events)));
+  return { body, events: events.length, firstReceivedAt: first.receivedat, lastReceivedAt: last.receivedat };
+}
+
+/** The custom metadata of the R2 object: R2 metadata values are strings. */
+export function exportFileMetadata(file: ExportFile): Record<string, string> {
+  return {
+    events: String(file.events),
+    first_receivedat: file.firstReceivedAt,
+    last_receivedat: file.lastReceivedAt,
+  };
+}

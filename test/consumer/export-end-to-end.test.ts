@@ -1,0 +1,169 @@
+// End to end inside workerd: events POSTed through the real Worker come out of R2 as one gzipped JSON Lines
+// file per tenant per batch, each accepted event exactly once.
+import { env, SELF } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import { seedEvents } from "../../fixtures/seed-events.js";
+import { eventIdFor } from "../../src/core/event-id.js";
+import { acceptedMessageBodies, eventsOf, eventsRequest, senderFor, uniqueTenant } from "./support/ingest.js";
+import { asQueuedMessages, deliver } from "./support/deliver.js";
+import { committedKeys, exportedLines, exportKeyPattern, listKeys, readExportLines, readExportText } from "./support/export-objects.js";
+
+function byEventId(lines: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  return [...lines].sort((a, b) => String(a.eventid).localeCompare(String(b.eventid)));
+}
+
+describe("events posted to the Worker are exported by its queue consumer", () => {
+  it("writes every accepted event once, with the device's fields and the server's enrichment", async () => {
+    const sender = senderFor(uniqueTenant("e2e"));
+    const events = seedEvents();
+    const postedAt = new Date();
+    const response = await SELF.fetch(await eventsRequest(sender, events));
+    expect(response.status).toBe(202);
+
+    await vi.waitUntil(async () => (await listKeys(`${sender.tenant}/`)).length > 0, { timeout: 10_000, interval: 50 });
+    const [key, ...others] = await listKeys(`${sender.tenant}/`);
+    expect(others).toEqual([]);
+    const lines = await readExportLines(key!);
+
+    expect(lines).toHaveLength(events.length);
+    const receivedat = lines[0]!.receivedat as string;
+    expect(new Date(receivedat).getTime()).toBeGreaterThanOrEqual(postedAt.getTime());
+    expect(receivedat).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    for (const [index, event] of events.entries()) {
+      const { geo, ...line } = lines[index]!;
+      expect(geo === undefined || typeof geo === "object").toBe(true);
+      expect(line).toEqual({
+        eventid: await eventIdFor({ ...sender, sessionid: event.sessionid as string, sequencenumber: event.sequencenumber as number }),
+        receivedat,
+        tenant: sender.tenant,
+        userid: sender.userid,
+        deviceid: sender.deviceid,
+        ...event,
+      });
+    }
+  });
+});
+
+describe("an export file", () => {
+  it("holds the accepted events as newline-terminated JSON lines, byte for byte as the edge queued them", async () => {
+    const sender = senderFor(uniqueTenant("bytes"));
+    const bodies = await acceptedMessageBodies(sender, seedEvents());
+    await deliver(asQueuedMessages(bodies));
+
+    const [key] = await listKeys(`${sender.tenant}/`);
+    const expected = eventsOf(bodies).map((event) => `${JSON.stringify(event)}\n`).join("");
+    expect(await readExportText(key!)).toBe(expected);
+  });
+
+  it("is named {tenant}/{yyyy}/{yyyy}-{mm}/{yyyy}-{mm}-{dd}/{date}T{HH}{MM}_{HHMMSS.mmm of the first event}_{uuid}.jsonl.gz", async () => {
+    const sender = senderFor(uniqueTenant("key"));
+    const bodies = await acceptedMessageBodies(sender, seedEvents().slice(0, 3));
+    const before = new Date();
+    await deliver(asQueuedMessages(bodies));
+    const after = new Date();
+
+    const [key] = await listKeys(`${sender.tenant}/`);
+    const match = exportKeyPattern(sender.tenant).exec(key!);
+    expect(match, key).not.toBeNull();
+    const [, year, month, day, hour, minute, firstTime] = match!;
+    const writtenAt = new Date(`${year}-${month}-${day}T${hour}:${minute}:00.000Z`).getTime();
+    expect(writtenAt).toBeGreaterThanOrEqual(Math.floor(before.getTime() / 60_000) * 60_000);
+    expect(writtenAt).toBeLessThanOrEqual(after.getTime());
+    const firstReceivedAt = eventsOf(bodies)[0]!.receivedat as string;
+    expect(firstTime).toBe(firstReceivedAt.slice(11, 23).replace(/:/g, ""));
+  });
+
+  it("is stored as application/gzip without Content-Encoding, with its event count and receivedat range", async () => {
+    const sender = senderFor(uniqueTenant("meta"));
+    const bodies = await acceptedMessageBodies(sender, seedEvents());
+    await deliver(asQueuedMessages(bodies));
+
+    const [key] = await listKeys(`${sender.tenant}/`);
+    const object = await env.EXPORTS.head(key!);
+    const events = eventsOf(bodies);
+    expect(object!.httpMetadata?.contentType).toBe("application/gzip");
+    expect(object!.httpMetadata?.contentEncoding).toBeUndefined();
+    expect(object!.customMetadata).toEqual({
+      events: String(events.length),
+      first_receivedat: events[0]!.receivedat,
+      last_receivedat: events.at(-1)!.receivedat,
+    });
+  });
+
+  it("has a committed manifest row with its tenant, day, size and receivedat range", async () => {
+    const sender = senderFor(uniqueTenant("manifest"));
+    const bodies = await acceptedMessageBodies(sender, seedEvents());
+    await deliver(asQueuedMessages(bodies));
+
+    const [key] = await listKeys(`${sender.tenant}/`);
+    const object = await env.EXPORTS.head(key!);
+    const row = await env.DB.prepare("SELECT * FROM export_files WHERE key = ?").bind(key!).first();
+    const events = eventsOf(bodies);
+    expect(row).toMatchObject({
+      tenant: sender.tenant,
+      day: key!.split("/")[3],
+      state: "committed",
+      events: events.length,
+      bytes: object!.size,
+      first_receivedat: events[0]!.receivedat,
+      last_receivedat: events.at(-1)!.receivedat,
+    });
+  });
+});
+
+describe("an event is exported at most once", () => {
+  it("two POSTs of the same events give one copy", async () => {
+    const sender = senderFor(uniqueTenant("twice"));
+    const first = await acceptedMessageBodies(sender, seedEvents());
+    const second = await acceptedMessageBodies(sender, seedEvents());
+    await deliver(asQueuedMessages(first));
+    const again = await deliver(asQueuedMessages(second));
+
+    expect(again.retried).toEqual([]);
+    expect(await listKeys(`${sender.tenant}/`)).toHaveLength(1);
+    expect(byEventId(await exportedLines(sender.tenant))).toEqual(byEventId(eventsOf(first)));
+  });
+
+  it("a redelivered batch gives no second copy", async () => {
+    const sender = senderFor(uniqueTenant("redeliver"));
+    const messages = asQueuedMessages(await acceptedMessageBodies(sender, seedEvents()));
+    await deliver(messages);
+    const redelivery = await deliver(messages.map((message) => ({ ...message, attempts: 2 })));
+
+    expect(redelivery.acked).toHaveLength(messages.length);
+    expect(await listKeys(`${sender.tenant}/`)).toHaveLength(1);
+    expect(await exportedLines(sender.tenant)).toHaveLength(seedEvents().length);
+  });
+
+  it("duplicates inside one batch collapse to one line, the earliest received copy", async () => {
+    const sender = senderFor(uniqueTenant("inbatch"));
+    const first = await acceptedMessageBodies(sender, seedEvents());
+    const second = await acceptedMessageBodies(sender, seedEvents());
+    await deliver(asQueuedMessages([...second, ...first]));
+
+    const lines = await exportedLines(sender.tenant);
+    expect(new Set(lines.map((line) => line.eventid)).size).toBe(lines.length);
+    expect(byEventId(lines)).toEqual(byEventId(eventsOf(first)));
+  });
+
+  it("a file whose earliest events were already exported is named by the earliest event it holds", async () => {
+    const sender = senderFor(uniqueTenant("rename"));
+    const events = seedEvents();
+    const early = await acceptedMessageBodies(sender, events.slice(0, 5));
+    await deliver(asQueuedMessages(early));
+    let late = await acceptedMessageBodies(sender, events.slice(5));
+    // The file name has millisecond precision: the new events must be received in a later millisecond.
+    while (eventsOf(late)[0]!.receivedat === eventsOf(early)[0]!.receivedat) {
+      late = await acceptedMessageBodies(sender, events.slice(5));
+    }
+    await deliver(asQueuedMessages([...early, ...late]));
+
+    const keys = await committedKeys(sender.tenant);
+    expect(keys).toHaveLength(2);
+    const files = await Promise.all(keys.map(async (key) => ({ key, lines: await readExportLines(key) })));
+    const lateFile = files.find((file) => file.lines.length === events.length - 5)!;
+    const firstTime = (eventsOf(late)[0]!.receivedat as string).slice(11, 23).replace(/:/g, "");
+    expect(lateFile.key).toContain(`_${firstTime}_`);
+    expect(await listKeys(`${sender.tenant}/`)).toEqual(keys);
+  });
+});
