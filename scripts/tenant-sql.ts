@@ -1,0 +1,51 @@
+// Builds the SQL of `npm run tenant` from validated settings. wrangler's `d1 execute --command` takes no bound
+// parameters, so every value is checked against the settings schema and quoted as a SQL literal here.
+import { isValidTenant } from "../src/core/tenant.js";
+import { tenantSettingsSchema, type TenantSettings } from "../src/core/tenant-settings.js";
+
+export type SettingsChange = Partial<TenantSettings>;
+
+const COLUMNS: Record<keyof TenantSettings, string> = {
+  enabled: "enabled",
+  geo: "geo",
+  ipCapture: "ip_capture",
+  extraSources: "extra_sources",
+  deviceRateTier: "device_rate_tier",
+  tenantRateTier: "tenant_rate_tier",
+};
+
+export function addTenantSql(tenant: string, settings: TenantSettings, now: number): string {
+  assertTenant(tenant);
+  const valid = tenantSettingsSchema.parse(settings);
+  const names = Object.keys(COLUMNS) as Array<keyof TenantSettings>;
+  const columns = ["tenant", ...names.map((name) => COLUMNS[name]), "updated_at"];
+  const values = [sqlText(tenant), ...names.map((name) => sqlValue(valid[name])), String(now)];
+  return `INSERT INTO tenants (${columns.join(", ")}) VALUES (${values.join(", ")}) ON CONFLICT (tenant) DO NOTHING RETURNING tenant;`;
+}
+
+export function setTenantSql(tenant: string, change: SettingsChange, now: number): string {
+  assertTenant(tenant);
+  const valid = tenantSettingsSchema.partial().parse(change);
+  const assignments = (Object.keys(valid) as Array<keyof TenantSettings>).map(
+    (name) => `${COLUMNS[name]} = ${sqlValue(valid[name]!)}`,
+  );
+  if (assignments.length === 0) throw new Error("Nothing to change: give at least one setting.");
+  assignments.push(`updated_at = ${now}`);
+  return `UPDATE tenants SET ${assignments.join(", ")} WHERE tenant = ${sqlText(tenant)} RETURNING tenant;`;
+}
+
+export const LIST_TENANTS_SQL = "SELECT * FROM tenants ORDER BY tenant;";
+
+function assertTenant(tenant: string): void {
+  if (!isValidTenant(tenant)) throw new Error(`${JSON.stringify(tenant)} is not a valid tenant name.`);
+}
+
+function sqlValue(value: TenantSettings[keyof TenantSettings]): string {
+  if (typeof value === "boolean") return value ? "1" : "0";
+  if (Array.isArray(value)) return sqlText(JSON.stringify(value));
+  return sqlText(value);
+}
+
+function sqlText(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}

@@ -1,0 +1,120 @@
+// `npm run tenant -- add|set|list …`: manages the tenants table (local D1 by default, --remote for the
+// deployed one). Settings reach the edge within TENANT_CACHE_SECONDS.
+import { parseArgs } from "node:util";
+import { ZodError } from "zod";
+import { DEFAULT_TENANT_SETTINGS, RATE_TIERS, type RateTier } from "../src/core/tenant-settings.js";
+import { executeD1, type D1Target } from "./d1-execute.js";
+import { addTenantSql, LIST_TENANTS_SQL, setTenantSql, type SettingsChange } from "./tenant-sql.js";
+
+const USAGE = `Usage:
+  npm run tenant -- add <tenant> [settings] [--remote]
+  npm run tenant -- set <tenant> <settings> [--remote]
+  npm run tenant -- list [--remote]
+Settings:
+  --enabled on|off       a disabled tenant's requests get 403 and nothing is queued (default on)
+  --geo on|off           geo in the tenant's export (default on)
+  --ip on|off            record the client IP address in each event (default off)
+  --sources a,b          extra play/profile source values the tenant may send ("" for none)
+  --device-tier ${RATE_TIERS.join("|")}   requests per device per minute tier (default standard)
+  --tenant-tier ${RATE_TIERS.join("|")}   requests per tenant per minute tier (default standard)`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      enabled: { type: "string" },
+      geo: { type: "string" },
+      ip: { type: "string" },
+      sources: { type: "string" },
+      "device-tier": { type: "string" },
+      "tenant-tier": { type: "string" },
+      remote: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [command, tenant] = positionals;
+  if (values.help || command === undefined) throw new UsageError("");
+  const target: D1Target = values.remote ? "remote" : "local";
+  const change = settingsChange(values);
+  if (command === "list") return listTenants(target);
+  if (tenant === undefined) throw new UsageError(`${command} needs a tenant name.`);
+  if (command === "add") return addTenant(tenant, change, target);
+  if (command === "set") return setTenant(tenant, change, target);
+  throw new UsageError(`Unknown command ${JSON.stringify(command)}.`);
+}
+
+async function addTenant(tenant: string, change: SettingsChange, target: D1Target): Promise<void> {
+  const rows = await executeD1(addTenantSql(tenant, { ...DEFAULT_TENANT_SETTINGS, ...change }, Date.now()), target);
+  if (rows.length === 0) throw new UsageError(`Tenant ${tenant} exists already; use set to change it.`);
+  console.log(`Added tenant ${tenant} (${target}).`);
+}
+
+async function setTenant(tenant: string, change: SettingsChange, target: D1Target): Promise<void> {
+  const rows = await executeD1(setTenantSql(tenant, change, Date.now()), target);
+  if (rows.length === 0) throw new UsageError(`No tenant ${tenant}; use add first.`);
+  console.log(`Updated tenant ${tenant} (${target}).`);
+}
+
+async function listTenants(target: D1Target): Promise<void> {
+  const rows = await executeD1(LIST_TENANTS_SQL, target);
+  if (rows.length === 0) {
+    console.log(`No tenants (${target}).`);
+    return;
+  }
+  console.table(
+    rows.map((row) => ({
+      tenant: row.tenant,
+      enabled: row.enabled === 1,
+      geo: row.geo === 1,
+      ip: row.ip_capture === 1,
+      sources: row.extra_sources,
+      device_tier: row.device_rate_tier,
+      tenant_tier: row.tenant_rate_tier,
+      updated: new Date(Number(row.updated_at)).toISOString(),
+    })),
+  );
+}
+
+type Flags = Record<string, string | boolean | undefined>;
+
+function settingsChange(values: Flags): SettingsChange {
+  const change: SettingsChange = {};
+  if (values.enabled !== undefined) change.enabled = onOff(values.enabled, "--enabled");
+  if (values.geo !== undefined) change.geo = onOff(values.geo, "--geo");
+  if (values.ip !== undefined) change.ipCapture = onOff(values.ip, "--ip");
+  if (typeof values.sources === "string") change.extraSources = values.sources.split(",").filter((source) => source !== "");
+  if (values["device-tier"] !== undefined) change.deviceRateTier = tier(values["device-tier"], "--device-tier");
+  if (values["tenant-tier"] !== undefined) change.tenantRateTier = tier(values["tenant-tier"], "--tenant-tier");
+  return change;
+}
+
+function onOff(value: string | boolean, flag: string): boolean {
+  if (value === "on") return true;
+  if (value === "off") return false;
+  throw new UsageError(`${flag} takes on or off.`);
+}
+
+function tier(value: string | boolean, flag: string): RateTier {
+  if ((RATE_TIERS as readonly unknown[]).includes(value)) return value as RateTier;
+  throw new UsageError(`${flag} takes ${RATE_TIERS.join(", ")}.`);
+}
+
+function describeZodError(error: ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join(".") || "settings"}: ${issue.message}`).join("\n");
+}
+
+try {
+  await main(process.argv.slice(2));
+} catch (error) {
+  const message = error instanceof ZodError ? describeZodError(error) : error instanceof Error ? error.message : String(error);
+  if (error instanceof ZodError || error instanceof UsageError || error instanceof TypeError) {
+    if (message) console.error(message);
+    console.error(USAGE);
+    process.exit(2);
+  }
+  console.error(message);
+  process.exit(1);
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_TENANT_SETTINGS } from "../../src/core/tenant-settings.js";
+import { addTenantSql, setTenantSql } from "../../scripts/tenant-sql.js";
+
+describe("the SQL of npm run tenant", () => {
+  it("adds a tenant with every setting as a literal and does nothing if it exists", () => {
+    const sql = addTenantSql("acme", { ...DEFAULT_TENANT_SETTINGS, extraSources: ["tidalconnect"] }, 1700000000000);
+    expect(sql).toBe(
+      "INSERT INTO tenants (tenant, enabled, geo, ip_capture, extra_sources, device_rate_tier, tenant_rate_tier, updated_at) " +
+        "VALUES ('acme', 1, 1, 0, '[\"tidalconnect\"]', 'standard', 'standard', 1700000000000) ON CONFLICT (tenant) DO NOTHING RETURNING tenant;",
+    );
+  });
+
+  it("changes only the settings given", () => {
+    expect(setTenantSql("acme", { geo: false, ipCapture: true }, 5)).toBe(
+      "UPDATE tenants SET geo = 0, ip_capture = 1, updated_at = 5 WHERE tenant = 'acme' RETURNING tenant;",
+    );
+  });
+
+  it("refuses tenant names and sources that could break out of a literal", () => {
+    expect(() => setTenantSql("acme'; DROP TABLE tenants; --", { geo: false }, 1)).toThrow(/not a valid tenant/);
+    expect(() => setTenantSql("acme", { extraSources: ["x'); DROP TABLE tenants; --"] }, 1)).toThrow();
+  });
+
+  it("refuses a change with nothing in it", () => {
+    expect(() => setTenantSql("acme", {}, 1)).toThrow(/Nothing to change/);
+  });
+});
