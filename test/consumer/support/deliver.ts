@@ -18,13 +18,12 @@ interface QueueResult {
   ackAll: boolean;
   retryBatch: { retry: boolean };
   explicitAcks: string[];
-  retryMessages: { msgId: string; delaySeconds?: number }[];
+  retryMessages: { msgId: string }[];
 }
 
 export interface Delivery {
   acked: QueuedMessage[];
   retried: QueuedMessage[];
-  retryDelays: number[];
 }
 
 export function asQueuedMessages(bodies: readonly string[]): QueuedMessage[] {
@@ -46,17 +45,26 @@ export async function deliver(
   const acked = messages.filter((message) => result.explicitAcks.includes(message.id));
   const retried = messages.filter((message) => result.retryMessages.some((retry) => retry.msgId === message.id));
   expect(acked.length + retried.length).toBe(messages.length);
-  return { acked, retried, retryDelays: result.retryMessages.map((retry) => retry.delaySeconds ?? 0) };
+  return { acked, retried };
 }
 
-/** Delivers, then redelivers what was retried with the real bindings, until every message is acked. */
-export async function deliverUntilAcked(messages: readonly QueuedMessage[], firstBindings: Partial<Env> = {}): Promise<number> {
-  let pending = (await deliver(messages, firstBindings)).retried;
-  let deliveries = 1;
+/**
+ * Delivers, then redelivers what was retried (attempts + 1) until every message is acked; returns how many
+ * deliveries it took. `bindingsFor(n)` may swap bindings for delivery n (1 is the first).
+ */
+export async function deliverUntilAcked(
+  messages: readonly QueuedMessage[],
+  bindingsFor: (delivery: number) => Partial<Env> = () => ({}),
+): Promise<number> {
+  let pending = [...messages];
+  let delivery = 0;
   while (pending.length > 0) {
-    expect(deliveries, "messages still retried after 5 deliveries").toBeLessThan(5);
-    pending = (await deliver(pending.map((message) => ({ ...message, attempts: message.attempts + 1 })))).retried;
-    deliveries++;
+    delivery++;
+    expect(delivery, "messages still retried after 5 deliveries").toBeLessThanOrEqual(5);
+    pending = (await deliver(pending, bindingsFor(delivery))).retried.map((message) => ({
+      ...message,
+      attempts: message.attempts + 1,
+    }));
   }
-  return deliveries;
+  return delivery;
 }
