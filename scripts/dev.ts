@@ -1,7 +1,14 @@
 // `npm run dev`: the collector on wrangler's local Queues/R2/D1. Creates the dev secrets if missing, applies the
-// D1 migrations to the local database, then runs `wrangler dev` with every extra argument passed through.
+// D1 migrations to the local database, registers the "demo" tenant there, then runs `wrangler dev` with every
+// extra argument passed through.
+import { DEFAULT_TENANT_SETTINGS } from "../src/core/tenant-settings.js";
+import { executeD1 } from "./d1-execute.js";
 import { ensureDevSecrets, reportCreated } from "./dev-secrets.js";
 import { exitLike, runWrangler } from "./run-wrangler.js";
+import { addTenantSql } from "./tenant-sql.js";
+
+/** The tenant of `npm run demo` and the README's examples; with OPEN_TENANCY off only registered tenants may send. */
+const DEMO_TENANT = "demo";
 
 const { created } = ensureDevSecrets();
 reportCreated(created);
@@ -12,5 +19,8 @@ if (migrations.code !== 0) {
   console.error("Applying the D1 migrations to the local database failed; not starting wrangler dev.");
   exitLike(migrations);
 }
+
+// Idempotent: the insert does nothing when the tenant exists, so settings changed with `npm run tenant` are kept.
+await executeD1(addTenantSql(DEMO_TENANT, DEFAULT_TENANT_SETTINGS, Date.now()), "local");
 
 exitLike(await runWrangler(["dev", ...process.argv.slice(2)]));
