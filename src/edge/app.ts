@@ -4,6 +4,7 @@ import { Hono, type Context } from "hono";
 import { CollectorError } from "../core/errors.js";
 import { logError, logInfo } from "../core/log.js";
 import type { EdgeEnv } from "./context.js";
+import { postRedrive } from "./admin-route.js";
 import { asCollectorError, errorResponse } from "./error-response.js";
 import { postEvents } from "./events-route.js";
 
@@ -11,6 +12,7 @@ import { postEvents } from "./events-route.js";
 const ROUTES: Record<string, readonly string[]> = {
   "/healthz": ["GET", "HEAD"],
   "/v1/events": ["POST"],
+  "/admin/redrive": ["POST"],
 };
 
 export function createApp(): Hono<EdgeEnv> {
@@ -18,6 +20,7 @@ export function createApp(): Hono<EdgeEnv> {
   app.use("*", logRequest);
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.post("/v1/events", postEvents);
+  app.post("/admin/redrive", postRedrive);
   for (const [path, methods] of Object.entries(ROUTES)) {
     app.all(path, (c) => methodNotAllowed(c, methods));
   }

@@ -1,0 +1,57 @@
+// POST /admin/redrive: operators send dead letters back through the pipeline, one page per request.
+// Authenticated by the ADMIN_TOKEN secret (not a device JWT): `Authorization: Bearer <ADMIN_TOKEN>`.
+// Query: limit (1-1000, default 100), after (the `next` of the previous page), before (ISO instant: only dead
+// letters stored before it, so a run does not pick up messages that die again while it runs).
+import type { Context } from "hono";
+import { CollectorError } from "../core/errors.js";
+import { redriveDeadLetters } from "../consumer/redrive-dead-letters.js";
+import type { EdgeEnv } from "./context.js";
+
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+
+export async function postRedrive(c: Context<EdgeEnv>): Promise<Response> {
+  await requireAdminToken(c.req.header("authorization"), c.env.ADMIN_TOKEN);
+  const result = await redriveDeadLetters(c.env.EXPORTS, c.env.EVENTS, {
+    limit: pageLimit(c.req.query("limit")),
+    startAfter: c.req.query("after") || undefined,
+    uploadedBefore: instant(c.req.query("before")),
+  });
+  c.set("logFields", { ...c.get("logFields"), redriven: result.redriven });
+  return c.json(result);
+}
+
+async function requireAdminToken(authorization: string | undefined, adminToken: string | undefined): Promise<void> {
+  const presented = /^Bearer +(\S+)\s*$/i.exec(authorization ?? "")?.[1];
+  // An unset ADMIN_TOKEN disables the admin routes rather than accepting an empty token.
+  if (presented && adminToken && (await constantTimeEquals(presented, adminToken))) return;
+  throw new CollectorError("unauthorized", "Send the admin token: Authorization: Bearer <ADMIN_TOKEN>.", {
+    headers: { "www-authenticate": 'Bearer realm="audiogum-collector-admin"' },
+  });
+}
+
+// Comparing digests gives timingSafeEqual equal lengths, so not even the token's length leaks through timing.
+async function constantTimeEquals(a: string, b: string): Promise<boolean> {
+  const encoder = new TextEncoder();
+  const [digestA, digestB] = await Promise.all([
+    crypto.subtle.digest("SHA-256", encoder.encode(a)),
+    crypto.subtle.digest("SHA-256", encoder.encode(b)),
+  ]);
+  return crypto.subtle.timingSafeEqual(digestA, digestB);
+}
+
+function pageLimit(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return DEFAULT_PAGE;
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+    throw new CollectorError("invalid_query", `limit must be a whole number from 1 to ${MAX_PAGE}.`);
+  }
+  return limit;
+}
+
+function instant(raw: string | undefined): Date | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  const value = new Date(raw);
+  if (Number.isNaN(value.getTime())) throw new CollectorError("invalid_query", "before must be an ISO-8601 date-time.");
+  return value;
+}
