@@ -1,6 +1,7 @@
 // The D1 statements of the exactly-once protocol (see export-tenant-group.ts): claim event ids for a new file,
 // rename a pending file, commit it, or discard it. Event ids travel as one JSON array parameter read with
 // json_each, never one statement or one bound parameter per event.
+import type { EventTypeCounts } from "../core/event-type-counts.js";
 import type { D1Usage } from "./d1-usage.js";
 
 /** Ids per JSON parameter: ~200 KB of text, far inside D1's limits on a bound value and a statement's time. */
@@ -90,6 +91,9 @@ export interface CommittedFacts {
   firstReceivedAt: string;
   lastReceivedAt: string;
   committedAt: number;
+  /** R2's etag of the object: the pull API lists it and serves it as the ETag. */
+  etag: string;
+  typeCounts: EventTypeCounts;
 }
 
 /**
@@ -100,11 +104,21 @@ export async function commitExportFile(db: D1Database, facts: CommittedFacts, us
   const result = await db
     .prepare(
       `UPDATE export_files
-       SET state = 'committed', events = ?2, bytes = ?3, first_receivedat = ?4, last_receivedat = ?5, committed_at = ?6
+       SET state = 'committed', events = ?2, bytes = ?3, first_receivedat = ?4, last_receivedat = ?5, committed_at = ?6,
+           etag = ?7, type_counts = ?8
        WHERE key = ?1 AND state = 'pending'
          AND (SELECT count(*) FROM event_claims WHERE file_key = ?1) = ?2`,
     )
-    .bind(facts.key, facts.events, facts.bytes, facts.firstReceivedAt, facts.lastReceivedAt, facts.committedAt)
+    .bind(
+      facts.key,
+      facts.events,
+      facts.bytes,
+      facts.firstReceivedAt,
+      facts.lastReceivedAt,
+      facts.committedAt,
+      facts.etag,
+      JSON.stringify(facts.typeCounts),
+    )
     .run();
   usage.record(result);
   return result.meta.changes === 1;

@@ -13,6 +13,7 @@
 // A failure at 1 or 4, or a death anywhere, leaves K pending or abandoned: the messages come back, the next
 // attempt abandons K and deletes its object, so an event is never lost and never in two committed files.
 import { exportKey, utcDay } from "../core/export-key.js";
+import { countEventTypes } from "../core/event-type-counts.js";
 import { buildExportFile, exportFileMetadata, type ExportFile } from "../core/export-file.js";
 import { describeCause, logError, logWarn } from "../core/log.js";
 import type { QueuedEvent, TenantGroup } from "../core/tenant-groups.js";
@@ -74,8 +75,9 @@ export async function exportTenantGroup(group: TenantGroup<unknown>, storage: Ex
   }
 
   let file: ExportFile;
+  let etag: string;
   try {
-    file = await writeExportFile(bucket, key, ours);
+    ({ file, etag } = await writeExportFile(bucket, key, ours));
   } catch (error) {
     return retry("write", key, error);
   }
@@ -84,7 +86,8 @@ export async function exportTenantGroup(group: TenantGroup<unknown>, storage: Ex
   let committed: boolean;
   try {
     const { events, firstReceivedAt, lastReceivedAt } = file;
-    committed = await commitExportFile(db, { key, events, bytes, firstReceivedAt, lastReceivedAt, committedAt: Date.now() }, usage);
+    const facts = { key, events, bytes, firstReceivedAt, lastReceivedAt, committedAt: Date.now(), etag, typeCounts: countEventTypes(ours) };
+    committed = await commitExportFile(db, facts, usage);
   } catch (error) {
     // Outcome unknown: deleting the object could delete a committed file. The retry settles it.
     return retry("commit", key, error);
@@ -96,14 +99,20 @@ export async function exportTenantGroup(group: TenantGroup<unknown>, storage: Ex
   return { settle: "ack", eventsIn, duplicatesDropped, filesWritten: 1, bytesWritten: bytes };
 }
 
-async function writeExportFile(bucket: R2Bucket, key: string, events: readonly QueuedEvent[]): Promise<ExportFile> {
+async function writeExportFile(
+  bucket: R2Bucket,
+  key: string,
+  events: readonly QueuedEvent[],
+): Promise<{ file: ExportFile; etag: string }> {
   const file = await buildExportFile(events);
-  await bucket.put(key, file.body, {
+  const object = await bucket.put(key, file.body, {
     // No contentEncoding: clients must download the gzip bytes as they are, not have them decoded in transit.
     httpMetadata: { contentType: "application/gzip" },
     customMetadata: exportFileMetadata(file),
   });
-  return file;
+  // put returns null only for a failed onlyIf precondition, which this put does not set.
+  if (!object) throw new Error("R2 put returned no object");
+  return { file, etag: object.etag };
 }
 
 async function deleteObjectsBestEffort(bucket: R2Bucket, keys: readonly string[], tenant: string): Promise<void> {

@@ -7,12 +7,21 @@ import type { EdgeEnv } from "./context.js";
 import { postRedrive } from "./admin-route.js";
 import { asCollectorError, errorResponse } from "./error-response.js";
 import { postEvents } from "./events-route.js";
+import { getExportDay } from "./exports-day-route.js";
+import { getExportFile } from "./exports-file-route.js";
+import { listExports } from "./exports-list-route.js";
+import { getEventsSchema, getExportSchema } from "./schema-route.js";
 
 /** Every path the edge serves and the methods it allows there: one table for routing and for 405s. */
 const ROUTES: Record<string, readonly string[]> = {
   "/healthz": ["GET", "HEAD"],
   "/v1/events": ["POST"],
   "/admin/redrive": ["POST"],
+  "/v1/exports": ["GET", "HEAD"],
+  "/v1/exports/days/:day": ["GET", "HEAD"],
+  "/v1/exports/*": ["GET", "HEAD"],
+  "/v1/schema/events": ["GET", "HEAD"],
+  "/v1/schema/export": ["GET", "HEAD"],
 };
 
 export function createApp(): Hono<EdgeEnv> {
@@ -21,6 +30,12 @@ export function createApp(): Hono<EdgeEnv> {
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.post("/v1/events", postEvents);
   app.post("/admin/redrive", postRedrive);
+  app.get("/v1/exports", listExports);
+  // Before the key route: a day is one segment, a key is five, so neither can take the other's requests.
+  app.get("/v1/exports/days/:day", getExportDay);
+  app.get("/v1/exports/*", getExportFile);
+  app.get("/v1/schema/events", getEventsSchema);
+  app.get("/v1/schema/export", getExportSchema);
   for (const [path, methods] of Object.entries(ROUTES)) {
     app.all(path, (c) => methodNotAllowed(c, methods));
   }

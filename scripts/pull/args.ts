@@ -1,0 +1,87 @@
+// Reads the command line of `npm run pull`: where the collector is, the exports token, the first day and the
+// folder to pull into. Bad usage is a UsageError, which the entry point prints with the usage text (exit 2).
+import { parseArgs } from "node:util";
+import { isCalendarDay } from "../../src/core/export-day.js";
+
+export const PULL_USAGE = `Usage: npm run pull -- --url <collector> --token <token> --since YYYY-MM-DD --out <dir> [--until YYYY-MM-DD] [--concurrency N]
+  --url          the collector, e.g. https://collector.example.com
+  --token        a JWT with the scope exports:read (or set AUDIOGUM_EXPORTS_TOKEN instead, which keeps it out of ps)
+  --since        the first day folder to pull (UTC)
+  --until        the last day folder to pull (UTC; default: all since --since)
+  --out          the folder to pull into; files keep their key path under it, and .pull-state.json remembers them
+  --concurrency  downloads at once (default 4, at most 16)`;
+
+export class UsageError extends Error {}
+
+export interface PullOptions {
+  collector: URL;
+  token: string;
+  since: string;
+  until: string | undefined;
+  outDir: string;
+  concurrency: number;
+}
+
+export const TOKEN_ENV = "AUDIOGUM_EXPORTS_TOKEN";
+
+export function parsePullArgs(argv: readonly string[], environment: NodeJS.ProcessEnv): PullOptions | "help" {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        url: { type: "string" },
+        token: { type: "string" },
+        since: { type: "string" },
+        until: { type: "string" },
+        out: { type: "string" },
+        concurrency: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) return "help";
+  const token = values.token ?? environment[TOKEN_ENV];
+  if (!token) throw new UsageError(`--token (or ${TOKEN_ENV}) is required.`);
+  return {
+    collector: collectorUrl(values.url),
+    token,
+    since: day(values.since, "--since"),
+    until: values.until === undefined ? undefined : day(values.until, "--until"),
+    outDir: required(values.out, "--out"),
+    concurrency: concurrency(values.concurrency),
+  };
+}
+
+function required(value: string | undefined, flag: string): string {
+  if (value === undefined || value.trim() === "") throw new UsageError(`${flag} is required.`);
+  return value;
+}
+
+function collectorUrl(raw: string | undefined): URL {
+  const text = required(raw, "--url");
+  try {
+    const url = new URL(text);
+    if (url.protocol === "http:" || url.protocol === "https:") return url;
+  } catch {
+    // Reported below with the same message as a wrong scheme.
+  }
+  throw new UsageError(`--url must be an http(s) URL; got ${JSON.stringify(text)}.`);
+}
+
+function day(raw: string | undefined, flag: string): string {
+  const text = required(raw, flag);
+  if (!isCalendarDay(text)) throw new UsageError(`${flag} must be a date written YYYY-MM-DD; got ${JSON.stringify(text)}.`);
+  return text;
+}
+
+function concurrency(raw: string | undefined): number {
+  if (raw === undefined) return 4;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > 16) throw new UsageError(`--concurrency must be from 1 to 16; got ${JSON.stringify(raw)}.`);
+  return value;
+}

@@ -1,0 +1,83 @@
+// GET /v1/schema/events and /v1/schema/export: JSON Schema from the zod schemas, checked with an independent
+// JSON Schema validator (@cfworker/json-schema, which runs in workerd) against seed events and broken ones.
+import { Validator, type Schema } from "@cfworker/json-schema";
+import { describe, expect, it } from "vitest";
+import { seedEvents } from "../../fixtures/seed-events.js";
+import { exportedEventSchema } from "../../src/core/schemas/envelope.js";
+import { eventBatchSchema } from "../../src/core/schemas/request-body.js";
+import { callWorker } from "../support/ingest.js";
+
+async function publishedSchema(path: string): Promise<Schema> {
+  const response = await callWorker(new Request(`https://collector.test${path}`));
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-type")).toMatch(/^application\/schema\+json/);
+  return (await response.json()) as Schema;
+}
+
+function validator(schema: Schema): (value: unknown) => boolean {
+  const compiled = new Validator(schema, "2020-12", false);
+  return (value) => compiled.validate(value).valid;
+}
+
+const exportLine = (event: Record<string, unknown>) => ({
+  eventid: "0f8fad5b-d9cb-469f-a165-70867728950e",
+  receivedat: "2024-03-18T00:52:01.941Z",
+  tenant: "acme",
+  userid: "b746b99cdb99455bbd0dfcfe2c5152b4",
+  deviceid: "speaker-0042",
+  ...event,
+  geo: { country: "GB", city: "London", latitude: 51.5, longitude: -0.12 },
+});
+
+describe("the published JSON Schemas", () => {
+  it("GET /v1/schema/events is public and accepts every seed event in a request body, as zod does", async () => {
+    const schema = await publishedSchema("/v1/schema/events");
+    expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
+    const valid = validator(schema);
+    for (const event of seedEvents()) {
+      const body = { schemaversion: "1.0", events: [event] };
+      expect(eventBatchSchema.safeParse(body).success).toBe(true);
+      expect(valid(body), String(event.type)).toBe(true);
+    }
+  });
+
+  it.each([
+    ["a wrong schemaversion", (event: Record<string, unknown>) => ({ schemaversion: "2.0", events: [event] })],
+    ["no events", () => ({ schemaversion: "1.0", events: [] })],
+    ["an unknown type", (event: Record<string, unknown>) => ({ schemaversion: "1.0", events: [{ ...event, type: "clickevent" }] })],
+    ["a missing sessionid", (event: Record<string, unknown>) => ({ schemaversion: "1.0", events: [{ ...event, sessionid: undefined }] })],
+    ["a bad connection", (event: Record<string, unknown>) => ({ schemaversion: "1.0", events: [{ ...event, connection: "wifi" }] })],
+    ["a fractional sequencenumber", (event: Record<string, unknown>) => ({ schemaversion: "1.0", events: [{ ...event, sequencenumber: 1.5 }] })],
+  ])("GET /v1/schema/events rejects a body with %s, as zod does", async (_, broken) => {
+    const valid = validator(await publishedSchema("/v1/schema/events"));
+    const body = JSON.parse(JSON.stringify(broken(seedEvents()[6]!))) as unknown;
+    expect(eventBatchSchema.safeParse(body).success).toBe(false);
+    expect(valid(body)).toBe(false);
+  });
+
+  it("GET /v1/schema/export accepts an exported line of every seed event and rejects lines without the server fields", async () => {
+    const valid = validator(await publishedSchema("/v1/schema/export"));
+    for (const event of seedEvents()) {
+      const line = exportLine(event);
+      expect(exportedEventSchema.safeParse(line).success).toBe(true);
+      expect(valid(line), String(event.type)).toBe(true);
+    }
+    const line = exportLine(seedEvents()[0]!);
+    for (const broken of [
+      { ...line, eventid: undefined },
+      { ...line, receivedat: "2024-03-18 00:52" },
+      { ...line, geo: { latitude: "51.5" } },
+      { ...line, type: "clickevent" },
+    ]) {
+      const plain = JSON.parse(JSON.stringify(broken)) as unknown;
+      expect(exportedEventSchema.safeParse(plain).success).toBe(false);
+      expect(valid(plain)).toBe(false);
+    }
+  });
+
+  it("answers other methods with 405", async () => {
+    const response = await callWorker(new Request("https://collector.test/v1/schema/export", { method: "POST" }));
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET, HEAD");
+  });
+});

@@ -1,0 +1,85 @@
+// Runs the real Worker locally for Node tests, as `npm run dev` does: wrangler applies the D1 migrations with
+// `d1 migrations apply --local`, then wrangler's unstable_startWorker serves it on loopback in local mode (workerd
+// with local Queues, R2 and D1; nothing remote). It uses a copy of wrangler.toml in a temporary folder so the
+// test chooses its own secret, open tenancy and a 1 s queue batch timeout, and keeps its storage there.
+import { spawn } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { sign } from "hono/utils/jwt/jwt";
+import { experimental_readRawConfig, unstable_startWorker } from "wrangler";
+
+const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const WRANGLER = path.join(PROJECT_ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+const SECRET = "node-test-signing-secret";
+
+export interface LocalCollector {
+  url: URL;
+  folder: string;
+  token(tenant: string, scope: "events:write" | "exports:read"): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalCollector(): Promise<LocalCollector> {
+  const folder = await mkdtemp(path.join(tmpdir(), "collector-"));
+  const configPath = path.join(folder, "wrangler.json");
+  const persistTo = path.join(folder, "state");
+  await writeFile(configPath, JSON.stringify(testConfig()));
+  await writeFile(path.join(folder, ".dev.vars"), `JWT_SECRET=${SECRET}\nJWT_SECRET_PREVIOUS=\nADMIN_TOKEN=node-test-admin\n`);
+  await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--config", configPath, "--persist-to", persistTo]);
+
+  const worker = await unstable_startWorker({
+    config: configPath,
+    sendMetrics: false,
+    dev: {
+      remote: false,
+      persist: persistTo,
+      server: { hostname: "127.0.0.1", port: 0 },
+      inspector: false,
+      watch: false,
+      logLevel: "warn",
+    },
+  });
+  await worker.ready;
+  return {
+    url: await worker.url,
+    folder,
+    token: (tenant, scope) => sign({ tenant, sub: `user-of-${tenant}`, deviceid: `device-of-${tenant}`, scope, exp: Math.floor(Date.now() / 1000) + 3600 }, SECRET, "HS256"),
+    stop: () => worker.dispose(),
+  };
+}
+
+function testConfig(): Record<string, unknown> {
+  const { rawConfig } = experimental_readRawConfig({ config: path.join(PROJECT_ROOT, "wrangler.toml") });
+  const config = structuredClone(rawConfig) as Record<string, unknown> & {
+    vars?: Record<string, unknown>;
+    d1_databases?: Array<Record<string, unknown>>;
+    queues?: { consumers?: Array<Record<string, unknown>> };
+  };
+  config.main = path.join(PROJECT_ROOT, String(config.main));
+  // Test tenants are made up: let any tenant in a valid token send (test/edge/tenants.test.ts covers the rest).
+  config.vars = { ...config.vars, OPEN_TENANCY: "true" };
+  for (const database of config.d1_databases ?? []) {
+    database.migrations_dir = path.join(PROJECT_ROOT, String(database.migrations_dir ?? "migrations"));
+  }
+  // Deliver queued events after a second, not the deployed 30 s, so the test waits for files briefly.
+  for (const consumer of config.queues?.consumers ?? []) consumer.max_batch_timeout = 1;
+  delete config.triggers;
+  return config;
+}
+
+function runWrangler(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WRANGLER, ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`wrangler ${args.join(" ")} exited ${code}:\n${output}`))));
+  });
+}
