@@ -167,3 +167,34 @@ describe("an event is exported at most once", () => {
     expect(await listKeys(`${sender.tenant}/`)).toEqual(keys);
   });
 });
+
+describe("each consumer batch", () => {
+  it("logs one batch line: messages, events in, duplicates dropped, files, bytes, D1 rows, duration, attempts", async () => {
+    const sender = senderFor(uniqueTenant("logline"));
+    const first = await acceptedMessageBodies(sender, seedEvents());
+    const second = await acceptedMessageBodies(sender, seedEvents());
+    const messages = asQueuedMessages([...first, ...second]).map((message, index) => ({ ...message, attempts: index + 2 }));
+    const log = vi.spyOn(console, "log");
+
+    await deliver(messages);
+
+    const batchLines = log.mock.calls
+      .map(([line]) => JSON.parse(String(line)) as Record<string, unknown>)
+      .filter((line) => line.msg === "batch");
+    log.mockRestore();
+    const [key] = await listKeys(`${sender.tenant}/`);
+    expect(batchLines).toHaveLength(1);
+    expect(batchLines[0]).toMatchObject({
+      messages: 2,
+      events_in: 2 * seedEvents().length,
+      duplicates_dropped: seedEvents().length,
+      files: 1,
+      bytes_written: (await env.EXPORTS.head(key!))!.size,
+      attempts: 3,
+      tenants: 1,
+      duration_ms: expect.any(Number),
+    });
+    expect(batchLines[0]!.d1_rows_read).toBeGreaterThan(0);
+    expect(batchLines[0]!.d1_rows_written).toBeGreaterThan(0);
+  });
+});
