@@ -50,8 +50,10 @@ export async function pullExports(
   let done = 0;
   const download = async (file: ExportFileEntry) => {
     try {
+      // Checked before any byte is fetched: a key that would leave the folder is never downloaded.
+      const target = localPathFor(options.outDir, file.key);
       const saved = await withRetries(
-        async () => saveVerifiedGzip(await openDownload(client, file), localPathFor(options.outDir, file.key), file.size),
+        async () => saveVerifiedGzip(await openDownload(client, file), target, file.size),
         retryPolicy,
         onRetry,
       );
@@ -76,7 +78,7 @@ export async function pullExports(
 }
 
 export function formatSummary(summary: PullSummary): string {
-  const rate = summary.seconds > 0 ? ` (${(summary.bytes / 1e6 / summary.seconds).toFixed(2)} MB/s)` : "";
+  const rate = summary.seconds > 0 && summary.bytes > 0 ? ` (${(summary.bytes / 1e6 / summary.seconds).toFixed(2)} MB/s)` : "";
   return (
     `pulled ${summary.downloaded} files, skipped ${summary.skipped}, failed ${summary.failed}: ` +
     `${summary.bytes} bytes, ${summary.events} events in ${summary.seconds.toFixed(1)} s${rate}`
