@@ -27,7 +27,7 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
   c.set("logFields", { ...c.get("logFields"), bytes_in: body.wireBytes, bytes_decoded: body.decodedBytes });
   const events = validateEnvelope(body.value, config.limits);
   const { valid, rejected } = validateEvents(events, config.limits, clientEventSchemaFor(settings.extraSources));
-  c.set("logFields", { ...c.get("logFields"), accepted: 0, rejected: rejected.length });
+  c.set("logFields", { ...c.get("logFields"), accepted: 0, rejected: rejected.length, reject_reasons: rejectReasons(rejected) });
   if (valid.length === 0) {
     return c.json(
       {
@@ -53,4 +53,17 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
   c.set("logFields", { ...c.get("logFields"), accepted: valid.length, queue_messages: queued.messages });
   const response: IngestResponse = { accepted: valid.length, rejected };
   return c.json(response, 202);
+}
+
+/** The distinct reasons events were rejected, for the request log line: "path: message", at most five. */
+function rejectReasons(rejected: readonly EventRejection[]): string | undefined {
+  if (rejected.length === 0) return undefined;
+  const reasons = new Set<string>();
+  for (const rejection of rejected) {
+    for (const error of rejection.errors) {
+      reasons.add(`${error.path || "event"}: ${error.message}`.slice(0, 200));
+      if (reasons.size === 5) return [...reasons].join("; ");
+    }
+  }
+  return [...reasons].join("; ");
 }

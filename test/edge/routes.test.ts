@@ -55,6 +55,7 @@ describe("the request log line", () => {
       status: 202,
       accepted: 1,
       rejected: 1,
+      reject_reasons: "connection: must be one of: none, wan, cellular",
       ray: "8f00ba11c0ffee00-LHR",
       bytes_in: expect.any(Number),
       duration_ms: expect.any(Number),
