@@ -3,6 +3,7 @@
 // A poison message is kept as a dead letter right away and acked: it can never parse, so the queue's retries
 // would only delay it (and re-run the batch's work) before the DLQ consumer stored the very same bytes.
 import { logError, logInfo } from "../core/log.js";
+import { isReadinessProbe } from "../core/queue-message.js";
 import { groupByTenant, type DecodedMessage } from "../core/tenant-groups.js";
 import { D1Usage } from "./d1-usage.js";
 import { keepDeadLetter } from "./dead-letter.js";
@@ -18,6 +19,10 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
   const decoded: DecodedMessage<Message<unknown>>[] = [];
   const poison: Message<unknown>[] = [];
   for (const message of batch.messages) {
+    if (isReadinessProbe(message.body)) {
+      message.ack();
+      continue;
+    }
     try {
       decoded.push({ message, ...decodeEventMessage(message.body) });
     } catch {

@@ -79,3 +79,10 @@ export function parseEventMessage(body: unknown): EventMessage {
   if (typeof body !== "string") throw new Error("queue message body is not text");
   return eventMessageSchema.parse(JSON.parse(body));
 }
+
+/** What GET /readyz sends to prove the queue takes messages; the consumer acks it and writes nothing. */
+export const READINESS_PROBE = JSON.stringify({ v: QUEUE_MESSAGE_VERSION, probe: "readyz" });
+
+export function isReadinessProbe(body: unknown): boolean {
+  return body === READINESS_PROBE;
+}

@@ -7,14 +7,17 @@ import type { EdgeEnv } from "./context.js";
 import { postRedrive } from "./admin-route.js";
 import { asCollectorError, errorResponse } from "./error-response.js";
 import { postEvents } from "./events-route.js";
+import { getReadiness } from "./readiness-route.js";
 import { getExportDay } from "./exports-day-route.js";
 import { getExportFile } from "./exports-file-route.js";
 import { listExports } from "./exports-list-route.js";
 import { getEventsSchema, getExportSchema } from "./schema-route.js";
+import { getDailySummary, getMonthlySummary, getRealtimeSummary } from "./summaries-route.js";
 
 /** Every path the edge serves and the methods it allows there: one table for routing and for 405s. */
 const ROUTES: Record<string, readonly string[]> = {
   "/healthz": ["GET", "HEAD"],
+  "/readyz": ["GET", "HEAD"],
   "/v1/events": ["POST"],
   "/admin/redrive": ["POST"],
   "/v1/exports": ["GET", "HEAD"],
@@ -22,12 +25,16 @@ const ROUTES: Record<string, readonly string[]> = {
   "/v1/exports/*": ["GET", "HEAD"],
   "/v1/schema/events": ["GET", "HEAD"],
   "/v1/schema/export": ["GET", "HEAD"],
+  "/v1/summaries/realtime": ["GET", "HEAD"],
+  "/v1/summaries/daily": ["GET", "HEAD"],
+  "/v1/summaries/monthly": ["GET", "HEAD"],
 };
 
 export function createApp(): Hono<EdgeEnv> {
   const app = new Hono<EdgeEnv>();
   app.use("*", logRequest);
   app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/readyz", getReadiness);
   app.post("/v1/events", postEvents);
   app.post("/admin/redrive", postRedrive);
   app.get("/v1/exports", listExports);
@@ -36,6 +43,9 @@ export function createApp(): Hono<EdgeEnv> {
   app.get("/v1/exports/*", getExportFile);
   app.get("/v1/schema/events", getEventsSchema);
   app.get("/v1/schema/export", getExportSchema);
+  app.get("/v1/summaries/realtime", getRealtimeSummary);
+  app.get("/v1/summaries/daily", getDailySummary);
+  app.get("/v1/summaries/monthly", getMonthlySummary);
   for (const [path, methods] of Object.entries(ROUTES)) {
     app.all(path, (c) => methodNotAllowed(c, methods));
   }

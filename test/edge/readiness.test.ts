@@ -1,0 +1,59 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { READINESS_PROBE } from "../../src/core/queue-message.js";
+import worker from "../../src/index.js";
+import { callWorker } from "../support/ingest.js";
+import { deviceClaims, signToken } from "../support/tokens.js";
+
+function readyz(token: string | null, overrides: Partial<Env> = {}): Promise<Response> {
+  const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
+  return callWorker(new Request("https://collector.test/readyz", { headers }), overrides);
+}
+
+const outage = (binding: string) => () => Promise.reject(new Error(`${binding} is down`));
+
+/** Stand-ins for the bindings, failing the one call each readiness check makes, as an outage would. */
+const BROKEN: Record<"EVENTS" | "EXPORTS" | "DB", unknown> = {
+  EVENTS: { send: outage("EVENTS") },
+  EXPORTS: { list: outage("EXPORTS") },
+  DB: { prepare: () => ({ first: outage("DB") }) },
+};
+
+describe("GET /readyz", () => {
+  it("is refused without the admin token, and with a device token", async () => {
+    expect((await readyz(null)).status).toBe(401);
+    expect((await readyz(await signToken(deviceClaims()))).status).toBe(401);
+  });
+
+  it("answers 200 when the queue, R2 and D1 all answer", async () => {
+    const response = await readyz(env.ADMIN_TOKEN);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ready", checks: { queue: "ok", r2: "ok", d1: "ok" } });
+  });
+
+  it.each([
+    ["queue", "EVENTS"],
+    ["r2", "EXPORTS"],
+    ["d1", "DB"],
+  ] as const)("answers 503 naming %s when its binding fails", async (check, binding) => {
+    const response = await readyz(env.ADMIN_TOKEN, { [binding]: BROKEN[binding] } as Partial<Env>);
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as { status: string; checks: Record<string, string> };
+    expect(body.status).toBe("not_ready");
+    expect(body.checks[check]).toBe(`${binding} is down`);
+    expect(Object.values(body.checks).filter((value) => value === "ok")).toHaveLength(2);
+  });
+});
+
+describe("the readiness probe message", () => {
+  it("is acknowledged by the consumer without writing anything", async () => {
+    const before = await env.EXPORTS.list();
+    const batch = createMessageBatch<string>("audiogum-events", [{ id: "probe-1", timestamp: new Date(), attempts: 1, body: READINESS_PROBE }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toEqual(["probe-1"]);
+    expect(result.retryMessages).toEqual([]);
+    expect((await env.EXPORTS.list()).objects).toHaveLength(before.objects.length);
+  });
+});
