@@ -161,6 +161,9 @@ describe("field formats", () => {
     ["a sequencenumber as a string", "sequencenumber", "7"],
     ["a localtime without an offset", "localtime", "2016-07-26T08:45:55.721"],
     ["a localtime that is only a date", "localtime", "2016-07-26"],
+    ["a localtime without seconds", "localtime", "2016-07-26T08:45+01:00"],
+    ["a localtime with a space for T", "localtime", "2016-07-26 08:45:55Z"],
+    ["a localtime in month 13", "localtime", "2016-13-26T08:45:55Z"],
     ["a three-letter countrycode", "countrycode", "gbr"],
     ["a fractional timing", "timing", 1.5],
     ["an empty client", "client", ""],
@@ -178,6 +181,8 @@ describe("field formats", () => {
   const acceptedCases: Array<[string, string, unknown]> = [
     ["a localtime in UTC with Z", "localtime", "2016-07-26T07:45:55Z"],
     ["a localtime with nanoseconds", "localtime", "2016-07-26T08:45:55.721118123+01:00"],
+    ["a localtime with a basic-format offset (+0100)", "localtime", "2016-07-26T08:45:55.721+0100"],
+    ["a localtime with an hours-only offset (-05)", "localtime", "2016-07-26T08:45:55-05"],
     ["an upper-case sessionid", "sessionid", "5F71E09784354CFABD8253FE24D6B701"],
     ["an upper-case countrycode", "countrycode", "GB"],
   ];

@@ -23,12 +23,16 @@ export const requiredString = z.string(expecting("a string")).min(1, { error: "m
 
 export const optionalString = z.string(expecting("a string")).optional();
 
-/** "Datetime": a full ISO-8601 date-time with its offset (Z or ±hh:mm), any fraction of a second. */
-export const isoDateTimeWithOffset = z.iso.datetime({
-  offset: true,
-  local: false,
-  ...expecting("an ISO-8601 date-time with a UTC offset, e.g. 2016-07-26T08:45:55.721+01:00"),
-});
+/**
+ * "Datetime": a full ISO-8601 date-time with seconds and an offset, any fraction of a second. The offset may be
+ * Z or ±hh:mm as RFC 3339 writes it, or ±hhmm / ±hh as other ISO-8601 writers (Java's, for one) do.
+ */
+const ISO_DATE_TIME_WITH_OFFSET =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3])(:?[0-5]\d)?)$/;
+const DATE_TIME_EXPECTATION = "an ISO-8601 date-time with a UTC offset, e.g. 2016-07-26T08:45:55.721+01:00";
+export const isoDateTimeWithOffset = z
+  .string(expecting(DATE_TIME_EXPECTATION))
+  .regex(ISO_DATE_TIME_WITH_OFFSET, { error: `must be ${DATE_TIME_EXPECTATION}` });
 
 /** "2-char country code", either case. */
 const COUNTRY_EXPECTATION = "a two-letter country code";
