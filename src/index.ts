@@ -1,5 +1,7 @@
-// The Worker: the edge answers HTTP, the consumer exports queue batches, the cron purges old dedupe rows.
+// The Worker: the edge answers HTTP, the consumer exports queue batches (and rolls up insights), the cron purges
+// old dedupe rows and prunes old rollups.
 import { handleQueueBatch } from "./consumer/queue-handler.js";
+import { pruneInsights } from "./consumer/prune-insights.js";
 import { purgeExports } from "./consumer/purge-exports.js";
 import { createApp } from "./edge/app.js";
 
@@ -8,5 +10,7 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   queue: (batch, env) => handleQueueBatch(batch, env),
-  scheduled: (controller, env) => purgeExports(env, controller.scheduledTime),
+  scheduled: async (controller, env) => {
+    await Promise.all([purgeExports(env, controller.scheduledTime), pruneInsights(env, controller.scheduledTime)]);
+  },
 } satisfies ExportedHandler<Env, string>;

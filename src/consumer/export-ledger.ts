@@ -99,9 +99,16 @@ export interface CommittedFacts {
 /**
  * Step 5: makes the file the one of record for its events, if it is still pending and still holds every id it
  * claimed. Returns false when it does not (a later attempt took its claims); throws when D1 does.
+ * `alongside` runs after the commit in the same transaction (the insights rollups, which apply only if the
+ * commit did: see src/consumer/insight-rollups.ts).
  */
-export async function commitExportFile(db: D1Database, facts: CommittedFacts, usage: D1Usage): Promise<boolean> {
-  const result = await db
+export async function commitExportFile(
+  db: D1Database,
+  facts: CommittedFacts,
+  usage: D1Usage,
+  alongside: readonly D1PreparedStatement[] = [],
+): Promise<boolean> {
+  const commit = db
     .prepare(
       `UPDATE export_files
        SET state = 'committed', events = ?2, bytes = ?3, first_receivedat = ?4, last_receivedat = ?5, committed_at = ?6,
@@ -118,10 +125,10 @@ export async function commitExportFile(db: D1Database, facts: CommittedFacts, us
       facts.committedAt,
       facts.etag,
       JSON.stringify(facts.typeCounts),
-    )
-    .run();
-  usage.record(result);
-  return result.meta.changes === 1;
+    );
+  const [result, ...others] = alongside.length === 0 ? [await commit.run()] : await db.batch([commit, ...alongside]);
+  usage.record([result!, ...others]);
+  return result!.meta.changes === 1;
 }
 
 /** Step 3: forgets a pending file that claimed nothing (all its events were duplicates). */
@@ -136,7 +143,7 @@ export async function discardEmptyFile(db: D1Database, key: string, usage: D1Usa
   usage.record(result);
 }
 
-function inChunks<T>(items: readonly T[], size: number): T[][] {
+export function inChunks<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
   return chunks;

@@ -18,6 +18,7 @@ import { buildExportFile, exportFileMetadata, type ExportFile } from "../core/ex
 import { describeCause, logError, logWarn } from "../core/log.js";
 import type { QueuedEvent, TenantGroup } from "../core/tenant-groups.js";
 import type { D1Usage } from "./d1-usage.js";
+import { insightRollupStatements } from "./insight-rollups.js";
 import { claimEventIds, commitExportFile, discardEmptyFile, renamePendingFile, type Claim } from "./export-ledger.js";
 
 export interface ExportStorage {
@@ -87,7 +88,7 @@ export async function exportTenantGroup(group: TenantGroup<unknown>, storage: Ex
   try {
     const { events, firstReceivedAt, lastReceivedAt } = file;
     const facts = { key, events, bytes, firstReceivedAt, lastReceivedAt, committedAt: Date.now(), etag, typeCounts: countEventTypes(ours) };
-    committed = await commitExportFile(db, facts, usage);
+    committed = await commitExportFile(db, facts, usage, insightRollupStatements(db, { key, tenant }, ours, now));
   } catch (error) {
     // Outcome unknown: deleting the object could delete a committed file. The retry settles it.
     return retry("commit", key, error);

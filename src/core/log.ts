@@ -9,6 +9,8 @@ export type LogMessage =
   | "deadletter"
   | "redrive"
   | "purge"
+  | "insights_prune"
+  | "live_publish_error"
   | "jwks_refresh"
   | "jwks_error"
   | "tenant_settings_error";

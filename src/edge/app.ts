@@ -12,6 +12,7 @@ import { getExportDay } from "./exports-day-route.js";
 import { getExportFile } from "./exports-file-route.js";
 import { listExports } from "./exports-list-route.js";
 import { getEventsSchema, getExportSchema } from "./schema-route.js";
+import { getDailySummary, getMonthlySummary, getRealtimeSummary } from "./summaries-route.js";
 
 /** Every path the edge serves and the methods it allows there: one table for routing and for 405s. */
 const ROUTES: Record<string, readonly string[]> = {
@@ -24,6 +25,9 @@ const ROUTES: Record<string, readonly string[]> = {
   "/v1/exports/*": ["GET", "HEAD"],
   "/v1/schema/events": ["GET", "HEAD"],
   "/v1/schema/export": ["GET", "HEAD"],
+  "/v1/summaries/realtime": ["GET", "HEAD"],
+  "/v1/summaries/daily": ["GET", "HEAD"],
+  "/v1/summaries/monthly": ["GET", "HEAD"],
 };
 
 export function createApp(): Hono<EdgeEnv> {
@@ -39,6 +43,9 @@ export function createApp(): Hono<EdgeEnv> {
   app.get("/v1/exports/*", getExportFile);
   app.get("/v1/schema/events", getEventsSchema);
   app.get("/v1/schema/export", getExportSchema);
+  app.get("/v1/summaries/realtime", getRealtimeSummary);
+  app.get("/v1/summaries/daily", getDailySummary);
+  app.get("/v1/summaries/monthly", getMonthlySummary);
   for (const [path, methods] of Object.entries(ROUTES)) {
     app.all(path, (c) => methodNotAllowed(c, methods));
   }

@@ -7,7 +7,7 @@ import { CollectorError } from "../core/errors.js";
 import { isValidTenant } from "../core/tenant.js";
 import { jwksKeys } from "./jwks-cache.js";
 
-export const SCOPES = ["events:write", "exports:read"] as const;
+export const SCOPES = ["events:write", "exports:read", "insights:read"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface Principal {
@@ -26,10 +26,13 @@ export async function authenticate(authorization: string | undefined, auth: Auth
   return principalFromClaims(payload);
 }
 
-export function requireScope(principal: Principal, scope: Scope): void {
-  if (principal.scopes.has(scope)) return;
-  throw new CollectorError("insufficient_scope", `This token lacks the scope "${scope}" that this request needs.`, {
-    headers: { "www-authenticate": `${REALM}, error="insufficient_scope", scope="${scope}"` },
+/** Passes when the token has the scope, or any one of the scopes given as a list. */
+export function requireScope(principal: Principal, scope: Scope | readonly Scope[]): void {
+  const accepted: readonly Scope[] = typeof scope === "string" ? [scope] : scope;
+  if (accepted.some((one) => principal.scopes.has(one))) return;
+  const named = accepted.map((one) => `"${one}"`).join(" or ");
+  throw new CollectorError("insufficient_scope", `This token lacks the scope ${named} that this request needs.`, {
+    headers: { "www-authenticate": `${REALM}, error="insufficient_scope", scope="${accepted.join(" ")}"` },
   });
 }
 

@@ -40,18 +40,35 @@ export function failOnce<T extends object>(
   return { binding, fired: () => fired };
 }
 
-/** The D1 commit (the UPDATE that sets state = 'committed') fails once. */
+/**
+ * The D1 commit (the UPDATE that sets state = 'committed') fails once: run alone, or in the batch that carries
+ * the insights rollups with it (which then fails as a whole, as a D1 transaction does).
+ */
 export function failingCommit(db: D1Database, timing: Timing): Fault<D1Database> {
   let run: Fault<D1PreparedStatement> | undefined;
-  const binding = intercept(db, "prepare", (original) => (...args) => {
+  /** Each commit statement handed out (a proxy) and the real one D1 needs in a batch. */
+  const commits = new WeakMap<object, D1PreparedStatement>();
+  let batchFired = false;
+  const withPrepare = intercept(db, "prepare", (original) => (...args) => {
     const statement = original(...args) as D1PreparedStatement;
     if (run || !String(args[0]).includes("SET state = 'committed'")) return statement;
     return intercept(statement, "bind", (bind) => (...values) => {
-      run = failOnce(bind(...values) as D1PreparedStatement, "run", timing);
+      const bound = bind(...values) as D1PreparedStatement;
+      run = failOnce(bound, "run", timing);
+      commits.set(run.binding, bound);
       return run.binding;
     });
   });
-  return { binding, fired: () => run?.fired() ?? false };
+  const binding = intercept(withPrepare, "batch", (original) => async (...args) => {
+    const given = args[0] as D1PreparedStatement[];
+    const statements = given.map((statement) => commits.get(statement) ?? statement);
+    const isCommit = given.some((statement) => commits.has(statement));
+    if (batchFired || !isCommit) return original(statements);
+    batchFired = true;
+    if (timing === "after") await original(statements);
+    throw new Error(`injected fault: the commit batch failed ${timing} reaching storage`);
+  });
+  return { binding, fired: () => batchFired || (run?.fired() ?? false) };
 }
 
 /** After its first put has stored the object, runs `meanwhile` (e.g. a concurrent attempt) before returning. */

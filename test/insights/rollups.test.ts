@@ -1,0 +1,208 @@
+// The insights rollups, end to end in workerd: events posted through the real Worker and consumed by its queue
+// handler are counted exactly once per type, play action, source, country, platform and device model, in UTC
+// minute and day buckets, whatever the duplicates, redeliveries and commit failures.
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { seedEvents } from "../../fixtures/seed-events.js";
+import { pruneInsights } from "../../src/consumer/prune-insights.js";
+import { acceptedMessageBodies, senderFor, uniqueTenant, type Sender } from "../consumer/support/ingest.js";
+import { asQueuedMessages, deliver, deliverUntilAcked } from "../consumer/support/deliver.js";
+import { failingCommit } from "../consumer/support/faults.js";
+import { receivedAt, summaryOf, tally } from "./support.js";
+
+const COUNTRIES = ["gb", "de", "us", "us"];
+
+/** The seed examples once per country code, each copy with its own sequence numbers (so its own event ids). */
+function eventsFromCountries(countries: readonly string[] = COUNTRIES): Record<string, unknown>[] {
+  let sequence = 0;
+  return countries.flatMap((country) =>
+    seedEvents().map((event) => ({ ...event, countrycode: country, sequencenumber: ++sequence })),
+  );
+}
+
+async function postAndConsume(sender: Sender, events: readonly Record<string, unknown>[]): Promise<string[]> {
+  const bodies = await acceptedMessageBodies(sender, events);
+  const delivery = await deliver(asQueuedMessages(bodies));
+  expect(delivery.retried).toEqual([]);
+  return bodies;
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+const plays = (events: readonly Record<string, unknown>[]) => events.filter((event) => event.type === "playevent");
+
+describe("the consumer's rollups", () => {
+  it("count posted events exactly by type, play action, play source, country, platform and device model", async () => {
+    const sender = senderFor(uniqueTenant("rollup"));
+    const events = eventsFromCountries();
+    await postAndConsume(sender, events);
+
+    const daily = await summaryOf(sender.tenant, `daily?from=${today()}&to=${today()}`);
+    const day = daily.periods[0]!;
+    expect(day.events).toBe(events.length);
+    expect(day.by.type).toEqual(tally(events, "type"));
+    expect(day.by.play_action).toEqual(tally(plays(events), "action"));
+    expect(day.by.play_source).toEqual(tally(plays(events), "source"));
+    // The test request carries no cf country, so the device's countrycode counts, uppercased.
+    expect(day.by.country).toEqual({ GB: events.length / 4, DE: events.length / 4, US: events.length / 2 });
+    expect(day.by.platform).toEqual({ android: events.length });
+    expect(day.by.device_model).toEqual({ "motorola XT1021": events.length });
+    expect(day.users).toBe(1);
+    expect(day.devices).toBe(1);
+    expect(daily.totals).toEqual({ events: day.events, users: 1, devices: 1, by: day.by });
+  });
+
+  it("count the same events in the realtime view's current minute", async () => {
+    const sender = senderFor(uniqueTenant("minute"));
+    const events = eventsFromCountries(["gb"]);
+    const bodies = await postAndConsume(sender, events);
+
+    const realtime = await summaryOf(sender.tenant, "realtime");
+    const minute = (JSON.parse(bodies[0]!) as { events: { receivedat: string }[] }).events[0]!.receivedat.slice(0, 16);
+    const period = realtime.periods.find((entry) => entry.period === minute);
+    expect(period?.events).toBe(events.length);
+    expect(period?.by.type).toEqual(tally(events, "type"));
+    expect(realtime.totals.events).toBe(events.length);
+  });
+
+  it("prefer the edge's geo country to the device's countrycode", async () => {
+    const sender = senderFor(uniqueTenant("geo"));
+    const bodies = (await acceptedMessageBodies(sender, eventsFromCountries(["gb"]))).map((body) => {
+      const message = JSON.parse(body) as { events: Record<string, unknown>[] };
+      for (const event of message.events) event.geo = { country: "FR" };
+      return JSON.stringify(message);
+    });
+    await deliver(asQueuedMessages(bodies));
+
+    const day = (await summaryOf(sender.tenant, `daily?from=${today()}&to=${today()}`)).periods[0]!;
+    expect(day.by.country).toEqual({ FR: seedEvents().length });
+  });
+
+  it("do not change when the same events are posted and consumed again, or the batch is redelivered", async () => {
+    const sender = senderFor(uniqueTenant("dupes"));
+    const events = eventsFromCountries();
+    const bodies = await postAndConsume(sender, events);
+    const before = await summaryOf(sender.tenant, `daily?from=${today()}&to=${today()}`);
+
+    await postAndConsume(sender, events);
+    await deliver(asQueuedMessages(bodies).map((message) => ({ ...message, attempts: 2 })));
+    const after = await summaryOf(sender.tenant, `daily?from=${today()}&to=${today()}`);
+    expect(after).toEqual(before);
+    expect(after.totals.events).toBe(events.length);
+  });
+
+  it("count only the new events of a batch that mixes new and already exported ones", async () => {
+    const sender = senderFor(uniqueTenant("mixed"));
+    const events = eventsFromCountries(["gb", "de"]);
+    const half = events.slice(0, seedEvents().length);
+    await postAndConsume(sender, half);
+    await postAndConsume(sender, events);
+
+    const day = (await summaryOf(sender.tenant, `daily?from=${today()}&to=${today()}`)).periods[0]!;
+    expect(day.events).toBe(events.length);
+    expect(day.by.country).toEqual({ GB: half.length, DE: events.length - half.length });
+  });
+
+  it.each(["before", "after"] as const)("count each event once when the commit fails %s reaching D1", async (timing) => {
+    const sender = senderFor(uniqueTenant(`fault-${timing}`));
+    const events = eventsFromCountries();
+    const messages = asQueuedMessages(await acceptedMessageBodies(sender, events));
+    const fault = failingCommit(env.DB, timing);
+    await deliverUntilAcked(messages, (delivery) => (delivery === 1 ? { DB: fault.binding } : {}));
+    expect(fault.fired()).toBe(true);
+
+    const day = (await summaryOf(sender.tenant, `daily?from=${today()}&to=${today()}`)).periods[0]!;
+    expect(day.events).toBe(events.length);
+    expect(day.by.type).toEqual(tally(events, "type"));
+  });
+
+  it("put events on either side of midnight UTC, at a month's and a year's end, in their own day and month", async () => {
+    const sender = senderFor(uniqueTenant("midnight"));
+    const events = eventsFromCountries(["gb", "de"]);
+    const [lastOfYear, firstOfYear] = [events.slice(0, 5), events.slice(5)];
+    await deliver(asQueuedMessages(receivedAt(await acceptedMessageBodies(sender, lastOfYear), "2025-12-31T23:59:59.999Z")));
+    await deliver(asQueuedMessages(receivedAt(await acceptedMessageBodies(sender, firstOfYear), "2026-01-01T00:00:00.000Z")));
+
+    const daily = await summaryOf(sender.tenant, "daily?from=2025-12-30&to=2026-01-02");
+    expect(daily.periods.map((period) => [period.period, period.events])).toEqual([
+      ["2025-12-30", 0],
+      ["2025-12-31", lastOfYear.length],
+      ["2026-01-01", firstOfYear.length],
+      ["2026-01-02", 0],
+    ]);
+    const monthly = await summaryOf(sender.tenant, "monthly?from=2025-11&to=2026-02");
+    expect(monthly.periods.map((period) => [period.period, period.events])).toEqual([
+      ["2025-11", 0],
+      ["2025-12", lastOfYear.length],
+      ["2026-01", firstOfYear.length],
+      ["2026-02", 0],
+    ]);
+    expect(monthly.periods[2]!.by.type).toEqual(tally(firstOfYear, "type"));
+  });
+
+  it("add a month up from its days, with distinct users over the month, not summed per day", async () => {
+    const tenant = uniqueTenant("month");
+    const days = ["2026-03-01", "2026-03-15", "2026-03-31"];
+    for (const [index, day] of days.entries()) {
+      // The same user on every day; a second user only on the last.
+      const senders = index === 2 ? [senderFor(tenant), { ...senderFor(tenant), userid: "second-user" }] : [senderFor(tenant)];
+      for (const sender of senders) {
+        const events = seedEvents().map((event, position) => ({ ...event, sequencenumber: index * 100 + position }));
+        await deliver(asQueuedMessages(receivedAt(await acceptedMessageBodies(sender, events), `${day}T12:00:00.000Z`)));
+      }
+    }
+    const month = (await summaryOf(tenant, "monthly?from=2026-03&to=2026-03")).periods[0]!;
+    expect(month.events).toBe(seedEvents().length * 4);
+    expect(month.users).toBe(2);
+    expect(month.devices).toBe(1);
+  });
+
+  it("write a handful of D1 rows per batch, not per event", async () => {
+    const sender = senderFor(uniqueTenant("rows"));
+    const events = eventsFromCountries(["gb", "de", "us", "fr", "es"]);
+    await postAndConsume(sender, events);
+    const counts = await env.DB.prepare("SELECT count(*) AS rows FROM insight_counts WHERE tenant = ?").bind(sender.tenant).first<{ rows: number }>();
+    const sketches = await env.DB.prepare("SELECT count(*) AS rows FROM insight_sketches WHERE tenant = ?").bind(sender.tenant).first<{ rows: number }>();
+    const distinctValues = (field: string, of = events) => Object.keys(tally(of, field)).length;
+    // type + play action + play source + country + platform + model, per grain (minute and day), when the batch
+    // falls in one minute; it may straddle two.
+    const perGrain =
+      distinctValues("type") + distinctValues("action", plays(events)) + distinctValues("source", plays(events)) + 5 + 1 + 1;
+    expect([2 * perGrain, 3 * perGrain]).toContain(counts!.rows);
+    expect(sketches!.rows).toBeLessThanOrEqual(2 * 3);
+    expect(counts!.rows + sketches!.rows).toBeLessThan(events.length);
+  });
+});
+
+describe("the cron's pruning of rollups", () => {
+  const HOUR = 3_600_000;
+
+  async function bucketsOf(tenant: string): Promise<string[]> {
+    const rows = await env.DB.prepare(
+      `SELECT grain || ' ' || bucket AS label FROM insight_counts WHERE tenant = ?1
+       UNION SELECT grain || ' ' || bucket FROM insight_sketches WHERE tenant = ?1 ORDER BY label`,
+    )
+      .bind(tenant)
+      .all<{ label: string }>();
+    return rows.results.map((row) => row.label);
+  }
+
+  it("deletes minute rows once older than 24 hours and day rows once older than 400 days", async () => {
+    const sender = senderFor(uniqueTenant("prune"));
+    const receivedat = new Date(Date.now() - HOUR).toISOString();
+    await deliver(asQueuedMessages(receivedAt(await acceptedMessageBodies(sender, seedEvents()), receivedat)));
+    const [minute, day] = [receivedat.slice(0, 16), receivedat.slice(0, 10)];
+    const received = Date.parse(receivedat);
+
+    await pruneInsights(env, received + 23 * HOUR);
+    expect(await bucketsOf(sender.tenant)).toEqual([`day ${day}`, `minute ${minute}`]);
+    await pruneInsights(env, received + 25 * HOUR);
+    expect(await bucketsOf(sender.tenant)).toEqual([`day ${day}`]);
+    await pruneInsights(env, received + 399 * 24 * HOUR);
+    expect(await bucketsOf(sender.tenant)).toEqual([`day ${day}`]);
+    await pruneInsights(env, received + 402 * 24 * HOUR);
+    expect(await bucketsOf(sender.tenant)).toEqual([]);
+  });
+});
