@@ -1,0 +1,89 @@
+// The ways of handling one request body that the validation benchmark compares, as plain functions that run
+// the same in Node and in workerd. Each takes the body text (what the edge has after reading the request) and
+// returns the number of events handled; each ends by serialising, as the edge does when it queues.
+//   json     JSON.parse + JSON.stringify of the same bytes: the floor of any JSON-in, JSON-out service.
+//   ajv      json + an ajv validator (of the JSON Schema zod generates) run on every event.
+//   zod      json + the project's validateEnvelope + validateEvents (zod), no enrichment.
+//   project  the edge's core path: validateEnvelope + validateEvents + enrichEvents + packEventMessages.
+import { DEFAULT_LIMITS } from "../../src/core/config.js";
+import { enrichEvents, type EnrichmentContext } from "../../src/core/enrich.js";
+import { packEventMessages } from "../../src/core/queue-message.js";
+import { validateEnvelope, validateEvents } from "../../src/core/validate-batch.js";
+
+export const CORE_VARIANTS = ["json", "ajv", "zod", "project"] as const;
+export type CoreVariant = (typeof CORE_VARIANTS)[number];
+
+/** A compiled ajv validator: true when the event is valid. */
+export type EventValidator = (event: unknown) => boolean;
+
+export const BENCH_TENANT = "bench";
+
+/** What the edge knows about the sender of every benchmark request (a device token and Cloudflare's geo). */
+export function benchContext(): EnrichmentContext {
+  return {
+    tenant: BENCH_TENANT,
+    userid: "b746b99cdb99455bbd0dfcfe2c5152b4",
+    deviceid: "speaker-0042",
+    receivedat: new Date().toISOString(),
+    geo: { country: "GB", city: "London", continent: "EU", colo: "LHR", latitude: 51.5, longitude: -0.12 },
+    ip: undefined,
+  };
+}
+
+export function jsonPath(body: string): number {
+  const value = JSON.parse(body) as { events: unknown[] };
+  JSON.stringify(value);
+  return value.events.length;
+}
+
+export function ajvPath(body: string, validate: EventValidator): number {
+  const value = JSON.parse(body) as { events: unknown[] };
+  let valid = 0;
+  for (const event of value.events) if (validate(event)) valid++;
+  if (valid !== value.events.length) throw new Error(`ajv rejected ${value.events.length - valid} benchmark events`);
+  JSON.stringify(value);
+  return valid;
+}
+
+export function zodPath(body: string): number {
+  const events = validateEnvelope(JSON.parse(body), DEFAULT_LIMITS);
+  const { valid, rejected } = validateEvents(events, DEFAULT_LIMITS);
+  if (rejected.length > 0) throw new Error(`the project rejected ${rejected.length} benchmark events`);
+  JSON.stringify(valid);
+  return valid.length;
+}
+
+/** Every intermediate value of the edge's core path for one body; the memory benchmark keeps them all alive. */
+export interface CoreStages {
+  parsed: unknown;
+  validation: ReturnType<typeof validateEvents>;
+  enriched: Awaited<ReturnType<typeof enrichEvents>>;
+  messages: string[];
+}
+
+export async function coreStages(body: string): Promise<CoreStages> {
+  const parsed = JSON.parse(body) as unknown;
+  const validation = validateEvents(validateEnvelope(parsed, DEFAULT_LIMITS), DEFAULT_LIMITS);
+  if (validation.rejected.length > 0) throw new Error(`the project rejected ${validation.rejected.length} benchmark events`);
+  const enriched = await enrichEvents(
+    validation.valid.map((entry) => entry.event),
+    benchContext(),
+  );
+  return { parsed, validation, enriched, messages: packEventMessages(BENCH_TENANT, enriched) };
+}
+
+export async function projectPath(body: string): Promise<number> {
+  return (await coreStages(body)).enriched.length;
+}
+
+/** Runs one variant over every body once; returns the events handled. */
+export async function runPass(variant: CoreVariant, bodies: readonly string[], validate: EventValidator): Promise<number> {
+  let events = 0;
+  for (const body of bodies) {
+    if (variant === "json") events += jsonPath(body);
+    else if (variant === "ajv") events += ajvPath(body, validate);
+    else if (variant === "zod") events += zodPath(body);
+    else events += await projectPath(body);
+  }
+  return events;
+}

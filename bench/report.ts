@@ -1,0 +1,69 @@
+// Turns every part's results into the one table the benchmark prints (and BENCHMARKS.md shows): a section
+// per part, then the cost lines with each service's share, then the targets with pass or fail.
+import { FLEET_PROFILE } from "./cost/cost-model.js";
+import { PRICES_AS_OF } from "./cost/prices.js";
+import { renderTable, type Row } from "./lib/table.js";
+import type { AllResults, TargetCheck } from "./targets.js";
+
+const int = (value: number) => Math.round(value).toLocaleString("en-US");
+const fixed = (value: number, digits = 2) => value.toFixed(digits);
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+export function buildRows(results: AllResults, targets: readonly TargetCheck[]): Row[] {
+  const { nodeCore, workerdCore, edge, consumer, memory, cost } = results;
+  const rows: Row[] = [];
+  const section = (title: string) => rows.push([`— ${title}`, "", ""]);
+
+  section(`1. validation + enrichment, events/s (20-event batches; median of ${workerdCore.runs} runs)`);
+  for (const core of [nodeCore, workerdCore]) {
+    const rates = core.eventsPerSecond;
+    rows.push([`${core.runtime}: JSON.parse + JSON.stringify (floor)`, int(rates.json), "1.00x"]);
+    rows.push([`${core.runtime}: + ajv validate`, int(rates.ajv), `${fixed(core.ajvOverJson)}x floor`]);
+    rows.push([`${core.runtime}: + zod validate (validateEnvelope+validateEvents)`, int(rates.zod), `${fixed(core.zodOverJson)}x floor; zod/ajv validation ${fixed(core.zodOverAjvValidation, 1)}x`]);
+    rows.push([`${core.runtime}: project (validate + enrich + pack)`, int(rates.project), `${fixed(core.projectOverJson)}x floor; ${fixed(core.projectOverAjv)}x ajv path`]);
+  }
+
+  section(`2. edge under load (autocannon, separate process; median of ${edge.settings.rounds} rounds x ${edge.settings.durationSeconds} s)`);
+  const scenarioLabels: Record<keyof typeof edge.scenarios, string> = {
+    healthz1: "GET /healthz",
+    events20x1: "POST /v1/events, 20 events",
+    healthz: "GET /healthz",
+    events20: "POST /v1/events, 20 events",
+    echo20: "echo Worker (parse + re-serialise), 20 events",
+    events2000: "POST /v1/events, 2,000 events (gzip)",
+    echo2000: "echo Worker (parse + re-serialise), 2,000 events (gzip)",
+  };
+  for (const [name, figures] of Object.entries(edge.scenarios) as Array<[keyof typeof edge.scenarios, (typeof edge.scenarios)[keyof typeof edge.scenarios]]>) {
+    const failed = figures.failed > 0 ? `; ${figures.failed} FAILED` : "";
+    rows.push([
+      `C=${figures.connections} ${scenarioLabels[name]}`,
+      `${int(figures.requestsPerSecond)} req/s${figures.eventsPerRequest ? `, ${int(figures.eventsPerSecond)} ev/s` : ""}`,
+      `p50 ${fixed(figures.p50Ms, 1)} ms, p99 ${fixed(figures.p99Ms, 1)} ms${failed}`,
+    ]);
+  }
+  rows.push(["workerd CPU per request (upper bound: whole process)", `${fixed(edge.cpuMsPerSmallRequest)} ms (20 ev)`, `${fixed(edge.cpuMsPerLargeRequest)} ms (2,000 ev)`]);
+
+  section(`3. consumer (${consumer.batches} full batches of 100 messages)`);
+  rows.push(["queue batch → R2 object + D1 dedupe", `${int(consumer.eventsPerSecond)} ev/s`, `${int(consumer.eventsPerBatch)} events in ${fixed(consumer.batchMs, 0)} ms; CPU ${fixed(consumer.cpuMsPerBatch, 0)} ms`]);
+  rows.push(["D1 rows written per event (export + purge)", fixed(consumer.d1RowsWrittenPerEvent + consumer.purgeRowsWrittenPerEvent), `export ${fixed(consumer.d1RowsWrittenPerEvent)} + purge ${fixed(consumer.purgeRowsWrittenPerEvent)}`]);
+  rows.push(["D1 rows read per event (export + purge)", fixed(consumer.d1RowsReadPerEvent + consumer.purgeRowsReadPerEvent), `export ${fixed(consumer.d1RowsReadPerEvent)} + purge ${fixed(consumer.purgeRowsReadPerEvent)}`]);
+
+  section("memory: largest request (2,000 events, 4 MiB decoded)");
+  rows.push(["workerd isolate heap holding every stage", mib(memory.workerdHeldBytes), `baseline ${mib(memory.workerdBaselineBytes)}, +${mib(memory.workerdDeltaBytes)}; Node heap +${mib(memory.nodeDeltaBytes)}`]);
+
+  section(`4. cost per million events (list prices of ${PRICES_AS_OF}; ${FLEET_PROFILE.eventsPerRequest} ev/request, ~${FLEET_PROFILE.bytesPerEvent / 1000} KB/event, ${FLEET_PROFILE.dedupeWindowDays}-day dedupe)`);
+  for (const line of cost.lines) {
+    const share = cost.totalUsd > 0 ? (line.usdPerMillionEvents / cost.totalUsd) * 100 : 0;
+    const units = line.unitsPerMillionEvents < 10 ? fixed(line.unitsPerMillionEvents, 3) : int(line.unitsPerMillionEvents);
+    rows.push([line.service, `$${fixed(line.usdPerMillionEvents, 4)}`, `${fixed(share, 1)}% (${units} ${line.unit})`]);
+  }
+  rows.push(["total", `$${fixed(cost.totalUsd, 3)}`, "100%"]);
+
+  section("5. targets");
+  for (const check of targets) rows.push([check.target, check.measured, check.pass ? "PASS" : "FAIL"]);
+  return rows;
+}
+
+export function renderReport(results: AllResults, targets: readonly TargetCheck[]): string {
+  return renderTable(["measure", "figure", "beside it"], buildRows(results, targets));
+}

@@ -1,0 +1,61 @@
+// `npm run bench`: runs every part in turn (validation in Node and workerd, the edge under load, the
+// consumer, memory), computes the cost per million events and checks the targets, then prints ONE table and
+// writes it with every figure to bench/results/latest.json. BENCH_QUICK=1 runs fewer and shorter rounds.
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { runConsumer } from "./consumer/consumer-bench.js";
+import { runNodeCore } from "./core/node-core.js";
+import { runWorkerdCore } from "./core/workerd-core.js";
+import { costPerMillion, FLEET_PROFILE } from "./cost/cost-model.js";
+import { PRICES, PRICES_AS_OF } from "./cost/prices.js";
+import { runEdgeLoad } from "./edge/edge-load.js";
+import { runMemory } from "./memory/memory-bench.js";
+import { renderReport } from "./report.js";
+import { RESULTS_DIR } from "./runtime/paths.js";
+import { checkTargets } from "./targets.js";
+
+const quick = process.env.BENCH_QUICK === "1";
+const CORE_RUNS = quick ? 3 : 7;
+const EDGE = quick
+  ? { rounds: 1, durationSeconds: 3, smallConnections: 10, largeConnections: 4 }
+  : { rounds: 3, durationSeconds: 5, smallConnections: 10, largeConnections: 4 };
+const CONSUMER_BATCHES = quick ? 2 : 5;
+
+function step(name: string): void {
+  process.stderr.write(`bench: ${name}…\n`);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  step("validation + enrichment in Node");
+  const nodeCore = await runNodeCore(CORE_RUNS);
+  step("validation + enrichment in workerd");
+  const workerdCore = await runWorkerdCore(CORE_RUNS);
+  step("edge under load");
+  const edge = await runEdgeLoad(EDGE);
+  step("consumer");
+  const consumer = await runConsumer(CONSUMER_BATCHES);
+  step("memory of the largest request");
+  const memory = await runMemory();
+  const cost = costPerMillion(edge, consumer, consumer.serverFieldBytesPerEvent);
+  const results = { nodeCore, workerdCore, edge, consumer, memory, cost };
+  const targets = checkTargets(results);
+  const table = renderReport(results, targets);
+
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, "latest.json");
+  const record = {
+    finishedAt: new Date().toISOString(),
+    durationSeconds: Math.round((Date.now() - started) / 1000),
+    machine: { node: process.version, platform: process.platform, arch: process.arch, quick },
+    fleetProfile: FLEET_PROFILE,
+    prices: { asOf: PRICES_AS_OF, ...PRICES },
+    results,
+    targets,
+    table,
+  };
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  process.stdout.write(`\n${table}\n\nWritten to ${path.relative(process.cwd(), file)} in ${record.durationSeconds} s.\n`);
+}
+
+await main();

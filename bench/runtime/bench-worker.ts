@@ -1,0 +1,26 @@
+// Starts a bench-only Worker in its own workerd (through Miniflare) on a free loopback port, with no
+// bindings and no storage, and stops it again. Every workerd the benchmark starts goes through here or
+// collector.ts, and each is disposed of in a finally.
+import { Miniflare } from "miniflare";
+import { bundleWorker } from "./bundle.js";
+import { COMPATIBILITY_DATE } from "./compatibility.js";
+
+export interface RunningWorker {
+  url: URL;
+  miniflare: Miniflare;
+  dispose(): Promise<void>;
+}
+
+export async function startBenchWorker(entry: string, options: { inspectorPort?: number } = {}): Promise<RunningWorker> {
+  const script = await bundleWorker(entry);
+  const miniflare = new Miniflare({
+    modules: true,
+    script,
+    compatibilityDate: COMPATIBILITY_DATE,
+    host: "127.0.0.1",
+    port: 0,
+    ...(options.inspectorPort === undefined ? {} : { inspectorPort: options.inspectorPort }),
+  });
+  const url = await miniflare.ready;
+  return { url, miniflare, dispose: () => miniflare.dispose() };
+}

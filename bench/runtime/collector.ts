@@ -1,0 +1,108 @@
+// Starts the real collector (src/index.ts, bundled like the bench Workers) in workerd through Miniflare, with
+// the bindings wrangler.toml declares (as wrangler itself translates them), in-memory storage, the D1
+// migrations applied and a benchmark tenant registered. Two shapes:
+//   "edge":     the events queue is drained by a bench-only sink Worker that acks everything, so the load
+//               test measures the edge (including its real sendBatch) and not the exports competing for CPU.
+//   "consumer": the real queue consumer of wrangler.toml, with a short batch timeout.
+// The Worker's console lines are handed to `onLogLine` (the consumer's `batch` and `purge` lines).
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import { Miniflare, type WorkerOptions } from "miniflare";
+import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
+import { bundleWorker } from "./bundle.js";
+import { MIGRATIONS_DIR, WRANGLER_CONFIG } from "./paths.js";
+
+/** The HS256 secret of the benchmark's tokens; never a real one. */
+export const BENCH_JWT_SECRET = "bench-signing-secret-not-for-production";
+export const EVENTS_QUEUE = "audiogum-events";
+
+export interface RunningCollector {
+  url: URL;
+  miniflare: Miniflare;
+  dispose(): Promise<void>;
+}
+
+export interface CollectorOptions {
+  shape: "edge" | "consumer";
+  /** The tenant the benchmark's tokens carry; registered in the tenants table. */
+  tenant: string;
+  onLogLine?: (line: string) => void;
+}
+
+const SINK_WORKER = `export default { async queue(batch) { batch.ackAll(); } };`;
+
+function collectorWorkerOptions(): WorkerOptions {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(WRANGLER_CONFIG);
+  return workerOptions as WorkerOptions;
+}
+
+export async function startCollector(options: CollectorOptions): Promise<RunningCollector> {
+  const script = await bundleWorker("src/index.ts");
+  const fromConfig = collectorWorkerOptions();
+  const bindings = { ...(fromConfig.bindings ?? {}), JWT_SECRET: BENCH_JWT_SECRET, JWT_SECRET_PREVIOUS: "", ADMIN_TOKEN: "" };
+  const collector: WorkerOptions = {
+    ...fromConfig,
+    name: "collector",
+    modules: true,
+    script,
+    bindings,
+    queueConsumers:
+      options.shape === "consumer"
+        ? { [EVENTS_QUEUE]: { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 0 } }
+        : {},
+  };
+  const workers: WorkerOptions[] = [collector];
+  if (options.shape === "edge") {
+    workers.push({
+      name: "queue-sink",
+      modules: true,
+      script: SINK_WORKER,
+      compatibilityDate: fromConfig.compatibilityDate,
+      queueConsumers: { [EVENTS_QUEUE]: { maxBatchSize: 100, maxBatchTimeout: 0.1 } },
+    });
+  }
+  const miniflare = new Miniflare({
+    host: "127.0.0.1",
+    port: 0,
+    // /cdn-cgi/handler/scheduled?time=… runs the cron (the consumer benchmark's purge).
+    unsafeTriggerHandlers: true,
+    workers,
+    handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+      for (const stream of [stdout, stderr]) {
+        createInterface({ input: stream }).on("line", (line) => options.onLogLine?.(line));
+      }
+    },
+  });
+  try {
+    const url = await miniflare.ready;
+    await applyMigrations(await miniflare.getD1Database("DB", "collector"));
+    await registerTenant(await miniflare.getD1Database("DB", "collector"), options.tenant);
+    return { url, miniflare, dispose: () => miniflare.dispose() };
+  } catch (error) {
+    await miniflare.dispose();
+    throw error;
+  }
+}
+
+/** Every migration in order, as `wrangler d1 migrations apply` would. */
+async function applyMigrations(db: D1Database): Promise<void> {
+  const files = readdirSync(MIGRATIONS_DIR).filter((file) => file.endsWith(".sql")).sort();
+  for (const file of files) {
+    const statements = unstable_splitSqlQuery(readFileSync(path.join(MIGRATIONS_DIR, file), "utf8"));
+    if (statements.length > 0) await db.batch(statements.map((sql) => db.prepare(sql)));
+  }
+}
+
+/**
+ * The benchmark tenant: enabled, no geo add-on changes, and rate tiers that let a load test from a few
+ * connections through (a real fleet spreads the same rate over many devices). The limiter bindings are
+ * still called on every request, as in production.
+ */
+async function registerTenant(db: D1Database, tenant: string): Promise<void> {
+  await db
+    .prepare("INSERT INTO tenants (tenant, device_rate_tier, tenant_rate_tier, updated_at) VALUES (?1, 'high', 'high', ?2)")
+    .bind(tenant, Date.now())
+    .run();
+}

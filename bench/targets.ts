@@ -1,0 +1,68 @@
+// Part 5: the issue's targets, each checked against figures of this run.
+import type { ConsumerResult } from "./consumer/consumer-bench.js";
+import type { CoreResult } from "./core/core-result.js";
+import type { CostResult } from "./cost/cost-model.js";
+import type { EdgeResult } from "./edge/edge-load.js";
+import { ISOLATE_LIMIT_BYTES, type MemoryResult } from "./memory/memory-bench.js";
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  pass: boolean;
+}
+
+export interface AllResults {
+  nodeCore: CoreResult;
+  workerdCore: CoreResult;
+  edge: EdgeResult;
+  consumer: ConsumerResult;
+  memory: MemoryResult;
+  cost: CostResult;
+}
+
+const x = (ratio: number) => `${ratio.toFixed(2)}x`;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/** "Well within" 128 MB: at most half of it. */
+const MEMORY_SHARE_LIMIT = 0.5;
+
+export function checkTargets(results: AllResults): TargetCheck[] {
+  const { edge, workerdCore, nodeCore, memory, cost } = results;
+  return [
+    {
+      target: `20-event request ≤ 1.5x GET /healthz, median latency, ${edge.settings.smallConnections} connections`,
+      measured: x(edge.smallOverHealthz),
+      pass: edge.smallOverHealthz <= 1.5,
+    },
+    {
+      target: "20-event request ≤ 1.5x GET /healthz, median latency, 1 connection",
+      measured: x(edge.smallOverHealthzOneConnection),
+      pass: edge.smallOverHealthzOneConnection <= 1.5,
+    },
+    {
+      target: `2,000-event request ≤ 3x parse-and-re-serialise route, median latency, ${edge.settings.largeConnections} connections`,
+      measured: x(edge.largeOverEcho),
+      pass: edge.largeOverEcho <= 3,
+    },
+    {
+      target: "validate+enrich ≤ 3x JSON round trip, workerd",
+      measured: `${x(workerdCore.projectOverJson)} (ajv validation alone ${x(workerdCore.ajvOverJson)}; zod validation alone ${x(workerdCore.zodOverJson)})`,
+      pass: workerdCore.projectOverJson <= 3,
+    },
+    {
+      target: "validate+enrich ≤ 3x JSON round trip, Node",
+      measured: `${x(nodeCore.projectOverJson)} (ajv validation alone ${x(nodeCore.ajvOverJson)}; zod validation alone ${x(nodeCore.zodOverJson)})`,
+      pass: nodeCore.projectOverJson <= 3,
+    },
+    {
+      target: `4 MiB decoded request well inside 128 MB (≤ ${MEMORY_SHARE_LIMIT * 100}%), workerd isolate heap`,
+      measured: `${mb(memory.workerdHeldBytes)} heap while holding every stage (+${mb(memory.workerdDeltaBytes)})`,
+      pass: memory.workerdHeldBytes <= ISOLATE_LIMIT_BYTES * MEMORY_SHARE_LIMIT,
+    },
+    {
+      target: "cost < $1.00 per million events, all in",
+      measured: `$${cost.totalUsd.toFixed(3)}`,
+      pass: cost.totalUsd < 1,
+    },
+  ];
+}
