@@ -5,6 +5,8 @@ import { pruneInsights } from "./consumer/prune-insights.js";
 import { purgeExports } from "./consumer/purge-exports.js";
 import { createApp } from "./edge/app.js";
 
+export { LiveEventsRoom } from "./live/live-events-room.js";
+
 const app = createApp();
 
 export default {

@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   no_valid_events: 400,
   invalid_query: 400,
   range_not_satisfiable: 416,
+  websocket_required: 426,
   rate_limited: 429,
   queue_unavailable: 503,
   storage_unavailable: 503,

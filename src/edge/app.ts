@@ -12,6 +12,7 @@ import { getExportDay } from "./exports-day-route.js";
 import { getExportFile } from "./exports-file-route.js";
 import { listExports } from "./exports-list-route.js";
 import { getEventsSchema, getExportSchema } from "./schema-route.js";
+import { getLiveEvents } from "./live-route.js";
 import { getDailySummary, getMonthlySummary, getRealtimeSummary } from "./summaries-route.js";
 
 /** Every path the edge serves and the methods it allows there: one table for routing and for 405s. */
@@ -28,6 +29,7 @@ const ROUTES: Record<string, readonly string[]> = {
   "/v1/summaries/realtime": ["GET", "HEAD"],
   "/v1/summaries/daily": ["GET", "HEAD"],
   "/v1/summaries/monthly": ["GET", "HEAD"],
+  "/v1/live": ["GET"],
 };
 
 export function createApp(): Hono<EdgeEnv> {
@@ -46,6 +48,7 @@ export function createApp(): Hono<EdgeEnv> {
   app.get("/v1/summaries/realtime", getRealtimeSummary);
   app.get("/v1/summaries/daily", getDailySummary);
   app.get("/v1/summaries/monthly", getMonthlySummary);
+  app.get("/v1/live", getLiveEvents);
   for (const [path, methods] of Object.entries(ROUTES)) {
     app.all(path, (c) => methodNotAllowed(c, methods));
   }

@@ -15,6 +15,8 @@ export interface Principal {
   userid: string;
   deviceid: string | undefined;
   scopes: ReadonlySet<string>;
+  /** When the token expires (epoch ms): a live view's socket closes then. */
+  expiresAt: number;
 }
 
 const REALM = 'Bearer realm="audiogum-collector"';
@@ -76,13 +78,26 @@ async function verifyWithSecrets(token: string, secrets: string[], verification:
   // During a secret rotation the previous secret still verifies; any failure but a bad signature is final.
   for (const secret of secrets) {
     try {
-      return await verify(token, secret, { alg: "HS256", ...definedOnly(verification) });
+      return await verify(token, await hmacVerifyKey(secret), { alg: "HS256", ...definedOnly(verification) });
     } catch (error) {
       if (!isSignatureMismatch(error)) throw error;
       lastError = error;
     }
   }
   throw lastError;
+}
+
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
+// hono imports a string secret on every verify; importing it once per isolate takes that off every request.
+function hmacVerifyKey(secret: string): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    const algorithm = { name: "HMAC", hash: { name: "SHA-256" } };
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), algorithm, false, ["verify"]);
+    hmacKeys.set(secret, key);
+  }
+  return key;
 }
 
 async function verifyWithKeySet(
@@ -118,6 +133,7 @@ function principalFromClaims(payload: JWTPayload): Principal {
     userid: payload.sub,
     deviceid,
     scopes: new Set(scope.split(" ").filter((part) => part !== "")),
+    expiresAt: payload.exp * 1000,
   };
 }
 

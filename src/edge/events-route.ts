@@ -9,6 +9,7 @@ import { validateEnvelope, validateEvents, type EventRejection } from "../core/v
 import { authenticateRequest } from "./authenticate-request.js";
 import type { EdgeEnv } from "./context.js";
 import { enqueueEvents } from "./enqueue.js";
+import { publishLiveEvents } from "./live-publish.js";
 import { enforceRateLimits } from "./rate-limit.js";
 import { readJsonBody } from "./read-body.js";
 import { tenantSettingsFor } from "./tenant-settings-cache.js";
@@ -50,6 +51,7 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
     },
   );
   const queued = await enqueueEvents(c.env.EVENTS, principal.tenant, enriched);
+  publishLiveEvents(c, principal.tenant, enriched);
   c.set("logFields", { ...c.get("logFields"), accepted: valid.length, queue_messages: queued.messages });
   const response: IngestResponse = { accepted: valid.length, rejected };
   return c.json(response, 202);
