@@ -19,6 +19,7 @@ export default defineConfig({
                 JWT_SECRET: "test-signing-secret-not-for-production",
                 JWT_SECRET_PREVIOUS: "",
                 ADMIN_TOKEN: "test-admin-token",
+                DESTINATION_KEY: "7d1f0c5e8a2b4c6d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f",
                 // Tests use many made-up tenants; test/edge/tenants.test.ts covers closed tenancy.
                 OPEN_TENANCY: "true",
               },
@@ -32,6 +33,8 @@ export default defineConfig({
               queueConsumers: {
                 "audiogum-events": { maxBatchTimeout: 0.05 },
                 "audiogum-events-dlq": { maxBatchTimeout: 0.05 },
+                "audiogum-deliveries": { maxBatchTimeout: 0.05 },
+                "audiogum-deliveries-dlq": { maxBatchTimeout: 0.05 },
               },
             },
           }),

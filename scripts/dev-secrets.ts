@@ -5,8 +5,9 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { DEV_VARS_EXAMPLE, DEV_VARS_PATH, PROJECT_ROOT } from "./project-paths.js";
 
-/** The secrets a local collector needs; JWT_SECRET_PREVIOUS is only for rotations and stays unset in dev. */
-const GENERATED_SECRETS = ["JWT_SECRET", "ADMIN_TOKEN"] as const;
+/** The secrets a local collector needs (DESTINATION_KEY: 64 hex digits, as the Worker requires); JWT_SECRET_PREVIOUS
+ * is only for rotations and stays unset in dev. */
+const GENERATED_SECRETS = ["JWT_SECRET", "ADMIN_TOKEN", "DESTINATION_KEY"] as const;
 
 export type DevVars = Record<string, string>;
 

@@ -1,15 +1,18 @@
 // `npm run tenant -- add|set|list …`: manages the tenants table (local D1 by default, --remote for the
-// deployed one). Settings reach the edge within TENANT_CACHE_SECONDS.
+// deployed one). Settings reach the edge within TENANT_CACHE_SECONDS. `destination …` is tenant-destination.ts.
 import { parseArgs } from "node:util";
 import { ZodError } from "zod";
 import { DEFAULT_TENANT_SETTINGS, RATE_TIERS, type RateTier } from "../src/core/tenant-settings.js";
+import { AdminUsageError } from "./admin-client.js";
 import { executeD1, type D1Target } from "./d1-execute.js";
+import { DESTINATION_USAGE, runDestinationCommand } from "./tenant-destination.js";
 import { addTenantSql, LIST_TENANTS_SQL, setTenantSql, type SettingsChange } from "./tenant-sql.js";
 
 const USAGE = `Usage:
   npm run tenant -- add <tenant> [settings] [--remote]
   npm run tenant -- set <tenant> <settings> [--remote]
   npm run tenant -- list [--remote]
+${DESTINATION_USAGE}
 Settings:
   --enabled on|off       a disabled tenant's requests get 403 and nothing is queued (default on)
   --geo on|off           geo in the tenant's export (default on)
@@ -21,6 +24,10 @@ Settings:
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === "destination") {
+    process.exitCode = await runDestinationCommand(argv.slice(1));
+    return;
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -110,7 +117,7 @@ try {
   await main(process.argv.slice(2));
 } catch (error) {
   const message = error instanceof ZodError ? describeZodError(error) : error instanceof Error ? error.message : String(error);
-  if (error instanceof ZodError || error instanceof UsageError || error instanceof TypeError) {
+  if (error instanceof ZodError || error instanceof UsageError || error instanceof AdminUsageError || error instanceof TypeError) {
     if (message) console.error(message);
     console.error(USAGE);
     process.exit(2);

@@ -1,8 +1,10 @@
-// The Worker: the edge answers HTTP, the consumer exports queue batches (and rolls up insights), the cron purges
-// old dedupe rows and prunes old rollups.
+// The Worker: the edge answers HTTP, the consumer exports queue batches (and rolls up insights), the delivery
+// consumer pushes files to tenants' storage, the cron purges old dedupe rows, prunes old rollups and catches up
+// on deliveries.
 import { handleQueueBatch } from "./consumer/queue-handler.js";
 import { pruneInsights } from "./consumer/prune-insights.js";
 import { purgeExports } from "./consumer/purge-exports.js";
+import { sweepDeliveries } from "./delivery/sweep-deliveries.js";
 import { createApp } from "./edge/app.js";
 
 export { LiveEventsRoom } from "./live/live-events-room.js";
@@ -13,6 +15,6 @@ export default {
   fetch: app.fetch,
   queue: (batch, env) => handleQueueBatch(batch, env),
   scheduled: async (controller, env) => {
-    await Promise.all([purgeExports(env, controller.scheduledTime), pruneInsights(env, controller.scheduledTime)]);
+    await Promise.all([purgeExports(env, controller.scheduledTime), pruneInsights(env, controller.scheduledTime), sweepDeliveries(env, controller.scheduledTime)]);
   },
 } satisfies ExportedHandler<Env, string>;

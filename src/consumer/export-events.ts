@@ -11,7 +11,7 @@ import { decodeEventMessage } from "./decode-message.js";
 import { exportTenantGroup, type GroupOutcome } from "./export-tenant-group.js";
 import { settleMessage, type Settlement } from "./settle.js";
 
-export type ExportBindings = Pick<Env, "EXPORTS" | "DB">;
+export type ExportBindings = Pick<Env, "EXPORTS" | "DB" | "DELIVERIES">;
 
 export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBindings): Promise<void> {
   const started = Date.now();
@@ -30,7 +30,7 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
     }
   }
   const groups = groupByTenant(decoded);
-  const storage = { bucket: env.EXPORTS, db: env.DB, usage };
+  const storage = { bucket: env.EXPORTS, db: env.DB, usage, deliveries: env.DELIVERIES };
   const now = new Date();
   const [exported, kept] = await Promise.all([
     Promise.all(

@@ -17,6 +17,7 @@ import { countEventTypes } from "../core/event-type-counts.js";
 import { buildExportFile, exportFileMetadata, type ExportFile } from "../core/export-file.js";
 import { describeCause, logError, logWarn } from "../core/log.js";
 import type { QueuedEvent, TenantGroup } from "../core/tenant-groups.js";
+import { scheduleDeliveries } from "../delivery/schedule-deliveries.js";
 import type { D1Usage } from "./d1-usage.js";
 import { insightRollupStatements } from "./insight-rollups.js";
 import { claimEventIds, commitExportFile, discardEmptyFile, renamePendingFile, type Claim } from "./export-ledger.js";
@@ -25,6 +26,8 @@ export interface ExportStorage {
   bucket: R2Bucket;
   db: D1Database;
   usage: D1Usage;
+  /** The delivery queue: each committed file goes to the tenant's destinations (src/delivery). */
+  deliveries: Queue;
 }
 
 export interface GroupOutcome {
@@ -97,6 +100,7 @@ export async function exportTenantGroup(group: TenantGroup<unknown>, storage: Ex
     await deleteObjectsBestEffort(bucket, [key], tenant);
     return retry("commit", key, new Error("the file lost its claims to a later attempt"));
   }
+  await scheduleDeliveries(storage, { tenant, key });
   return { settle: "ack", eventsIn, duplicatesDropped, filesWritten: 1, bytesWritten: bytes };
 }
 

@@ -6,6 +6,18 @@ export interface CollectorConfig {
   dedupeWindowDays: number;
   auth: AuthConfig;
   tenancy: TenancyConfig;
+  delivery: DeliveryConfig;
+}
+
+/** Push delivery to tenants' own storage (src/delivery): upload sizes and the delivery queue's backoff. */
+export interface DeliveryConfig {
+  /** Files up to this size go up in one PUT; larger ones as multipart (S3) or blocks (Azure). */
+  singlePutMaxBytes: number;
+  /** Size of each part or block of a larger file (S3 needs at least 5 MiB except for the last part). */
+  partBytes: number;
+  /** The first retry's delay; each later one doubles, up to retryMaxSeconds. */
+  retryFirstSeconds: number;
+  retryMaxSeconds: number;
 }
 
 export interface TenancyConfig {
@@ -37,6 +49,14 @@ export const DEFAULT_LIMITS: RequestLimits = {
   maxEventBytes: 64 * 1024,
 };
 
+export const DEFAULT_DELIVERY: DeliveryConfig = {
+  singlePutMaxBytes: 16 * 1024 * 1024,
+  partBytes: 8 * 1024 * 1024,
+  retryFirstSeconds: 30,
+  // An hour between attempts at most: with the queue's max_retries (100) a destination may be down for days.
+  retryMaxSeconds: 60 * 60,
+};
+
 export const DEFAULT_DEDUPE_WINDOW_DAYS = 7;
 export const DEFAULT_JWKS_CACHE_SECONDS = 600;
 export const DEFAULT_TENANT_CACHE_SECONDS = 30;
@@ -60,7 +80,11 @@ type ConfigVarName =
   | "JWT_ISSUER"
   | "JWT_AUDIENCE"
   | "OPEN_TENANCY"
-  | "TENANT_CACHE_SECONDS";
+  | "TENANT_CACHE_SECONDS"
+  | "DELIVERY_SINGLE_PUT_MAX_BYTES"
+  | "DELIVERY_PART_BYTES"
+  | "DELIVERY_RETRY_FIRST_SECONDS"
+  | "DELIVERY_RETRY_MAX_SECONDS";
 
 const parsedConfigs = new WeakMap<object, CollectorConfig>();
 
@@ -97,7 +121,24 @@ export function parseConfig(source: ConfigSource): CollectorConfig {
       open: flag(source.OPEN_TENANCY, false),
       cacheSeconds: nonNegativeInteger(source.TENANT_CACHE_SECONDS, DEFAULT_TENANT_CACHE_SECONDS),
     },
+    delivery: {
+      singlePutMaxBytes: positiveInteger(source.DELIVERY_SINGLE_PUT_MAX_BYTES, DEFAULT_DELIVERY.singlePutMaxBytes),
+      partBytes: positiveInteger(source.DELIVERY_PART_BYTES, DEFAULT_DELIVERY.partBytes),
+      retryFirstSeconds: positiveInteger(source.DELIVERY_RETRY_FIRST_SECONDS, DEFAULT_DELIVERY.retryFirstSeconds),
+      retryMaxSeconds: positiveInteger(source.DELIVERY_RETRY_MAX_SECONDS, DEFAULT_DELIVERY.retryMaxSeconds),
+    },
   };
+}
+
+/**
+ * DESTINATION_KEY, the AES-256 key that seals destination secrets: 64 hex digits (`openssl rand -hex 32`).
+ * Parsed apart from readConfig so that a missing key disables destinations only, never ingest.
+ */
+export function parseDestinationKey(raw: string | undefined): Uint8Array | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const hex = raw.trim();
+  if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new Error("DESTINATION_KEY must be 64 hex digits (32 bytes)");
+  return Uint8Array.from(hex.match(/../g)!.map((pair) => parseInt(pair, 16)));
 }
 
 function flag(raw: string | undefined, fallback: boolean): boolean {

@@ -18,12 +18,16 @@ export const ERROR_STATUS = {
   invalid_envelope: 400,
   no_valid_events: 400,
   invalid_query: 400,
+  invalid_destination: 400,
+  unknown_destination: 404,
+  destination_exists: 409,
   range_not_satisfiable: 416,
   websocket_required: 426,
   rate_limited: 429,
   queue_unavailable: 503,
   storage_unavailable: 503,
   temporarily_unavailable: 503,
+  delivery_not_configured: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -5,6 +5,8 @@ import { CollectorError } from "../core/errors.js";
 import { logError, logInfo } from "../core/log.js";
 import type { EdgeEnv } from "./context.js";
 import { postRedrive } from "./admin-route.js";
+import { deleteDestination, getDestinations, postDestination, postDestinationTest } from "./admin-destinations-route.js";
+import { postRedeliver } from "./admin-redeliver-route.js";
 import { asCollectorError, errorResponse } from "./error-response.js";
 import { postEvents } from "./events-route.js";
 import { getReadiness } from "./readiness-route.js";
@@ -21,6 +23,10 @@ const ROUTES: Record<string, readonly string[]> = {
   "/readyz": ["GET", "HEAD"],
   "/v1/events": ["POST"],
   "/admin/redrive": ["POST"],
+  "/admin/tenants/:tenant/destinations": ["GET", "HEAD", "POST"],
+  "/admin/tenants/:tenant/destinations/:name": ["DELETE"],
+  "/admin/tenants/:tenant/destinations/:name/test": ["POST"],
+  "/admin/tenants/:tenant/redeliver": ["POST"],
   "/v1/exports": ["GET", "HEAD"],
   "/v1/exports/days/:day": ["GET", "HEAD"],
   "/v1/exports/*": ["GET", "HEAD"],
@@ -39,6 +45,11 @@ export function createApp(): Hono<EdgeEnv> {
   app.get("/readyz", getReadiness);
   app.post("/v1/events", postEvents);
   app.post("/admin/redrive", postRedrive);
+  app.get("/admin/tenants/:tenant/destinations", getDestinations);
+  app.post("/admin/tenants/:tenant/destinations", postDestination);
+  app.delete("/admin/tenants/:tenant/destinations/:name", deleteDestination);
+  app.post("/admin/tenants/:tenant/destinations/:name/test", postDestinationTest);
+  app.post("/admin/tenants/:tenant/redeliver", postRedeliver);
   app.get("/v1/exports", listExports);
   // Before the key route: a day is one segment, a key is five, so neither can take the other's requests.
   app.get("/v1/exports/days/:day", getExportDay);

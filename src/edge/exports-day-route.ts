@@ -1,5 +1,6 @@
 // GET /v1/exports/days/{yyyy-mm-dd}: one day folder's manifest: its files, their events by type, the first and
-// last event, and whether the day is closed (no file can be added to it any more).
+// last event, whether the day is closed (no file can be added to it any more), and each file's delivery state at
+// the tenant's push destinations.
 import type { Context } from "hono";
 import { CollectorError } from "../core/errors.js";
 import { dayClosesAt, isCalendarDay, isDayClosed } from "../core/export-day.js";
@@ -7,6 +8,7 @@ import type { DayManifest, ExportFileEntry } from "../core/schemas/export-listin
 import { authenticateRequest } from "./authenticate-request.js";
 import type { EdgeEnv } from "./context.js";
 import { readDayFiles } from "./exports-manifest.js";
+import { deliveriesOfDay } from "../delivery/delivery-ledger.js";
 
 export async function getExportDay(c: Context<EdgeEnv>): Promise<Response> {
   const principal = await authenticateRequest(c, "exports:read");
@@ -14,7 +16,10 @@ export async function getExportDay(c: Context<EdgeEnv>): Promise<Response> {
   if (!isCalendarDay(day)) {
     throw new CollectorError("invalid_query", `The day must be a date written YYYY-MM-DD (UTC); got ${JSON.stringify(day.slice(0, 40))}.`);
   }
-  const { files, types } = await readDayFiles(c.env.DB, principal.tenant, day);
+  const [{ files, types }, deliveries] = await Promise.all([
+    readDayFiles(c.env.DB, principal.tenant, day),
+    deliveriesOfDay(c.env.DB, principal.tenant, day),
+  ]);
   const closed = isDayClosed(day, new Date());
   const manifest: DayManifest = {
     day,
@@ -26,6 +31,14 @@ export async function getExportDay(c: Context<EdgeEnv>): Promise<Response> {
     types,
     first: earliest(files.map((file) => file.first)),
     last: latest(files.map((file) => file.last)),
+    deliveries: deliveries.map((row) => ({
+      key: row.file_key,
+      destination: row.destination,
+      state: row.state,
+      attempts: row.attempts,
+      last_error: row.state === "delivered" ? null : row.last_error,
+      delivered_at: row.delivered_at === null ? null : new Date(row.delivered_at).toISOString(),
+    })),
   };
   // A closed day never changes again; an open one may gain a file at any moment.
   return c.json(manifest, 200, { "cache-control": closed ? "private, max-age=86400" : "private, no-store" });

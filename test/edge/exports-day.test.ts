@@ -37,6 +37,7 @@ describe("the day manifest", () => {
       types: expectedTypes,
       first: early.events[0]!.receivedat,
       last: late.events.at(-1)!.receivedat,
+      deliveries: [],
     });
     // The seed events hold four types (appstart, auth, navigation, play, profile, voice: all six in the full set).
     expect(Object.keys(day.types).sort()).toEqual(["appstartevent", "authevent", "navigationevent", "playevent", "profileevent", "voiceevent"]);

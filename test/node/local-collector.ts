@@ -13,20 +13,27 @@ import { experimental_readRawConfig, unstable_startWorker } from "wrangler";
 const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const WRANGLER = path.join(PROJECT_ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 const SECRET = "node-test-signing-secret";
+const ADMIN_TOKEN = "node-test-admin";
+const DESTINATION_KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
 export interface LocalCollector {
   url: URL;
+  adminToken: string;
   folder: string;
   token(tenant: string, scope: "events:write" | "exports:read"): Promise<string>;
   stop(): Promise<void>;
 }
 
-export async function startLocalCollector(): Promise<LocalCollector> {
+/** vars: wrangler.toml vars to override, e.g. shorter delivery retries. */
+export async function startLocalCollector(options: { vars?: Record<string, string> } = {}): Promise<LocalCollector> {
   const folder = await mkdtemp(path.join(tmpdir(), "collector-"));
   const configPath = path.join(folder, "wrangler.json");
   const persistTo = path.join(folder, "state");
-  await writeFile(configPath, JSON.stringify(testConfig()));
-  await writeFile(path.join(folder, ".dev.vars"), `JWT_SECRET=${SECRET}\nJWT_SECRET_PREVIOUS=\nADMIN_TOKEN=node-test-admin\n`);
+  await writeFile(configPath, JSON.stringify(testConfig(options.vars ?? {})));
+  await writeFile(
+    path.join(folder, ".dev.vars"),
+    `JWT_SECRET=${SECRET}\nJWT_SECRET_PREVIOUS=\nADMIN_TOKEN=${ADMIN_TOKEN}\nDESTINATION_KEY=${DESTINATION_KEY}\n`,
+  );
   await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--config", configPath, "--persist-to", persistTo]);
 
   const worker = await unstable_startWorker({
@@ -44,13 +51,14 @@ export async function startLocalCollector(): Promise<LocalCollector> {
   await worker.ready;
   return {
     url: await worker.url,
+    adminToken: ADMIN_TOKEN,
     folder,
     token: (tenant, scope) => sign({ tenant, sub: `user-of-${tenant}`, deviceid: `device-of-${tenant}`, scope, exp: Math.floor(Date.now() / 1000) + 3600 }, SECRET, "HS256"),
     stop: () => worker.dispose(),
   };
 }
 
-function testConfig(): Record<string, unknown> {
+function testConfig(vars: Record<string, string>): Record<string, unknown> {
   const { rawConfig } = experimental_readRawConfig({ config: path.join(PROJECT_ROOT, "wrangler.toml") });
   const config = structuredClone(rawConfig) as Record<string, unknown> & {
     vars?: Record<string, unknown>;
@@ -59,7 +67,7 @@ function testConfig(): Record<string, unknown> {
   };
   config.main = path.join(PROJECT_ROOT, String(config.main));
   // Test tenants are made up: let any tenant in a valid token send (test/edge/tenants.test.ts covers the rest).
-  config.vars = { ...config.vars, OPEN_TENANCY: "true" };
+  config.vars = { ...config.vars, OPEN_TENANCY: "true", ...vars };
   for (const database of config.d1_databases ?? []) {
     database.migrations_dir = path.join(PROJECT_ROOT, String(database.migrations_dir ?? "migrations"));
   }

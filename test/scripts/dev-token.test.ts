@@ -42,19 +42,19 @@ describe("fillMissingSecrets", () => {
   const newSecret = () => "generated";
 
   it("fills the empty lines of the example and leaves the rotation secret empty", () => {
-    const filled = fillMissingSecrets("JWT_SECRET=\nJWT_SECRET_PREVIOUS=\nADMIN_TOKEN=\n", newSecret);
-    expect(filled.created).toEqual(["JWT_SECRET", "ADMIN_TOKEN"]);
-    expect(filled.text).toBe("JWT_SECRET=generated\nJWT_SECRET_PREVIOUS=\nADMIN_TOKEN=generated\n");
+    const filled = fillMissingSecrets("JWT_SECRET=\nJWT_SECRET_PREVIOUS=\nADMIN_TOKEN=\nDESTINATION_KEY=\n", newSecret);
+    expect(filled.created).toEqual(["JWT_SECRET", "ADMIN_TOKEN", "DESTINATION_KEY"]);
+    expect(filled.text).toBe("JWT_SECRET=generated\nJWT_SECRET_PREVIOUS=\nADMIN_TOKEN=generated\nDESTINATION_KEY=generated\n");
   });
 
   it("never overwrites a value and appends only what is absent", () => {
     const filled = fillMissingSecrets("JWT_SECRET=mine\nOTHER=1", newSecret);
-    expect(filled.created).toEqual(["ADMIN_TOKEN"]);
-    expect(filled.text).toBe("JWT_SECRET=mine\nOTHER=1\nADMIN_TOKEN=generated\n");
+    expect(filled.created).toEqual(["ADMIN_TOKEN", "DESTINATION_KEY"]);
+    expect(filled.text).toBe("JWT_SECRET=mine\nOTHER=1\nADMIN_TOKEN=generated\nDESTINATION_KEY=generated\n");
   });
 
   it("changes nothing when every secret is set", () => {
-    const text = "JWT_SECRET=a\nADMIN_TOKEN=b\n";
+    const text = "JWT_SECRET=a\nADMIN_TOKEN=b\nDESTINATION_KEY=c\n";
     expect(fillMissingSecrets(text, newSecret)).toEqual({ text, created: [] });
   });
 });

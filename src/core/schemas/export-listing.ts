@@ -21,6 +21,18 @@ export const exportListingSchema = z.object({
 });
 export type ExportListing = z.infer<typeof exportListingSchema>;
 
+/** Where a file of the day stands at one of the tenant's push destinations (docs/delivery.md). */
+export const fileDeliverySchema = z.object({
+  key: z.string(),
+  destination: z.string(),
+  state: z.enum(["pending", "delivered", "failed"]),
+  attempts: z.int().nonnegative(),
+  /** The last failed attempt's error (pending or failed); null once delivered. */
+  last_error: z.string().nullable(),
+  delivered_at: z.string().nullable(),
+});
+export type FileDelivery = z.infer<typeof fileDeliverySchema>;
+
 export const dayManifestSchema = z.object({
   day: z.string(),
   /** True once no file can be added to the day any more (24 hours after its end). */
@@ -34,5 +46,7 @@ export const dayManifestSchema = z.object({
   /** receivedat of the day's earliest and latest exported event; null when the day has no files. */
   first: z.string().nullable(),
   last: z.string().nullable(),
+  /** One entry per file and destination; empty when the tenant pushes to no destination. */
+  deliveries: z.array(fileDeliverySchema),
 });
 export type DayManifest = z.infer<typeof dayManifestSchema>;

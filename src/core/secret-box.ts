@@ -1,0 +1,45 @@
+// Seals destination secrets (storage keys, SAS tokens) for D1 with AES-256-GCM under the Worker secret
+// DESTINATION_KEY. The destination's id is the additional data, so a sealed value copied onto another
+// destination's row does not open. Format: base64(iv[12] || ciphertext+tag).
+
+const IV_BYTES = 12;
+
+export async function sealSecret(keyBytes: Uint8Array, plaintext: string, boundTo: string): Promise<string> {
+  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+  const key = await importKey(keyBytes, "encrypt");
+  const sealed = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(boundTo) },
+    key,
+    new TextEncoder().encode(plaintext),
+  );
+  const out = new Uint8Array(IV_BYTES + sealed.byteLength);
+  out.set(iv, 0);
+  out.set(new Uint8Array(sealed), IV_BYTES);
+  return toBase64(out);
+}
+
+/** Throws when the key is not the one that sealed it, or the value or its binding was changed. */
+export async function openSecret(keyBytes: Uint8Array, sealed: string, boundTo: string): Promise<string> {
+  const bytes = fromBase64(sealed);
+  const key = await importKey(keyBytes, "decrypt");
+  const plain = await crypto.subtle.decrypt(
+    { name: "AES-GCM", iv: bytes.slice(0, IV_BYTES), additionalData: new TextEncoder().encode(boundTo) },
+    key,
+    bytes.slice(IV_BYTES),
+  );
+  return new TextDecoder().decode(plain);
+}
+
+function importKey(keyBytes: Uint8Array, usage: "encrypt" | "decrypt"): Promise<CryptoKey> {
+  return crypto.subtle.importKey("raw", keyBytes, "AES-GCM", false, [usage]);
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+function fromBase64(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+}

@@ -1,0 +1,72 @@
+// The consumer of the delivery queue: each message uploads one committed export file, byte for byte from R2, to
+// one destination under the same relative key, and records the outcome in D1. A failure is retried with a
+// growing delay (delivery-backoff.ts); after max_retries the queue moves the message to the dead-letter queue,
+// whose consumer marks the row failed (fail-deliveries.ts). Every message is settled explicitly.
+import { parseDestinationKey, readConfig } from "../core/config.js";
+import { describeCause, logError, logInfo, logWarn } from "../core/log.js";
+import { deliveryRetryDelaySeconds } from "./delivery-backoff.js";
+import { findDeliveryWork, markDelivered, recordFailedAttempt } from "./delivery-ledger.js";
+import { parseDeliveryMessage, type DeliveryTask } from "./delivery-message.js";
+import { findDestinationById } from "./destination-store.js";
+import { destinationObjectKey } from "./object-key.js";
+import { r2Source } from "./object-source.js";
+import { StorageFailure } from "./storage-failure.js";
+import { uploaderFor } from "./uploader.js";
+
+export type DeliveryBindings = Pick<Env, "EXPORTS" | "DB" | "DESTINATION_KEY"> & Parameters<typeof readConfig>[0];
+
+type Outcome = { settle: "ack" } | { settle: "retry"; error: string };
+
+export async function deliverFiles(batch: MessageBatch<unknown>, env: DeliveryBindings): Promise<void> {
+  const config = readConfig(env).delivery;
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      let task: DeliveryTask;
+      try {
+        task = parseDeliveryMessage(message.body);
+      } catch (error) {
+        // It can never parse: retrying would only dead-letter it later.
+        logError("delivery_error", { queue: batch.queue, step: "parse", message_id: message.id }, error);
+        message.ack();
+        return;
+      }
+      const outcome = await deliverOne(task, env, message.attempts).catch((error: unknown): Outcome => {
+        logError("delivery_error", { file: task.file, destination_id: task.destination, step: "unexpected" }, error);
+        return { settle: "retry", error: "unexpected error" };
+      });
+      if (outcome.settle === "ack") message.ack();
+      else message.retry({ delaySeconds: deliveryRetryDelaySeconds(message.attempts, config) });
+    }),
+  );
+}
+
+async function deliverOne(task: DeliveryTask, env: DeliveryBindings, attempt: number): Promise<Outcome> {
+  const config = readConfig(env).delivery;
+  const key = parseDestinationKey(env.DESTINATION_KEY);
+  if (!key) {
+    logError("delivery_error", { file: task.file, step: "config", error_message: "DESTINATION_KEY is not set" });
+    return { settle: "retry", error: "DESTINATION_KEY is not set" };
+  }
+  const work = await findDeliveryWork(env.DB, task);
+  // Destination removed, file purged, or already delivered (a duplicate message): nothing left to do.
+  if (!work || work.state !== "pending") return { settle: "ack" };
+  const destination = await findDestinationById(env.DB, task.destination, key);
+  if (!destination) return { settle: "ack" };
+
+  const uploader = uploaderFor(destination);
+  const objectKey = destinationObjectKey(task.file, work.tenant, uploader.prefix);
+  const fields = { tenant: work.tenant, destination: destination.name, kind: destination.settings.kind, file: task.file, attempt };
+  const started = Date.now();
+  try {
+    await uploader.put(objectKey, r2Source(env.EXPORTS, task.file, work.bytes), config);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const failure = error instanceof StorageFailure ? { reason: error.reason, storage_code: error.storageCode, status: error.status } : {};
+    logWarn("delivery_error", { ...fields, step: "upload", ...failure, ...describeCause(error) });
+    await recordFailedAttempt(env.DB, task, message.slice(0, 500), Date.now());
+    return { settle: "retry", error: message };
+  }
+  await markDelivered(env.DB, task, Date.now());
+  logInfo("delivery", { ...fields, key: objectKey, bytes: work.bytes, duration_ms: Date.now() - started });
+  return { settle: "ack" };
+}

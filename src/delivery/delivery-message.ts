@@ -1,0 +1,32 @@
+// The message of the delivery queue: one export file to one destination. Small and versioned like the events
+// queue's messages; everything else (bytes, settings, secret) is read fresh when it is delivered.
+import { z } from "zod";
+
+export const DELIVERY_MESSAGE_VERSION = 1;
+
+export const deliveryMessageSchema = z.object({
+  v: z.literal(DELIVERY_MESSAGE_VERSION),
+  file: z.string().min(1),
+  destination: z.string().min(1),
+});
+export type DeliveryTask = { file: string; destination: string };
+
+export function deliveryMessageBody(task: DeliveryTask): string {
+  return JSON.stringify({ v: DELIVERY_MESSAGE_VERSION, file: task.file, destination: task.destination });
+}
+
+export function parseDeliveryMessage(body: unknown): DeliveryTask {
+  if (typeof body !== "string") throw new Error("delivery message body is not text");
+  const { file, destination } = deliveryMessageSchema.parse(JSON.parse(body));
+  return { file, destination };
+}
+
+/** sendBatch takes at most 100 messages per call. */
+const MESSAGES_PER_SEND = 100;
+
+export async function enqueueDeliveries(queue: Queue, tasks: readonly DeliveryTask[]): Promise<void> {
+  for (let start = 0; start < tasks.length; start += MESSAGES_PER_SEND) {
+    const messages = tasks.slice(start, start + MESSAGES_PER_SEND).map((task) => ({ body: deliveryMessageBody(task) }));
+    await queue.sendBatch(messages);
+  }
+}

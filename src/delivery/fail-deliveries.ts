@@ -1,0 +1,28 @@
+// The consumer of the delivery dead-letter queue: the queue gave up on these deliveries, so their rows become
+// 'failed' (keeping the last error) until an operator runs `npm run redeliver`. Acked once recorded.
+import { logError, logWarn } from "../core/log.js";
+import { markFailed } from "./delivery-ledger.js";
+import { parseDeliveryMessage } from "./delivery-message.js";
+
+export async function failDeliveries(batch: MessageBatch<unknown>, db: D1Database): Promise<void> {
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      let task;
+      try {
+        task = parseDeliveryMessage(message.body);
+      } catch (error) {
+        logError("delivery_failed", { queue: batch.queue, step: "parse", message_id: message.id }, error);
+        message.ack();
+        return;
+      }
+      try {
+        await markFailed(db, task, Date.now());
+        logWarn("delivery_failed", { file: task.file, destination_id: task.destination });
+        message.ack();
+      } catch (error) {
+        logError("delivery_failed", { file: task.file, destination_id: task.destination, step: "record" }, error);
+        message.retry();
+      }
+    }),
+  );
+}

@@ -1,0 +1,150 @@
+// The delivery pipeline inside workerd, with the customer's storage played by a stubbed fetch: a committed file
+// gets a pending row and a message per destination; the consumer uploads it byte for byte under the Omny
+// convention, retries with a growing delay and a clear log line on failure, and the dead-letter consumer marks
+// it failed. The same path against real S3 and Azure servers is in test/node/delivery-end-to-end.test.ts.
+import { env } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { seedEvents } from "../../fixtures/seed-events.js";
+import { sweepDeliveries } from "../../src/delivery/sweep-deliveries.js";
+import { deliveryMessageBody } from "../../src/delivery/delivery-message.js";
+import { acceptedMessageBodies, senderFor } from "../consumer/support/ingest.js";
+import { asQueuedMessages, deliver } from "../consumer/support/deliver.js";
+import { committedKeys } from "../consumer/support/export-objects.js";
+import { storeExportFile, uniqueTenant } from "../edge/exports-fixtures.js";
+import { addDestination, deliveryRow, recordingDeliveries, S3_SECRET } from "./support.js";
+
+const DELIVERY_QUEUE = "audiogum-deliveries";
+const DELIVERY_DLQ = "audiogum-deliveries-dlq";
+
+afterEach(() => vi.restoreAllMocks());
+
+function storageAnswers(...responses: Array<() => Response>) {
+  const requests: Request[] = [];
+  let call = 0;
+  const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    requests.push(new Request(input as RequestInfo, init as RequestInit));
+    const answer = responses[Math.min(call++, responses.length - 1)]!;
+    return answer();
+  });
+  return { requests, spy };
+}
+
+const s3Error = (status: number, code: string, message: string) => () =>
+  new Response(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`, { status });
+
+describe("after an export file commits", () => {
+  it("each destination of the tenant gets a pending row and one delivery message", async () => {
+    const sender = senderFor(uniqueTenant("hook"));
+    const first = await addDestination(sender.tenant);
+    const second = await addDestination(sender.tenant, { kind: "azure", name: "blob", containerUrl: "https://acct.blob.core.windows.net/c", auth: "sas", sasToken: "sv=1&sig=x" });
+    const sent = recordingDeliveries();
+    await deliver(asQueuedMessages(await acceptedMessageBodies(sender, seedEvents())), { DELIVERIES: sent.queue });
+
+    const [file] = await committedKeys(sender.tenant);
+    expect(sent.tasks().sort((a, b) => a.destination.localeCompare(b.destination))).toEqual(
+      [first, second].sort().map((destination) => ({ file, destination })),
+    );
+    expect(await deliveryRow(file!, first)).toMatchObject({ state: "pending", attempts: 0 });
+  });
+
+  it("stays committed when the delivery queue fails, and the cron sends what was missed", async () => {
+    const sender = senderFor(uniqueTenant("hook-fail"));
+    const destination = await addDestination(sender.tenant);
+    const delivery = await deliver(asQueuedMessages(await acceptedMessageBodies(sender, seedEvents())), {
+      DELIVERIES: recordingDeliveries({ fail: true }).queue,
+    });
+    expect(delivery.retried).toEqual([]);
+    const [file] = await committedKeys(sender.tenant);
+    expect(await deliveryRow(file!, destination)).toMatchObject({ state: "pending" });
+
+    // Two hours without an attempt (the longest retry delay is one): the message is taken as lost.
+    const sent = recordingDeliveries();
+    await sweepDeliveries({ ...env, DELIVERIES: sent.queue }, Date.now() + 2 * 3600_000 + 60_000);
+    expect(sent.tasks()).toContainEqual({ file, destination });
+  });
+
+  it("the cron writes the row the hook never wrote (the Worker died right after the commit)", async () => {
+    const tenant = uniqueTenant("sweep");
+    const destination = await addDestination(tenant);
+    const committedAt = new Date(Date.now() + 60_000);
+    const file = await storeExportFile(tenant, { writtenAt: committedAt });
+    const sent = recordingDeliveries();
+    await sweepDeliveries({ ...env, DELIVERIES: sent.queue }, committedAt.getTime() + 10 * 60_000);
+    expect(sent.tasks()).toContainEqual({ file: file.key, destination });
+    expect(await deliveryRow(file.key, destination)).toMatchObject({ state: "pending" });
+
+    const again = recordingDeliveries();
+    await sweepDeliveries({ ...env, DELIVERIES: again.queue }, committedAt.getTime() + 11 * 60_000);
+    expect(again.tasks()).not.toContainEqual({ file: file.key, destination });
+  });
+});
+
+describe("the delivery consumer", () => {
+  async function pendingDelivery(label: string) {
+    const tenant = uniqueTenant(label);
+    const destination = await addDestination(tenant);
+    const file = await storeExportFile(tenant, { writtenAt: new Date() });
+    await env.DB.prepare("INSERT INTO deliveries (file_key, destination_id, tenant, state, updated_at) VALUES (?1, ?2, ?3, 'pending', 0)")
+      .bind(file.key, destination, tenant)
+      .run();
+    return { tenant, destination, file, message: asQueuedMessages([deliveryMessageBody({ file: file.key, destination })]) };
+  }
+
+  it("PUTs the file's bytes under the destination prefix and the tenant-relative key, as application/gzip", async () => {
+    const { tenant, destination, file, message } = await pendingDelivery("put");
+    const storage = storageAnswers(() => new Response(null, { status: 200 }));
+    const outcome = await deliver(message, {}, DELIVERY_QUEUE);
+
+    expect(outcome.acked).toHaveLength(1);
+    const [request] = storage.requests;
+    expect(request!.method).toBe("PUT");
+    expect(request!.url).toBe(`https://s3.customer.test/customer-bucket/audiogum/${file.key.slice(tenant.length + 1)}`);
+    expect(request!.headers.get("content-type")).toBe("application/gzip");
+    expect(request!.headers.get("authorization")).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/s3\/aws4_request/);
+    const r2 = await env.EXPORTS.get(file.key);
+    expect(new Uint8Array(await request!.arrayBuffer())).toEqual(new Uint8Array(await r2!.arrayBuffer()));
+    expect(await deliveryRow(file.key, destination)).toMatchObject({ state: "delivered", attempts: 1, last_error: null });
+  });
+
+  it("retries a refused upload, records the storage's reason, and logs it without the secret", async () => {
+    const { destination, file, message } = await pendingDelivery("refused");
+    storageAnswers(s3Error(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."));
+    const warnings = vi.spyOn(console, "warn");
+    const first = await deliver(message, {}, DELIVERY_QUEUE);
+    expect(first.retried).toHaveLength(1);
+    const row = await deliveryRow(file.key, destination);
+    expect(row).toMatchObject({ state: "pending", attempts: 1 });
+    expect(row!.last_error).toMatch(/access key or secret is wrong.*\(InvalidAccessKeyId, HTTP 403/);
+
+    const logged = warnings.mock.calls.map((call) => String(call[0])).find((line) => line.includes('"delivery_error"'));
+    expect(JSON.parse(logged!)).toMatchObject({ msg: "delivery_error", reason: "credentials", storage_code: "InvalidAccessKeyId", status: 403 });
+    expect(logged).not.toContain(S3_SECRET);
+  });
+
+  it("acks without uploading when the row is already delivered (a duplicate message)", async () => {
+    const { destination, file, message } = await pendingDelivery("duplicate");
+    await env.DB.prepare("UPDATE deliveries SET state = 'delivered' WHERE file_key = ?1 AND destination_id = ?2").bind(file.key, destination).run();
+    const storage = storageAnswers(() => new Response(null, { status: 200 }));
+    expect((await deliver(message, {}, DELIVERY_QUEUE)).acked).toHaveLength(1);
+    expect(storage.requests).toEqual([]);
+  });
+});
+
+describe("the delivery dead-letter consumer", () => {
+  it("marks the delivery failed and keeps its last error", async () => {
+    const tenant = uniqueTenant("dlq");
+    const destination = await addDestination(tenant);
+    const file = await storeExportFile(tenant, { writtenAt: new Date() });
+    await env.DB.prepare(
+      "INSERT INTO deliveries (file_key, destination_id, tenant, state, attempts, last_error, updated_at) VALUES (?1, ?2, ?3, 'pending', 100, 'the bucket or container does not exist (NoSuchBucket, HTTP 404)', 0)",
+    )
+      .bind(file.key, destination, tenant)
+      .run();
+    const outcome = await deliver(asQueuedMessages([deliveryMessageBody({ file: file.key, destination })]), {}, DELIVERY_DLQ);
+    expect(outcome.acked).toHaveLength(1);
+    expect(await deliveryRow(file.key, destination)).toMatchObject({
+      state: "failed",
+      last_error: "the bucket or container does not exist (NoSuchBucket, HTTP 404)",
+    });
+  });
+});
