@@ -6,7 +6,7 @@ import { sharedKeyAuthorization } from "./azure-shared-key.js";
 import { encodeKeyPath } from "./object-key.js";
 import { partRanges, type ObjectSource } from "./object-source.js";
 import { networkFailure, storageFailureFrom } from "./storage-failure.js";
-import type { Uploader, UploadLimits } from "./uploader.js";
+import { STORAGE_REQUEST_TIMEOUT_MS, type Uploader, type UploadLimits } from "./uploader.js";
 
 /** A version every current Azure region and Azurite accept, with the 2015-02-21+ signing rules. */
 const API_VERSION = "2021-12-02";
@@ -28,7 +28,7 @@ export function azureUploader(settings: AzureSettings, secret: string): Uploader
     }
     let response: Response;
     try {
-      response = await fetch(url, { method: init.method, headers, ...(body ? { body } : {}) });
+      response = await fetch(url, { method: init.method, headers, signal: AbortSignal.timeout(STORAGE_REQUEST_TIMEOUT_MS), ...(body ? { body } : {}) });
     } catch (error) {
       throw networkFailure(error, action);
     }

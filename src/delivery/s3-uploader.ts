@@ -6,7 +6,7 @@ import type { S3Settings } from "../core/destination.js";
 import { encodeKeyPath } from "./object-key.js";
 import { partRanges, type ObjectSource } from "./object-source.js";
 import { networkFailure, storageFailureFrom } from "./storage-failure.js";
-import type { Uploader, UploadLimits } from "./uploader.js";
+import { STORAGE_REQUEST_TIMEOUT_MS, type Uploader, type UploadLimits } from "./uploader.js";
 
 const CONTENT_TYPE = "application/gzip";
 
@@ -19,7 +19,7 @@ export function s3Uploader(settings: S3Settings, secretAccessKey: string): Uploa
   async function send(action: string, target: string, init: RequestInit): Promise<Response> {
     let response: Response;
     try {
-      response = await client.fetch(target, init);
+      response = await client.fetch(target, { ...init, signal: AbortSignal.timeout(STORAGE_REQUEST_TIMEOUT_MS) });
     } catch (error) {
       throw networkFailure(error, action);
     }

@@ -5,6 +5,12 @@ import { azureUploader } from "./azure-uploader.js";
 import type { ObjectSource } from "./object-source.js";
 import { s3Uploader } from "./s3-uploader.js";
 
+/**
+ * One storage request's time limit: a destination that accepts the connection and never answers must not hold
+ * the consumer until the queue's own 15-minute limit; it fails as unavailable and is retried.
+ */
+export const STORAGE_REQUEST_TIMEOUT_MS = 2 * 60 * 1000;
+
 export interface UploadLimits {
   /** Up to this size one PUT; above it multipart (S3) or blocks (Azure) of partBytes. */
   singlePutMaxBytes: number;
