@@ -1,5 +1,6 @@
 // `npm run demo [-- --url http://127.0.0.1:8787]`: posts every example of the Audiogum document to a local
-// collector with a fresh dev token and prints the status and the response, as a device would see them.
+// collector with a fresh dev token and prints the status and the response, as a device would see them; then the
+// dashboard's address and a token to sign in there.
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { seedEvents } from "../fixtures/seed-events.js";
@@ -44,7 +45,20 @@ try {
 const text = await response.text();
 console.log(`POST ${url.pathname} with ${events.length} events: ${response.status} ${response.statusText}`);
 console.log(prettyJson(text));
+if (response.status === 202) await printDashboardSignIn(url);
 process.exit(response.status === 202 ? 0 : 1);
+
+/** Where to see the events (docs/insights.md), with a token to paste there: the page never takes one in a URL. */
+async function printDashboardSignIn(collector: URL): Promise<void> {
+  const viewerToken = await mintDevToken({
+    tenant: "demo",
+    userid: "demo-dashboard-viewer",
+    deviceid: "demo-dashboard",
+    scopes: ["insights:read", "exports:read"],
+    ttlSeconds: 8 * 3600,
+  });
+  console.log(`\nDashboard: ${new URL("/dashboard", collector).href}\nSign in with this token (valid 8 hours):\n${viewerToken}`);
+}
 
 function prettyJson(body: string): string {
   try {

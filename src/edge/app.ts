@@ -14,6 +14,7 @@ import { getExportDay } from "./exports-day-route.js";
 import { getExportFile } from "./exports-file-route.js";
 import { listExports } from "./exports-list-route.js";
 import { getEventsSchema, getExportSchema } from "./schema-route.js";
+import { getDashboard, getDashboardAsset } from "./dashboard-route.js";
 import { getLiveEvents } from "./live-route.js";
 import { getDailySummary, getMonthlySummary, getRealtimeSummary } from "./summaries-route.js";
 
@@ -36,6 +37,8 @@ const ROUTES: Record<string, readonly string[]> = {
   "/v1/summaries/daily": ["GET", "HEAD"],
   "/v1/summaries/monthly": ["GET", "HEAD"],
   "/v1/live": ["GET"],
+  "/dashboard": ["GET", "HEAD"],
+  "/dashboard/assets/:name": ["GET", "HEAD"],
 };
 
 export function createApp(): Hono<EdgeEnv> {
@@ -60,6 +63,8 @@ export function createApp(): Hono<EdgeEnv> {
   app.get("/v1/summaries/daily", getDailySummary);
   app.get("/v1/summaries/monthly", getMonthlySummary);
   app.get("/v1/live", getLiveEvents);
+  app.get("/dashboard", getDashboard);
+  app.get("/dashboard/assets/:name", getDashboardAsset);
   for (const [path, methods] of Object.entries(ROUTES)) {
     app.all(path, (c) => methodNotAllowed(c, methods));
   }
