@@ -12,6 +12,7 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { startLocalCollector, type LocalCollector } from "./local-collector.js";
+import { postSeedEvents } from "./post-seed-events.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = fileURLToPath(new URL("../artifacts/", import.meta.url));
@@ -24,19 +25,6 @@ let context: BrowserContext;
 let page: Page;
 let profile: string;
 const consoleErrors: string[] = [];
-let sequence = 0;
-
-async function postSeedEvents(): Promise<number> {
-  const events = seedEvents().map((event) => ({ ...event, sequencenumber: ++sequence }));
-  const response = await fetch(new URL("/v1/events", collector.url), {
-    method: "POST",
-    headers: { authorization: `Bearer ${await collector.token(TENANT, "events:write")}`, "content-type": "application/json" },
-    body: JSON.stringify({ schemaversion: "1.0", events }),
-  });
-  expect(response.status).toBe(202);
-  return events.length;
-}
-
 async function screenshot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true });
 }
@@ -105,14 +93,14 @@ describe.skipIf(!hasChromium)("the dashboard in headless Chromium", () => {
   it("shows posted events in the live view as they arrive", async () => {
     await page.getByRole("tab", { name: "Live events" }).click();
     await expect.poll(() => page.textContent("#live-status"), { timeout: 15_000 }).toContain("Connected · showing all types");
-    const posted = await postSeedEvents();
+    const posted = await postSeedEvents(collector, TENANT);
     await expect.poll(() => page.textContent("#live-count"), { timeout: 15_000 }).toBe(String(posted));
     expect(await page.locator("#live-rows tr").first().textContent()).toContain("voiceevent");
     await screenshot("2-live");
   }, 60_000);
 
   it("shows the events counted in the realtime, daily and monthly views", async () => {
-    const total = sequence;
+    const total = seedEvents().length;
     await waitForTotal("realtime", total);
     const playRow = page.locator('#realtime-tables [data-dimension="type"] tr', { hasText: "playevent" });
     const plays = seedEvents().filter((event) => event.type === "playevent").length;
