@@ -19,7 +19,12 @@ export function publishLiveEvents(c: Context<EdgeEnv>, tenant: string, events: r
   const now = Date.now();
   if ((quietUntil.get(tenant) ?? 0) > now) return;
   quietUntil.delete(tenant);
-  c.executionCtx.waitUntil(sendToRoom(c.env.LIVE_EVENTS, tenant, events.slice(-MAX_LIVE_EVENTS_PER_PUBLISH)));
+  try {
+    c.executionCtx.waitUntil(sendToRoom(c.env.LIVE_EVENTS, tenant, events.slice(-MAX_LIVE_EVENTS_PER_PUBLISH)));
+  } catch (error) {
+    // No execution context (the app called without one): the live view is an extra, never the ingest's failure.
+    logWarn("live_publish_error", { tenant, ...describeCause(error) });
+  }
 }
 
 /** Forgets which tenants this isolate thinks nobody watches (tests start each case from scratch). */

@@ -5,6 +5,7 @@ import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloud
 import { beforeEach, describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import worker from "../../src/index.js";
+import { createApp } from "../../src/edge/app.js";
 import { forgetQuietTenants } from "../../src/edge/live-publish.js";
 import { eventsRequest, senderFor, uniqueTenant, type Sender } from "../consumer/support/ingest.js";
 import { readerToken } from "./support.js";
@@ -176,6 +177,11 @@ describe("the ingest request and the live room", () => {
     expect(calls()).toBe(1);
     release(0);
     await waitOnExecutionContext(ctx);
+  });
+
+  it("is accepted (202) when the app runs without an execution context to wait on", async () => {
+    const response = await createApp().fetch(await eventsRequest(senderFor(uniqueTenant("no-ctx")), seedEvents().slice(0, 1)), env);
+    expect(response.status).toBe(202);
   });
 
   it("stops calling a room that has no viewers, for a few seconds", async () => {
