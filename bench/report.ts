@@ -1,6 +1,6 @@
 // Turns every part's results into the one table the benchmark prints (and BENCHMARKS.md shows): a section
 // per part, then the cost lines with each service's share, then the targets with pass or fail.
-import { FLEET_PROFILE } from "./cost/cost-model.js";
+import { FLEET_PROFILE, purgeRowsReadPerEvent } from "./cost/cost-model.js";
 import { PRICES_AS_OF } from "./cost/prices.js";
 import { renderTable, type Row } from "./lib/table.js";
 import type { AllResults, TargetCheck } from "./targets.js";
@@ -46,7 +46,13 @@ export function buildRows(results: AllResults, targets: readonly TargetCheck[]):
   section(`3. consumer (${consumer.batches} full batches of 100 messages)`);
   rows.push(["queue batch → R2 object + D1 dedupe", `${int(consumer.eventsPerSecond)} ev/s`, `${int(consumer.eventsPerBatch)} events in ${fixed(consumer.batchMs, 0)} ms; CPU ${fixed(consumer.cpuMsPerBatch, 0)} ms`]);
   rows.push(["D1 rows written per event (export + purge)", fixed(consumer.d1RowsWrittenPerEvent + consumer.purgeRowsWrittenPerEvent), `export ${fixed(consumer.d1RowsWrittenPerEvent)} + purge ${fixed(consumer.purgeRowsWrittenPerEvent)}`]);
-  rows.push(["D1 rows read per event (export + purge)", fixed(consumer.d1RowsReadPerEvent + consumer.purgeRowsReadPerEvent), `export ${fixed(consumer.d1RowsReadPerEvent)} + purge ${fixed(consumer.purgeRowsReadPerEvent)}`]);
+  const purgeRead = purgeRowsReadPerEvent(consumer);
+  rows.push([
+    "D1 rows read per event (export + purge)",
+    fixed(consumer.d1RowsReadPerEvent + purgeRead),
+    `export ${fixed(consumer.d1RowsReadPerEvent)} + purge ${fixed(purgeRead)} (${fixed(consumer.purgeRowsReadPerEventPerDay)}/day × ${FLEET_PROFILE.dedupeWindowDays + 1} days)`,
+  ]);
+  rows.push(["D1 purge: rows read by the busiest of a day's runs", int(consumer.purgeMaxRowsReadPerRun), `${consumer.purgeRuns} hourly runs, one slice of the claims each`]);
 
   section("memory: largest request (2,000 events, 4 MiB decoded)");
   rows.push(["workerd isolate heap holding every stage", mib(memory.workerdHeldBytes), `baseline ${mib(memory.workerdBaselineBytes)}, +${mib(memory.workerdDeltaBytes)}; Node heap +${mib(memory.nodeDeltaBytes)}`]);

@@ -1,6 +1,9 @@
 // The D1 statements of the exactly-once protocol (see export-tenant-group.ts): claim event ids for a new file,
-// rename a pending file, commit it, or discard it. Event ids travel as one JSON array parameter read with
+// rename a pending file, commit it, or discard it. Event ids travel as JSON array parameters read with
 // json_each, never one statement or one bound parameter per event.
+// event_claims has no index but its primary key, eventid (migrations/0006): D1 bills a written row per index an
+// insert touches, so every statement here finds a file's claims through the ids the caller holds, never by
+// file_key.
 import type { EventTypeCounts } from "../core/event-type-counts.js";
 import type { D1Usage } from "./d1-usage.js";
 
@@ -43,8 +46,10 @@ export async function claimEventIds(
       .bind(ids),
   );
   // An id already claimed by a committed file keeps its claim (DO UPDATE ... WHERE is false), and RETURNING
-  // leaves it out: what comes back is exactly the ids this file holds. `WHERE true` tells SQLite's parser that
-  // ON CONFLICT belongs to the INSERT, not to a join in the SELECT.
+  // leaves it out: what comes back is exactly the ids this file holds. A claim whose file row is gone (the
+  // sweeper forgets files that never committed but leaves their claims to the age purge) reads a NULL state,
+  // which IS NOT 'committed': it is taken over like the claim of a pending or abandoned file. `WHERE true`
+  // tells SQLite's parser that ON CONFLICT belongs to the INSERT, not to a join in the SELECT.
   const claim = idChunks.map((ids) =>
     db
       .prepare(
@@ -69,17 +74,28 @@ export async function claimEventIds(
 /**
  * Renames a pending file and moves its claims with it, in one transaction. Needed when the earliest event of
  * the group turned out to be a duplicate: the name must carry the earliest receivedat of what the file holds.
- * If the file is no longer pending nothing moves, and its commit will fail.
+ * `eventIds` are the ids the file claimed. If the file is no longer pending nothing moves, and its commit will
+ * fail.
  */
-export async function renamePendingFile(db: D1Database, from: string, to: string, usage: D1Usage): Promise<void> {
-  const results = await db.batch([
-    db.prepare("UPDATE export_files SET key = ?2 WHERE key = ?1 AND state = 'pending'").bind(from, to),
+export async function renamePendingFile(
+  db: D1Database,
+  from: string,
+  to: string,
+  eventIds: readonly string[],
+  usage: D1Usage,
+): Promise<void> {
+  const moveClaims = inChunks(eventIds, IDS_PER_STATEMENT).map((ids) =>
     db
       .prepare(
         `UPDATE event_claims SET file_key = ?2
-         WHERE file_key = ?1 AND EXISTS (SELECT 1 FROM export_files WHERE key = ?2 AND state = 'pending')`,
+         WHERE eventid IN (SELECT value FROM json_each(?3)) AND file_key = ?1
+           AND EXISTS (SELECT 1 FROM export_files WHERE key = ?2 AND state = 'pending')`,
       )
-      .bind(from, to),
+      .bind(from, to, JSON.stringify(ids)),
+  );
+  const results = await db.batch([
+    db.prepare("UPDATE export_files SET key = ?2 WHERE key = ?1 AND state = 'pending'").bind(from, to),
+    ...moveClaims,
   ]);
   usage.record(results);
 }
@@ -98,23 +114,28 @@ export interface CommittedFacts {
 
 /**
  * Step 5: makes the file the one of record for its events, if it is still pending and still holds every id it
- * claimed. Returns false when it does not (a later attempt took its claims); throws when D1 does.
+ * claimed. `eventIds` are those ids (as many as `facts.events`). Returns false when it does not (a later attempt
+ * took its claims); throws when D1 does.
  * `alongside` runs after the commit in the same transaction (the insights rollups, which apply only if the
  * commit did: see src/consumer/insight-rollups.ts).
  */
 export async function commitExportFile(
   db: D1Database,
   facts: CommittedFacts,
+  eventIds: readonly string[],
   usage: D1Usage,
   alongside: readonly D1PreparedStatement[] = [],
 ): Promise<boolean> {
+  // The check and the state change must be one statement (the rollups' "IF committed" relies on it), so a file
+  // of more than IDS_PER_STATEMENT ids adds up one count per chunk, each chunk its own JSON parameter.
+  const chunks = idChunkParameters(eventIds, COMMIT_FIRST_CHUNK_PARAMETER);
   const commit = db
     .prepare(
       `UPDATE export_files
        SET state = 'committed', events = ?2, bytes = ?3, first_receivedat = ?4, last_receivedat = ?5, committed_at = ?6,
            etag = ?7, type_counts = ?8
        WHERE key = ?1 AND state = 'pending'
-         AND (SELECT count(*) FROM event_claims WHERE file_key = ?1) = ?2`,
+         AND ${sumOfClaims(chunks.placeholders)} = ?2`,
     )
     .bind(
       facts.key,
@@ -125,22 +146,53 @@ export async function commitExportFile(
       facts.committedAt,
       facts.etag,
       JSON.stringify(facts.typeCounts),
+      ...chunks.values,
     );
   const [result, ...others] = alongside.length === 0 ? [await commit.run()] : await db.batch([commit, ...alongside]);
   usage.record([result!, ...others]);
   return result!.meta.changes === 1;
 }
 
-/** Step 3: forgets a pending file that claimed nothing (all its events were duplicates). */
-export async function discardEmptyFile(db: D1Database, key: string, usage: D1Usage): Promise<void> {
+/** Step 3: forgets a pending file that claimed nothing (all its events, `eventIds`, were duplicates). */
+export async function discardEmptyFile(db: D1Database, key: string, eventIds: readonly string[], usage: D1Usage): Promise<void> {
+  const chunks = idChunkParameters(eventIds, 2);
   const result = await db
-    .prepare(
-      `DELETE FROM export_files
-       WHERE key = ?1 AND state = 'pending' AND NOT EXISTS (SELECT 1 FROM event_claims WHERE file_key = ?1)`,
-    )
-    .bind(key)
+    .prepare(`DELETE FROM export_files WHERE key = ?1 AND state = 'pending' AND ${sumOfClaims(chunks.placeholders)} = 0`)
+    .bind(key, ...chunks.values)
     .run();
   usage.record(result);
+}
+
+/** commitExportFile binds 8 values before its id chunks. */
+const COMMIT_FIRST_CHUNK_PARAMETER = 9;
+/** D1's limit on bound parameters per statement. */
+const D1_MAX_PARAMETERS = 100;
+
+interface IdChunkParameters {
+  /** `?n` of each chunk's JSON array, in order. */
+  placeholders: string[];
+  values: string[];
+}
+
+/**
+ * The ids as JSON arrays of IDS_PER_STATEMENT, numbered from parameter `first`. A consumer batch holds far fewer
+ * ids than the ~90 chunks (450,000 ids) a statement can take; past that the statement could not be written.
+ */
+function idChunkParameters(eventIds: readonly string[], first: number): IdChunkParameters {
+  const values = inChunks(eventIds, IDS_PER_STATEMENT).map((ids) => JSON.stringify(ids));
+  if (values.length === 0) values.push("[]");
+  if (first - 1 + values.length > D1_MAX_PARAMETERS) {
+    throw new Error(`${eventIds.length} event ids are more than one D1 statement can check`);
+  }
+  return { placeholders: values.map((_, index) => `?${first + index}`), values };
+}
+
+/** How many of the ids in the chunks are claimed by the file `?1`: primary key lookups, no index on file_key. */
+function sumOfClaims(placeholders: readonly string[]): string {
+  const counts = placeholders.map(
+    (placeholder) => `(SELECT count(*) FROM event_claims WHERE eventid IN (SELECT value FROM json_each(${placeholder})) AND file_key = ?1)`,
+  );
+  return `(${counts.join(" + ")})`;
 }
 
 export function inChunks<T>(items: readonly T[], size: number): T[][] {

@@ -12,6 +12,11 @@
 //     object and retry; the next attempt either finds the ids committed (duplicates) or abandons K.
 // A failure at 1 or 4, or a death anywhere, leaves K pending or abandoned: the messages come back, the next
 // attempt abandons K and deletes its object, so an event is never lost and never in two committed files.
+// Claims are found by eventid only (the table's one key; no index on file_key or claimed_at): K's claims are
+// exactly the ids step 1 returned, so steps 3, 5 and a rename look those ids up and check that they still name K.
+// The cron sweeper deletes the objects and rows of files that never committed (abandoned, or pending for over
+// an hour: no attempt is still working on them) and leaves their claims, which name no committed file and are
+// taken over at step 1 like any other uncommitted claim; the age purge removes them with the rest.
 import { exportKey, utcDay } from "../core/export-key.js";
 import { countEventTypes } from "../core/event-type-counts.js";
 import { buildExportFile, exportFileMetadata, type ExportFile } from "../core/export-file.js";
@@ -65,13 +70,14 @@ export async function exportTenantGroup(group: TenantGroup<unknown>, storage: Ex
   const duplicatesDropped = eventsIn - ours.length;
   const first = ours[0];
   if (!first) {
-    await discardEmptyFileBestEffort(db, key, usage, tenant);
+    await discardEmptyFileBestEffort(db, key, group.events.map((event) => event.eventid), usage, tenant);
     return { settle: "ack", eventsIn, duplicatesDropped, filesWritten: 0, bytesWritten: 0 };
   }
+  const ourIds = ours.map((event) => event.eventid);
   // The name carries the earliest receivedat of the events the file holds, which a duplicate may have changed.
   if (keyFor(first.receivedat) !== key) {
     try {
-      await renamePendingFile(db, key, keyFor(first.receivedat), usage);
+      await renamePendingFile(db, key, keyFor(first.receivedat), ourIds, usage);
       key = keyFor(first.receivedat);
     } catch (error) {
       return retry("rename", key, error);
@@ -91,7 +97,7 @@ export async function exportTenantGroup(group: TenantGroup<unknown>, storage: Ex
   try {
     const { events, firstReceivedAt, lastReceivedAt } = file;
     const facts = { key, events, bytes, firstReceivedAt, lastReceivedAt, committedAt: Date.now(), etag, typeCounts: countEventTypes(ours) };
-    committed = await commitExportFile(db, facts, usage, insightRollupStatements(db, { key, tenant }, ours, now));
+    committed = await commitExportFile(db, facts, ourIds, usage, insightRollupStatements(db, { key, tenant }, ours, now));
   } catch (error) {
     // Outcome unknown: deleting the object could delete a committed file. The retry settles it.
     return retry("commit", key, error);
@@ -130,9 +136,15 @@ async function deleteObjectsBestEffort(bucket: R2Bucket, keys: readonly string[]
 }
 
 // A leftover pending row holds no claims and no object; the sweeper removes it after an hour.
-async function discardEmptyFileBestEffort(db: D1Database, key: string, usage: D1Usage, tenant: string): Promise<void> {
+async function discardEmptyFileBestEffort(
+  db: D1Database,
+  key: string,
+  eventIds: readonly string[],
+  usage: D1Usage,
+  tenant: string,
+): Promise<void> {
   try {
-    await discardEmptyFile(db, key, usage);
+    await discardEmptyFile(db, key, eventIds, usage);
   } catch (error) {
     logWarn("batch_error", { tenant, step: "discard", key, ...describeCause(error) });
   }

@@ -1,24 +1,61 @@
 // The D1 statements of the cron purge: forget dedupe claims older than the window, and find and forget export
-// files that never committed. Deletes run in bounded chunks so one run never holds D1 for long.
+// files that never committed. Each statement covers a bounded slice, so one run never holds D1 for long.
 import type { D1Usage } from "./d1-usage.js";
 
-const CLAIMS_PER_DELETE = 10_000;
-const MAX_CLAIM_DELETES_PER_RUN = 50;
+/**
+ * event_claims has no index on claimed_at (an index entry is a row written per claim and per purge, a thousand
+ * times the price of a row read), so the purge finds expired claims by scanning a range of the primary key. The
+ * hourly cron takes one of 24 slices of the eventid range per run, each slice once a day: a claim is purged
+ * within a day after the window ends, never before. Event ids are UUIDs, i.e. uniformly spread hex, so each
+ * slice holds 1/24 of the claims and a day's runs read the table once.
+ */
+export const CLAIM_SLICES = 24;
+/**
+ * Statements per slice: each scans 1/384 of the table. A 10 GB database (D1's maximum) holds at most ~55 million
+ * claims (~186 bytes each), so a statement scans ~150,000 rows at worst, far inside D1's 30 s per query.
+ */
+const STATEMENTS_PER_SLICE = 16;
+/** Ids compare as text by their first 4 hex digits' range: 65,536 values, enough for 384 near-equal ranges. */
+const PREFIX_VALUES = 0x10000;
+/** Sorts after every eventid (and any UTF-8 text not starting with U+10FFFF), so the last range has no gap. */
+const ABOVE_EVERY_ID = "\u{10FFFF}";
 
-/** Deletes claims made before `claimedBefore` (epoch ms); returns how many. */
-export async function purgeExpiredClaims(db: D1Database, claimedBefore: number, usage: D1Usage): Promise<number> {
-  const statement = db
-    .prepare(
-      `DELETE FROM event_claims WHERE eventid IN (
-         SELECT eventid FROM event_claims WHERE claimed_at < ?1 LIMIT ?2)`,
-    )
-    .bind(claimedBefore, CLAIMS_PER_DELETE);
+export interface IdRange {
+  /** Inclusive. */
+  from: string;
+  /** Exclusive. */
+  below: string;
+}
+
+/**
+ * The contiguous ranges of eventid that make up slice `slice` (0 ≤ slice < CLAIM_SLICES). Together the slices
+ * cover every text: the first starts at '' and the last ends above every id, so no claim is ever missed.
+ */
+export function claimSliceRanges(slice: number): IdRange[] {
+  if (!Number.isInteger(slice) || slice < 0 || slice >= CLAIM_SLICES) throw new Error(`no claim slice ${slice}`);
+  const ranges = CLAIM_SLICES * STATEMENTS_PER_SLICE;
+  const boundary = (index: number): string => {
+    if (index === 0) return "";
+    if (index === ranges) return ABOVE_EVERY_ID;
+    return Math.floor((index * PREFIX_VALUES) / ranges).toString(16).padStart(4, "0");
+  };
+  return Array.from({ length: STATEMENTS_PER_SLICE }, (_, offset) => {
+    const index = slice * STATEMENTS_PER_SLICE + offset;
+    return { from: boundary(index), below: boundary(index + 1) };
+  });
+}
+
+/**
+ * Deletes the claims of slice `slice` made before `claimedBefore` (epoch ms); returns how many. One statement per
+ * range, not one transaction: a delete is final either way, and D1 serves the consumer between them.
+ */
+export async function purgeExpiredClaims(db: D1Database, slice: number, claimedBefore: number, usage: D1Usage): Promise<number> {
+  const statement = db.prepare("DELETE FROM event_claims WHERE eventid >= ?1 AND eventid < ?2 AND claimed_at < ?3");
   let purged = 0;
-  for (let round = 0; round < MAX_CLAIM_DELETES_PER_RUN; round++) {
-    const result = await statement.run();
+  for (const range of claimSliceRanges(slice)) {
+    const result = await statement.bind(range.from, range.below, claimedBefore).run();
     usage.record(result);
     purged += result.meta.changes;
-    if (result.meta.changes < CLAIMS_PER_DELETE) break;
   }
   return purged;
 }
@@ -37,13 +74,16 @@ export async function staleFileKeys(db: D1Database, createdBefore: number, limit
   return result.results.map((row) => row.key);
 }
 
-/** Deletes the claims and rows of files that never committed, in one transaction; committed files are kept. */
+/**
+ * Deletes the rows of files that never committed; committed files are kept. Their claims stay: finding them
+ * would need an index on file_key (a written row per claim) or a full scan, and they are harmless, since a claim
+ * naming no committed file is taken over by the next claim of its id (export-ledger.ts); the age purge removes
+ * them.
+ */
 export async function forgetUncommittedFiles(db: D1Database, keys: readonly string[], usage: D1Usage): Promise<void> {
-  const json = JSON.stringify(keys);
-  const uncommitted = "SELECT key FROM export_files WHERE key IN (SELECT value FROM json_each(?1)) AND state <> 'committed'";
-  const results = await db.batch([
-    db.prepare(`DELETE FROM event_claims WHERE file_key IN (${uncommitted})`).bind(json),
-    db.prepare(`DELETE FROM export_files WHERE key IN (${uncommitted})`).bind(json),
-  ]);
-  usage.record(results);
+  const result = await db
+    .prepare("DELETE FROM export_files WHERE key IN (SELECT value FROM json_each(?1)) AND state <> 'committed'")
+    .bind(JSON.stringify(keys))
+    .run();
+  usage.record(result);
 }

@@ -1,13 +1,16 @@
-// The cron job: dedupe claims expire after DEDUPE_WINDOW_DAYS, and files that never committed are swept
-// (object, claims, row) once no attempt can still be working on them.
+// The cron job: dedupe claims expire after DEDUPE_WINDOW_DAYS (each hourly run purges one slice of the eventid
+// range, so within a day after the window), and files that never committed are swept (object, row) once no
+// attempt can still be working on them; their claims stay for the age purge and are taken over meanwhile.
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
+import { claimSliceAt } from "../../src/consumer/purge-exports.js";
+import { CLAIM_SLICES, claimSliceRanges } from "../../src/consumer/sweep-ledger.js";
 import { asQueuedMessages, deliver, deliverUntilAcked } from "./support/deliver.js";
 import { committedKeys, exportedLines, listKeys } from "./support/export-objects.js";
 import { failOnce } from "./support/faults.js";
 import { acceptedMessageBodies, eventsOf, senderFor, uniqueTenant } from "./support/ingest.js";
-import { HOUR_MS, runCronAt } from "./support/sweep.js";
+import { HOUR_MS, runCronAt, runCronForADay } from "./support/sweep.js";
 
 const DAY_MS = 24 * HOUR_MS;
 
@@ -18,24 +21,73 @@ async function claimsOf(eventids: readonly string[]): Promise<string[]> {
   return rows.results.map((row) => row.eventid).sort();
 }
 
+async function fileKeysOfClaims(eventids: readonly string[]): Promise<string[]> {
+  const rows = await env.DB.prepare("SELECT DISTINCT file_key FROM event_claims WHERE eventid IN (SELECT value FROM json_each(?))")
+    .bind(JSON.stringify(eventids))
+    .all<{ file_key: string }>();
+  return rows.results.map((row) => row.file_key);
+}
+
+/** The slice whose ranges hold `eventid` (exactly one does). */
+function slicesHolding(eventid: string): number[] {
+  const slices = Array.from({ length: CLAIM_SLICES }, (_, slice) => slice);
+  return slices.filter((slice) => claimSliceRanges(slice).some((range) => eventid >= range.from && eventid < range.below));
+}
+
+/** A random event id that the run at `scheduledTime` purges. */
+function idPurgedAt(scheduledTime: number): string {
+  for (;;) {
+    const eventid = crypto.randomUUID();
+    if (slicesHolding(eventid)[0] === claimSliceAt(scheduledTime)) return eventid;
+  }
+}
+
+async function insertClaim(eventid: string, claimedAt: number): Promise<void> {
+  await env.DB.prepare("INSERT INTO event_claims (eventid, file_key, claimed_at) VALUES (?, 'a-file', ?)").bind(eventid, claimedAt).run();
+}
+
 async function fileRows(tenant: string): Promise<{ key: string; state: string }[]> {
   const rows = await env.DB.prepare("SELECT key, state FROM export_files WHERE tenant = ? ORDER BY key").bind(tenant).all<{ key: string; state: string }>();
   return rows.results;
 }
 
 describe("dedupe claims expire after the dedupe window", () => {
-  it("purges claims older than DEDUPE_WINDOW_DAYS and keeps newer ones", async () => {
+  it("purges claims older than DEDUPE_WINDOW_DAYS within a day of hourly runs and keeps newer ones", async () => {
     const now = Date.now();
     const windowDays = Number(env.DEDUPE_WINDOW_DAYS);
-    const [expired, kept] = [crypto.randomUUID(), crypto.randomUUID()];
-    await env.DB.batch([
-      env.DB.prepare("INSERT INTO event_claims (eventid, file_key, claimed_at) VALUES (?, 'a-file', ?)").bind(expired, now - (windowDays + 1) * DAY_MS),
-      env.DB.prepare("INSERT INTO event_claims (eventid, file_key, claimed_at) VALUES (?, 'a-file', ?)").bind(kept, now - (windowDays - 1) * DAY_MS),
-    ]);
+    const expired = Array.from({ length: 50 }, () => crypto.randomUUID());
+    const kept = Array.from({ length: 50 }, () => crypto.randomUUID());
+    for (const eventid of expired) await insertClaim(eventid, now - windowDays * DAY_MS - HOUR_MS);
+    for (const eventid of kept) await insertClaim(eventid, now - (windowDays - 1) * DAY_MS);
+
+    await runCronForADay(now);
+
+    expect(await claimsOf([...expired, ...kept])).toEqual([...kept].sort());
+  });
+
+  it("purges in each run only the slice of the eventid range that belongs to its hour", async () => {
+    const now = Date.now();
+    const long = now - (Number(env.DEDUPE_WINDOW_DAYS) + 2) * DAY_MS;
+    const thisRun = idPurgedAt(now);
+    const nextRun = idPurgedAt(now + HOUR_MS);
+    await insertClaim(thisRun, long);
+    await insertClaim(nextRun, long);
+
+    await runCronAt(now);
+    expect(await claimsOf([thisRun, nextRun])).toEqual([nextRun]);
+
+    await runCronAt(now + HOUR_MS);
+    expect(await claimsOf([thisRun, nextRun])).toEqual([]);
+  });
+
+  it("never purges a claim before the window has passed, whichever slice runs", async () => {
+    const now = Date.now();
+    const young = idPurgedAt(now);
+    await insertClaim(young, now - Number(env.DEDUPE_WINDOW_DAYS) * DAY_MS + HOUR_MS);
 
     await runCronAt(now);
 
-    expect(await claimsOf([expired, kept])).toEqual([kept]);
+    expect(await claimsOf([young])).toEqual([young]);
   });
 
   it("exports an event again once its claim has expired", async () => {
@@ -43,15 +95,43 @@ describe("dedupe claims expire after the dedupe window", () => {
     const sender = senderFor(tenant);
     await deliver(asQueuedMessages(await acceptedMessageBodies(sender, seedEvents())));
 
-    await runCronAt(Date.now() + (Number(env.DEDUPE_WINDOW_DAYS) + 1) * DAY_MS);
+    await runCronForADay(Date.now() + (Number(env.DEDUPE_WINDOW_DAYS) + 1) * DAY_MS);
     await deliver(asQueuedMessages(await acceptedMessageBodies(sender, seedEvents())));
 
     expect(await committedKeys(tenant)).toHaveLength(2);
   });
 });
 
+describe("the slices of the eventid range", () => {
+  it("hold every id in exactly one slice, lower or upper case, at the ends of the range too", () => {
+    const edges = ["00000000-0000-5000-8000-000000000000", "ffffffff-ffff-5fff-bfff-ffffffffffff", ""];
+    const random = Array.from({ length: 200 }, () => crypto.randomUUID());
+    const upper = random.slice(0, 20).map((eventid) => eventid.toUpperCase());
+
+    for (const eventid of [...edges, ...random, ...upper]) expect(slicesHolding(eventid), eventid).toHaveLength(1);
+  });
+
+  it("spread random ids evenly: no slice holds more than twice its share", () => {
+    const counts = new Array<number>(CLAIM_SLICES).fill(0);
+    const total = 4_800;
+    for (let index = 0; index < total; index++) counts[slicesHolding(crypto.randomUUID())[0]!]!++;
+
+    expect(Math.max(...counts)).toBeLessThan((2 * total) / CLAIM_SLICES);
+    expect(Math.min(...counts)).toBeGreaterThan(total / CLAIM_SLICES / 2);
+  });
+
+  it("are taken one per hour of the day", () => {
+    const midnight = Date.UTC(2026, 10, 26);
+
+    const slices = Array.from({ length: 24 }, (_, hour) => claimSliceAt(midnight + hour * HOUR_MS + 17 * 60_000));
+
+    expect(new Set(slices).size).toBe(CLAIM_SLICES);
+    expect(claimSliceAt(midnight + DAY_MS)).toBe(claimSliceAt(midnight));
+  });
+});
+
 describe("files that never committed are swept", () => {
-  it("deletes the object, claims and row of a file pending for over an hour, and leaves committed files alone", async () => {
+  it("deletes the object and row of a file pending for over an hour (not its claims), and leaves committed files alone", async () => {
     const tenant = uniqueTenant("sweep");
     const committedTenant = uniqueTenant("kept");
     const bodies = await acceptedMessageBodies(senderFor(tenant), seedEvents());
@@ -69,23 +149,26 @@ describe("files that never committed are swept", () => {
     await runCronAt(Date.now() + 2 * HOUR_MS);
     expect(await listKeys(`${tenant}/`)).toEqual([]);
     expect(await fileRows(tenant)).toEqual([]);
-    expect(await claimsOf(eventids)).toEqual([]);
+    // Finding the claims by file would take an index or a full scan: they stay, naming a file that is gone.
+    expect(await fileKeysOfClaims(eventids)).toEqual([orphan]);
     expect(await exportedLines(committedTenant)).toHaveLength(seedEvents().length);
 
-    // The messages come back; the events are exported once after all.
+    // The messages come back; the new attempt takes the claims over and the events are exported once after all.
     await deliverUntilAcked(messages.map((message) => ({ ...message, attempts: 2 })));
     expect(await exportedLines(tenant)).toHaveLength(seedEvents().length);
+    expect(await fileKeysOfClaims(eventids)).toEqual(await committedKeys(tenant));
   });
 
   it("logs one purge line with what it removed and the D1 rows it read and wrote", async () => {
     const log = vi.spyOn(console, "log");
-    await env.DB.prepare("INSERT INTO event_claims (eventid, file_key, claimed_at) VALUES (?, 'old-file', 0)").bind(crypto.randomUUID()).run();
+    const now = Date.now();
+    await insertClaim(idPurgedAt(now), 0);
 
-    await runCronAt(Date.now());
+    await runCronAt(now);
 
     const purgeLines = log.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>).filter((line) => line.msg === "purge");
     expect(purgeLines).toHaveLength(1);
-    expect(purgeLines[0]).toMatchObject({ claims_purged: expect.any(Number), files_swept: expect.any(Number) });
+    expect(purgeLines[0]).toMatchObject({ claim_slice: claimSliceAt(now), claims_purged: expect.any(Number), files_swept: expect.any(Number) });
     expect(purgeLines[0]!.claims_purged).toBeGreaterThanOrEqual(1);
     expect(purgeLines[0]!.d1_rows_written).toBeGreaterThanOrEqual(1);
     log.mockRestore();
