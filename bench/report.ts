@@ -1,6 +1,7 @@
 // Turns every part's results into the one table the benchmark prints (and BENCHMARKS.md shows): a section
 // per part, then the cost lines with each service's share, then the targets with pass or fail.
 import { FLEET_PROFILE, purgeRowsReadPerEvent } from "./cost/cost-model.js";
+import { coreRows } from "./core/core-rows.js";
 import { PRICES_AS_OF } from "./cost/prices.js";
 import { renderTable, type Row } from "./lib/table.js";
 import type { AllResults, TargetCheck } from "./targets.js";
@@ -15,13 +16,7 @@ export function buildRows(results: AllResults, targets: readonly TargetCheck[]):
   const section = (title: string) => rows.push([`— ${title}`, "", ""]);
 
   section(`1. validation + enrichment, events/s (20-event batches; median of ${workerdCore.runs} runs)`);
-  for (const core of [nodeCore, workerdCore]) {
-    const rates = core.eventsPerSecond;
-    rows.push([`${core.runtime}: JSON.parse + JSON.stringify (floor)`, int(rates.json), "1.00x"]);
-    rows.push([`${core.runtime}: + ajv validate`, int(rates.ajv), `${fixed(core.ajvOverJson)}x floor`]);
-    rows.push([`${core.runtime}: + zod validate (validateEnvelope+validateEvents)`, int(rates.zod), `${fixed(core.zodOverJson)}x floor; zod/ajv validation ${fixed(core.zodOverAjvValidation, 1)}x`]);
-    rows.push([`${core.runtime}: project (validate + enrich + pack)`, int(rates.project), `${fixed(core.projectOverJson)}x floor; ${fixed(core.projectOverAjv)}x ajv path`]);
-  }
+  for (const core of [nodeCore, workerdCore]) rows.push(...coreRows(core));
 
   section(`2. edge under load (autocannon, separate process; median of ${edge.settings.rounds} rounds x ${edge.settings.durationSeconds} s)`);
   const scenarioLabels: Record<keyof typeof edge.scenarios, string> = {

@@ -1,16 +1,20 @@
 // The ways of handling one request body that the validation benchmark compares, as plain functions that run
 // the same in Node and in workerd. Each takes the body text (what the edge has after reading the request) and
 // returns the number of events handled; each ends by serialising, as the edge does when it queues.
-//   json     JSON.parse + JSON.stringify of the same bytes: the floor of any JSON-in, JSON-out service.
-//   ajv      json + an ajv validator (of the JSON Schema zod generates) run on every event.
-//   zod      json + the project's validateEnvelope + validateEvents (zod), no enrichment.
-//   project  the edge's core path: validateEnvelope + validateEvents + enrichEvents + packEventMessages.
+//   json        JSON.parse + JSON.stringify of the same bytes: the floor of any JSON-in, JSON-out service.
+//   ajv         json + an ajv validator (of the JSON Schema zod generates) run on every event.
+//   zod         json + validateEnvelope + validateEvents with zod alone (as for a tenant with custom sources,
+//               and as every event was validated before the generated fast path).
+//   validate    json + validateEnvelope + validateEvents as the edge runs them (generated fast path, zod behind).
+//   projectZod  project, but validating with zod alone: the core path as it was before the fast path.
+//   project     the edge's core path: validateEnvelope + validateEvents + enrichEvents + packEventMessages.
 import { DEFAULT_LIMITS } from "../../src/core/config.js";
 import { enrichEvents, type EnrichmentContext } from "../../src/core/enrich.js";
 import { packEventMessages } from "../../src/core/queue-message.js";
+import { clientEventSchema, type ClientEventSchema } from "../../src/core/schemas/events.js";
 import { validateEnvelope, validateEvents } from "../../src/core/validate-batch.js";
 
-export const CORE_VARIANTS = ["json", "ajv", "zod", "project"] as const;
+export const CORE_VARIANTS = ["json", "ajv", "zod", "validate", "projectZod", "project"] as const;
 export type CoreVariant = (typeof CORE_VARIANTS)[number];
 
 /** A compiled ajv validator: true when the event is valid. */
@@ -45,9 +49,12 @@ export function ajvPath(body: string, validate: EventValidator): number {
   return valid;
 }
 
-export function zodPath(body: string): number {
+/** The event schema under another identity: validateEvents then takes its zod-only path, as for custom sources. */
+const ZOD_ONLY: ClientEventSchema = clientEventSchema.clone();
+
+export function validatePath(body: string, schema: ClientEventSchema = clientEventSchema): number {
   const events = validateEnvelope(JSON.parse(body), DEFAULT_LIMITS);
-  const { valid, rejected } = validateEvents(events, DEFAULT_LIMITS);
+  const { valid, rejected } = validateEvents(events, DEFAULT_LIMITS, schema);
   if (rejected.length > 0) throw new Error(`the project rejected ${rejected.length} benchmark events`);
   JSON.stringify(valid);
   return valid.length;
@@ -61,9 +68,9 @@ export interface CoreStages {
   messages: string[];
 }
 
-export async function coreStages(body: string): Promise<CoreStages> {
+export async function coreStages(body: string, schema: ClientEventSchema = clientEventSchema): Promise<CoreStages> {
   const parsed = JSON.parse(body) as unknown;
-  const validation = validateEvents(validateEnvelope(parsed, DEFAULT_LIMITS), DEFAULT_LIMITS);
+  const validation = validateEvents(validateEnvelope(parsed, DEFAULT_LIMITS), DEFAULT_LIMITS, schema);
   if (validation.rejected.length > 0) throw new Error(`the project rejected ${validation.rejected.length} benchmark events`);
   const enriched = await enrichEvents(
     validation.valid.map((entry) => entry.event),
@@ -72,8 +79,8 @@ export async function coreStages(body: string): Promise<CoreStages> {
   return { parsed, validation, enriched, messages: packEventMessages(BENCH_TENANT, enriched) };
 }
 
-export async function projectPath(body: string): Promise<number> {
-  return (await coreStages(body)).enriched.length;
+export async function projectPath(body: string, schema: ClientEventSchema = clientEventSchema): Promise<number> {
+  return (await coreStages(body, schema)).enriched.length;
 }
 
 /** Runs one variant over every body once; returns the events handled. */
@@ -82,7 +89,9 @@ export async function runPass(variant: CoreVariant, bodies: readonly string[], v
   for (const body of bodies) {
     if (variant === "json") events += jsonPath(body);
     else if (variant === "ajv") events += ajvPath(body, validate);
-    else if (variant === "zod") events += zodPath(body);
+    else if (variant === "zod") events += validatePath(body, ZOD_ONLY);
+    else if (variant === "validate") events += validatePath(body);
+    else if (variant === "projectZod") events += await projectPath(body, ZOD_ONLY);
     else events += await projectPath(body);
   }
   return events;

@@ -11,10 +11,14 @@ export interface CoreResult {
   eventsPerSecond: CoreRates;
   /** project time / json time per event, i.e. json rate / project rate. */
   projectOverJson: number;
+  projectZodOverJson: number;
+  validateOverJson: number;
   zodOverJson: number;
   ajvOverJson: number;
   /** zod validation time / ajv validation time, both measured above the JSON floor. */
   zodOverAjvValidation: number;
+  /** The same for validateEvents as the edge runs it (generated fast path). */
+  validateOverAjvValidation: number;
   projectOverAjv: number;
 }
 
@@ -22,9 +26,12 @@ export function summariseCore(runtime: CoreResult["runtime"], runs: readonly Cor
   const ratios = medianByKey(
     runs.map((rates) => ({
       projectOverJson: rates.json / rates.project,
+      projectZodOverJson: rates.json / rates.projectZod,
+      validateOverJson: rates.json / rates.validate,
       zodOverJson: rates.json / rates.zod,
       ajvOverJson: rates.json / rates.ajv,
       zodOverAjvValidation: (1 / rates.zod - 1 / rates.json) / (1 / rates.ajv - 1 / rates.json),
+      validateOverAjvValidation: (1 / rates.validate - 1 / rates.json) / (1 / rates.ajv - 1 / rates.json),
       projectOverAjv: rates.ajv / rates.project,
     })),
   );
