@@ -15,28 +15,30 @@ export interface EnrichmentContext {
   ip: string | undefined;
 }
 
-export async function enrichEvent(event: ClientEvent, context: EnrichmentContext): Promise<ExportedEvent> {
-  const eventid = await eventIdFor({
+export function enrichEvent(event: ClientEvent, context: EnrichmentContext): ExportedEvent {
+  const eventid = eventIdFor({
     tenant: context.tenant,
     userid: context.userid,
     deviceid: context.deviceid,
     sessionid: event.sessionid,
     sequencenumber: event.sequencenumber,
   });
-  // Server fields first so a line of an export file reads who/when before what.
-  const enriched: Record<string, unknown> = {
+  // Server fields first so a line of an export file reads who/when before what. One literal builds the event in
+  // a single shape (several times faster than adding fields one by one); a field left undefined (no deviceid,
+  // geo off, no IP capture) is dropped when the event is serialised for the queue.
+  const enriched = {
     eventid,
     receivedat: context.receivedat,
     tenant: context.tenant,
     userid: context.userid,
+    deviceid: context.deviceid,
+    ...event,
+    geo: context.geo,
+    ip: context.ip,
   };
-  if (context.deviceid !== undefined) enriched.deviceid = context.deviceid;
-  Object.assign(enriched, event);
-  if (context.geo !== undefined) enriched.geo = context.geo;
-  if (context.ip !== undefined) enriched.ip = context.ip;
   return enriched as ExportedEvent;
 }
 
-export function enrichEvents(events: readonly ClientEvent[], context: EnrichmentContext): Promise<ExportedEvent[]> {
-  return Promise.all(events.map((event) => enrichEvent(event, context)));
+export function enrichEvents(events: readonly ClientEvent[], context: EnrichmentContext): ExportedEvent[] {
+  return events.map((event) => enrichEvent(event, context));
 }

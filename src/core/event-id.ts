@@ -16,12 +16,7 @@ export interface EventIdentity {
 
 const encoder = new TextEncoder();
 
-/** Async for its callers' sake (it once awaited crypto.subtle); the id is computed synchronously. */
-export async function eventIdFor(identity: EventIdentity): Promise<string> {
-  return eventIdForSync(identity);
-}
-
-export function eventIdForSync(identity: EventIdentity): string {
+export function eventIdFor(identity: EventIdentity): string {
   // A JSON array keeps the parts apart: no tenant/user pair can run into another.
   const name = JSON.stringify([
     identity.tenant,

@@ -39,7 +39,7 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
       400,
     );
   }
-  const enriched = await enrichEvents(
+  const enriched = enrichEvents(
     valid.map((entry) => entry.event),
     {
       tenant: principal.tenant,
