@@ -8,6 +8,9 @@ import { clientEventSchema, type ClientEvent, type ClientEventSchema } from "./s
 import { SERVER_FIELDS, SUPPORTED_SCHEMA_VERSION } from "./schemas/envelope.js";
 import { utf8ByteLength } from "./utf8.js";
 
+/** The deepest an event may nest objects and arrays; the document's events nest four levels at most. */
+export const MAX_EVENT_NESTING = 64;
+
 export interface FieldError {
   path: string;
   code: string;
@@ -108,7 +111,14 @@ export function limitsForResponse(limits: RequestLimits): Record<string, number>
 }
 
 function eventSizeErrors(candidate: unknown, limits: RequestLimits): FieldError[] | undefined {
-  const json = JSON.stringify(candidate) ?? "";
+  let json: string;
+  try {
+    json = JSON.stringify(candidate) ?? "";
+  } catch {
+    // Only nesting deep enough to exhaust the stack makes stringify throw on parsed JSON.
+    return [tooDeep()];
+  }
+  if (nestingExceeds(json, MAX_EVENT_NESTING)) return [tooDeep()];
   // UTF-8 takes at most 3 bytes per UTF-16 unit, so most events need no exact count.
   if (json.length * 3 <= limits.maxEventBytes) return undefined;
   const bytes = utf8ByteLength(json);
@@ -121,6 +131,42 @@ function eventSizeErrors(candidate: unknown, limits: RequestLimits): FieldError[
     },
   ];
 }
+
+function tooDeep(): FieldError {
+  return {
+    path: "",
+    code: "event_too_deep",
+    message: `the event nests objects and arrays more than ${MAX_EVENT_NESTING} levels deep`,
+  };
+}
+
+/**
+ * Whether JSON text nests objects and arrays deeper than `limit`. Every later stage (the validators, the queue,
+ * the consumer, the live view) recurses over an event, so depth is bounded here, once, far below any stack.
+ */
+function nestingExceeds(json: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < json.length; index++) {
+    const unit = json.charCodeAt(index);
+    if (inString) {
+      if (unit === BACKSLASH) index++;
+      else if (unit === QUOTE) inString = false;
+    } else if (unit === QUOTE) inString = true;
+    else if (unit === OPEN_BRACE || unit === OPEN_BRACKET) {
+      depth++;
+      if (depth > limit) return true;
+    } else if (unit === CLOSE_BRACE || unit === CLOSE_BRACKET) depth--;
+  }
+  return false;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
 
 function toFieldError(issue: { path: PropertyKey[]; code: string; message: string }): FieldError {
   return { path: issue.path.map(String).join("."), code: issue.code, message: issue.message };

@@ -143,3 +143,28 @@ describe("limits", () => {
     expect(recorder.events()).toHaveLength(2);
   });
 });
+
+describe("deeply nested events", () => {
+  function nested(levels: number): unknown {
+    let value: unknown = "bottom";
+    for (let level = 0; level < levels; level++) value = [value];
+    return value;
+  }
+
+  it.each([65, 10_000])("rejects an event nested %i levels deep on its own and accepts the rest", async (levels) => {
+    const recorder = recordingQueue();
+    const deep = { ...seedEvents()[1], extra: nested(levels) };
+    const response = await postEvents(envelope([seedEvents()[0], deep]), { env: { EVENTS: recorder.queue } });
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as { accepted: number; rejected: Array<{ index: number; errors: Array<{ code: string }> }> };
+    expect(body.accepted).toBe(1);
+    expect(body.rejected).toEqual([{ index: 1, errors: [expect.objectContaining({ code: "event_too_deep" })] }]);
+    expect(recorder.events()).toHaveLength(1);
+  });
+
+  it("accepts nesting up to the limit, brackets inside strings not counted", async () => {
+    const deepEnough = { ...seedEvents()[1], extra: nested(60), note: "[[[[{{{{".repeat(40) };
+    const response = await postEvents(envelope([deepEnough]));
+    expect(response.status).toBe(202);
+  });
+});
