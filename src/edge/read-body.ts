@@ -70,58 +70,96 @@ async function readLimited(
     return bytes;
   }
   const decompressor = new DecompressionStream("gzip");
-  // The pump's own failure (a wire limit, a client that went away) surfaces on the decoded side as well.
-  const pumped = pumpInto(body, decompressor.writable, wireLimit, overWire, counter);
+  const pump = pumpInto(body, decompressor.writable, wireLimit, overWire, counter);
   const overDecoded = () =>
     tooLarge(`The body decodes to over ${limits.maxDecodedBytes} bytes; split the batch.`, limits);
   let bytes: Uint8Array;
   try {
     bytes = await readAtMost(decompressor.readable, limits.maxDecodedBytes, overDecoded);
   } catch (error) {
-    if (error instanceof CollectorError) throw error;
-    const wireError = await pumped;
+    // Stop decoding at once (a gzip bomb costs no more CPU), but read the rest of the wire body, bounded by the
+    // wire limit, so the request is consumed and the client gets this answer rather than a broken connection.
+    pump.stopDecoding();
+    const wireError = await pump.finished;
     if (wireError) throw wireError;
+    if (error instanceof CollectorError) throw error;
     throw new CollectorError("invalid_body_encoding", "The gzip body could not be decoded; it is corrupt or truncated.", {
       cause: error,
     });
   }
-  await pumped;
+  await pump.finished;
   counter.decodedBytes = bytes.byteLength;
   return bytes;
 }
 
+interface WirePump {
+  /** Resolves when the wire body has been read to its end, or with the 413 once it passed the wire limit. */
+  finished: Promise<CollectorError | undefined>;
+  /** Stops feeding the decompressor; the rest of the wire body is read and discarded. */
+  stopDecoding(): void;
+}
+
 /**
  * Copies the wire bytes into the decompressor and closes it. Past `limit` it aborts the decompressor and
- * resolves with the 413 to answer; it never rejects, since the decoded side reports every other failure.
+ * stops reading; `finished` never rejects, since the decoded side reports every other failure.
  */
-async function pumpInto(
+function pumpInto(
   source: ReadableStream<Uint8Array>,
   destination: WritableStream<Uint8Array>,
   limit: number,
   onExceeded: () => CollectorError,
   counter: ByteCounter,
-): Promise<CollectorError | undefined> {
+): WirePump {
   const reader = source.getReader();
   const writer = destination.getWriter();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      counter.wireBytes += value.byteLength;
-      if (counter.wireBytes > limit) {
-        const exceeded = onExceeded();
-        await writer.abort(exceeded).catch(() => undefined);
-        return exceeded;
+  let decoding = true;
+  const stopDecoding = (reason?: unknown): void => {
+    if (!decoding) return;
+    decoding = false;
+    // Aborting also releases a write that waits on a decoded side nobody reads any more.
+    writer.abort(reason).catch(() => undefined);
+  };
+  const finished = (async (): Promise<CollectorError | undefined> => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        counter.wireBytes += value.byteLength;
+        if (counter.wireBytes > limit) {
+          const exceeded = onExceeded();
+          stopDecoding(exceeded);
+          reader.cancel().catch(() => undefined);
+          return exceeded;
+        }
+        await writeInSlices(writer, value, () => decoding).catch(() => stopDecoding());
       }
-      await writer.write(value);
+      if (decoding) await writer.close().catch(() => undefined);
+    } catch {
+      // The client went away mid-body: the decoded side reports a truncated body.
+      stopDecoding();
     }
-    await writer.close();
-  } catch {
-    // Corrupt gzip or a decoded limit that cancelled the stream: the decoded side has the reason.
-  } finally {
-    reader.cancel().catch(() => undefined);
+    return undefined;
+  })();
+  return { finished, stopDecoding };
+}
+
+/**
+ * The decompressor inflates what it is given as soon as it is written, whatever the decoded side has read, so a
+ * wire chunk of a gzip bomb would inflate in full (up to 1,000 to 1) before the decoded limit is seen. Small
+ * slices, written only while decoding is wanted, keep the work past the limit to one slice.
+ */
+const DECOMPRESSOR_SLICE_BYTES = 4096;
+
+async function writeInSlices(
+  writer: WritableStreamDefaultWriter<Uint8Array>,
+  chunk: Uint8Array,
+  wanted: () => boolean,
+): Promise<void> {
+  for (let offset = 0; offset < chunk.byteLength && wanted(); offset += DECOMPRESSOR_SLICE_BYTES) {
+    await writer.write(chunk.subarray(offset, offset + DECOMPRESSOR_SLICE_BYTES));
+    // Let the decoded side read what this slice produced (and see the limit) before the next one.
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
-  return undefined;
 }
 
 /** Reads a whole stream, stopping with `onExceeded()` as soon as more than `limit` bytes have arrived. */

@@ -57,6 +57,27 @@ describe("content type and encoding", () => {
     await errorOf(response, 400, "invalid_body_encoding");
   });
 
+  it("reads a corrupt chunked gzip body to its end before answering 400", async () => {
+    const junk = new Uint8Array(64 * 1024).map((_, index) => (index * 7919) % 251);
+    const chunks = [...(await gzip(JSON.stringify(envelope(oneEvent)))).slice(0, 40), ...junk];
+    let pulled = 0;
+    const total = 20;
+    const chunkSize = Math.ceil(chunks.length / total);
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled === total) {
+          controller.close();
+          return;
+        }
+        controller.enqueue(new Uint8Array(chunks.slice(pulled * chunkSize, (pulled + 1) * chunkSize)));
+        pulled++;
+      },
+    });
+    const response = await postEvents(body, { headers: { "content-encoding": "gzip" } });
+    await errorOf(response, 400, "invalid_body_encoding");
+    expect(pulled).toBe(total);
+  });
+
   it("answers 415 to an encoding it does not decode", async () => {
     await errorOf(await postEvents(envelope(oneEvent), { headers: { "content-encoding": "br" } }), 415, "unsupported_content_encoding");
   });
