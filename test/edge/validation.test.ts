@@ -173,6 +173,11 @@ describe("field formats", () => {
     expect(rejection.errors.map((error) => error.path)).toContain(field);
   });
 
+  it("tells a device that a sequencenumber past 2^53 - 1 is too big, not that it is not a whole number", async () => {
+    const rejection = await rejectionOf(withValue(example("navigationevent"), "sequencenumber", 2 ** 63));
+    expect(rejection.errors).toEqual([expect.objectContaining({ path: "sequencenumber", message: expect.stringMatching(/^must be at most 9007199254740991/) })]);
+  });
+
   it("rejects a playable id that is not a GUID without hyphens, at playable.id", async () => {
     const rejection = await rejectionOf(withValue(example("playevent"), "playable.id", "not-a-guid"));
     expect(rejection.errors).toEqual([expect.objectContaining({ path: "playable.id" })]);

@@ -16,7 +16,14 @@ export const guidWithoutHyphens = z
   .regex(/^[0-9a-fA-F]{32}$/, { error: `must be ${GUID_EXPECTATION}` });
 
 /** "Long": a whole number that fits in a JavaScript number without losing precision. */
-export const long = z.int(expecting("a whole number"));
+export const long = z.int({
+  error: (issue: { input?: unknown; code?: string }) => {
+    if (issue.input === undefined) return "is required";
+    if (issue.code === "too_big") return `must be at most ${Number.MAX_SAFE_INTEGER} (larger numbers lose precision in JSON)`;
+    if (issue.code === "too_small") return `must be at least ${Number.MIN_SAFE_INTEGER}`;
+    return "must be a whole number";
+  },
+});
 
 /** A mandatory "String": present and not empty. */
 export const requiredString = z.string(expecting("a string")).min(1, { error: "must not be empty" });
