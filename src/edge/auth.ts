@@ -1,6 +1,6 @@
 // Authenticates a request's bearer token: HS256 with JWT_SECRET (or JWT_SECRET_PREVIOUS during a rotation), or
 // RS256/ES256 with the keys of JWKS_URL. Turns its claims into the Principal the routes act for.
-import { decodeHeader, verify, verifyWithJwks } from "hono/utils/jwt/jwt";
+import { decode, decodeHeader, verify, verifyWithJwks } from "hono/utils/jwt/jwt";
 import type { JWTPayload } from "hono/utils/jwt/types";
 import type { AuthConfig } from "../core/config.js";
 import { CollectorError } from "../core/errors.js";
@@ -54,10 +54,16 @@ function bearerToken(authorization: string | undefined): string {
 
 async function verifiedPayload(token: string, auth: AuthConfig): Promise<JWTPayload> {
   let header: ReturnType<typeof decodeHeader>;
+  let unverified: JWTPayload;
   try {
     header = decodeHeader(token);
+    unverified = decode(token).payload;
   } catch {
     throw unauthorized("The token is not a well-formed JWT.");
+  }
+  // Read before verifying only to name the problem: a string exp would otherwise be reported as expired.
+  if (typeof unverified.exp !== "number") {
+    throw unauthorized("The token's exp claim must be a number (seconds since 1970); tokens must expire.");
   }
   const verification = { iss: auth.issuer, aud: auth.audience, exp: true, nbf: true, iat: true };
   try {
@@ -116,6 +122,7 @@ async function verifyWithKeySet(
 }
 
 function principalFromClaims(payload: JWTPayload): Principal {
+  // Checked before verification too; here it also tells the type checker.
   if (typeof payload.exp !== "number") throw unauthorized("The token has no exp claim; tokens must expire.");
   if (!isValidTenant(payload.tenant)) {
     throw unauthorized("The token's tenant claim must match [a-z0-9][a-z0-9-]{0,62}.");

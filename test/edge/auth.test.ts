@@ -41,6 +41,12 @@ describe("bearer tokens", () => {
     expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/expired/);
   });
 
+  it("tells a token whose exp is not a number so, instead of calling it expired", async () => {
+    const response = await postEvents(body, { claims: deviceClaims({ exp: "2099-01-01" }) });
+    await expectUnauthorized(response.clone());
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/exp claim must be a number/);
+  });
+
   it("rejects a token without exp: tokens must expire", async () => {
     await expectUnauthorized(await postEvents(body, { claims: deviceClaims({ exp: undefined }) }));
   });
