@@ -14,7 +14,7 @@ CREATE TABLE insight_counts (
   PRIMARY KEY (tenant, grain, bucket, dimension, value)
 ) STRICT, WITHOUT ROWID;
 
--- Distinct users and devices per bucket as HyperLogLog sketches (src/core/hyperloglog.ts): one character per
+-- Distinct users and devices per bucket as HyperLogLog sketches (src/core/insights/hyperloglog.ts): one character per
 -- register, so a merge is the per-character max of two strings, done in SQL.
 CREATE TABLE insight_sketches (
   tenant TEXT NOT NULL,

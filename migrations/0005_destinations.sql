@@ -1,8 +1,8 @@
 -- Push delivery (docs/delivery.md): each tenant's destinations, and the delivery state of every committed export
 -- file at each of them.
 
--- settings: JSON of src/core/destination.ts (no secret). sealed_secret: the access key secret, SAS token or account
--- key, AES-256-GCM under the Worker secret DESTINATION_KEY, bound to the row's id (src/core/secret-box.ts).
+-- settings: JSON of src/core/delivery/destination.ts (no secret). sealed_secret: the access key secret, SAS token or account
+-- key, AES-256-GCM under the Worker secret DESTINATION_KEY, bound to the row's id (src/core/delivery/secret-box.ts).
 CREATE TABLE destinations (
   id TEXT PRIMARY KEY,
   tenant TEXT NOT NULL,

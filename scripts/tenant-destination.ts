@@ -2,7 +2,7 @@
 // admin routes (scripts/admin-client.ts). Secrets may come from flags or from the environment variables the
 // storages' own tools use, so they need not sit in shell history; they are never printed.
 import { parseArgs } from "node:util";
-import type { DestinationView } from "../src/core/destination.js";
+import type { DestinationView } from "../src/core/delivery/destination.js";
 import type { ProbeReport } from "../src/delivery/probe-destination.js";
 import { adminRequest, adminTarget, AdminUsageError, type AdminTarget } from "./admin-client.js";
 

@@ -1,7 +1,7 @@
 // Builds the SQL of `npm run tenant` from validated settings. wrangler's `d1 execute --command` takes no bound
 // parameters, so every value is checked against the settings schema and quoted as a SQL literal here.
-import { isValidTenant } from "../src/core/tenant.js";
-import { tenantSettingsSchema, type TenantSettings } from "../src/core/tenant-settings.js";
+import { isValidTenant } from "../src/core/tenants/tenant-name.js";
+import { tenantSettingsSchema, type TenantSettings } from "../src/core/tenants/tenant-settings.js";
 
 export type SettingsChange = Partial<TenantSettings>;
 

@@ -2,7 +2,7 @@
 // deployed one). Settings reach the edge within TENANT_CACHE_SECONDS. `destination …` is tenant-destination.ts.
 import { parseArgs } from "node:util";
 import { ZodError } from "zod";
-import { DEFAULT_TENANT_SETTINGS, RATE_TIERS, type RateTier } from "../src/core/tenant-settings.js";
+import { DEFAULT_TENANT_SETTINGS, RATE_TIERS, type RateTier } from "../src/core/tenants/tenant-settings.js";
 import { AdminUsageError } from "./admin-client.js";
 import { executeD1, type D1Target } from "./d1-execute.js";
 import { DESTINATION_USAGE, runDestinationCommand } from "./tenant-destination.js";

@@ -3,10 +3,10 @@
 // of a day, each of which purges one slice of the claims (src/consumer/purge-exports.ts). Figures come from the
 // consumer's own `batch` and `purge` log lines (events, D1 rows from each result's meta, its duration: workerd's
 // clock runs during execution locally) and workerd's CPU time from /proc.
-import { enrichEvents } from "../../src/core/enrich.js";
-import { packEventMessages } from "../../src/core/queue-message.js";
-import { validateEvents } from "../../src/core/validate-batch.js";
-import { DEFAULT_LIMITS } from "../../src/core/config.js";
+import { enrichEvents } from "../../src/core/events/enrich.js";
+import { packEventMessages } from "../../src/core/events/queue-message.js";
+import { validateEvents } from "../../src/core/events/validate-batch.js";
+import { DEFAULT_LIMITS } from "../../src/core/foundation/config.js";
 import { benchContext } from "../core/core-paths.js";
 import { median } from "../lib/stats.js";
 import { startCollector } from "../runtime/collector.js";

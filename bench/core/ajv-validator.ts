@@ -4,7 +4,7 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import { z } from "zod";
-import { clientEventSchema } from "../../src/core/schemas/events.js";
+import { clientEventSchema } from "../../src/core/events/schemas/events.js";
 import type { EventValidator } from "./core-paths.js";
 
 /** The event schema as JSON Schema, with ajv's discriminator hint on `type` (the zod schema's discriminator). */

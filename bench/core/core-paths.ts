@@ -8,11 +8,11 @@
 //   validate    json + validateEnvelope + validateEvents as the edge runs them (generated fast path, zod behind).
 //   projectZod  project, but validating with zod alone: the core path as it was before the fast path.
 //   project     the edge's core path: validateEnvelope + validateEvents + enrichEvents + packEventMessages.
-import { DEFAULT_LIMITS } from "../../src/core/config.js";
-import { enrichEvents, type EnrichmentContext } from "../../src/core/enrich.js";
-import { packEventMessages } from "../../src/core/queue-message.js";
-import { clientEventSchema, type ClientEventSchema } from "../../src/core/schemas/events.js";
-import { validateEnvelope, validateEvents } from "../../src/core/validate-batch.js";
+import { DEFAULT_LIMITS } from "../../src/core/foundation/config.js";
+import { enrichEvents, type EnrichmentContext } from "../../src/core/events/enrich.js";
+import { packEventMessages } from "../../src/core/events/queue-message.js";
+import { clientEventSchema, type ClientEventSchema } from "../../src/core/events/schemas/events.js";
+import { validateEnvelope, validateEvents } from "../../src/core/events/validate-batch.js";
 
 export const CORE_VARIANTS = ["json", "ajv", "zod", "validate", "projectZod", "project"] as const;
 export type CoreVariant = (typeof CORE_VARIANTS)[number];

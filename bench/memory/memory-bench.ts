@@ -4,7 +4,7 @@
 // and while holding: the live set at the request's peak plus uncollected garbage, so an upper bound. In Node:
 // the same path with process.memoryUsage(), as a cross-check.
 import { createServer } from "node:net";
-import { DEFAULT_LIMITS } from "../../src/core/config.js";
+import { DEFAULT_LIMITS } from "../../src/core/foundation/config.js";
 import { coreStages } from "../core/core-paths.js";
 import { startBenchWorker } from "../runtime/bench-worker.js";
 import { InspectorSession } from "../runtime/inspector.js";

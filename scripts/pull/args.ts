@@ -1,7 +1,7 @@
 // Reads the command line of `npm run pull`: where the collector is, the exports token, the first day and the
 // folder to pull into. Bad usage is a UsageError, which the entry point prints with the usage text (exit 2).
 import { parseArgs } from "node:util";
-import { isCalendarDay } from "../../src/core/export-day.js";
+import { isCalendarDay } from "../../src/core/exports/export-day.js";
 
 export const PULL_USAGE = `Usage: npm run pull -- --url <collector> --token <token> --since YYYY-MM-DD --out <dir> [--until YYYY-MM-DD] [--concurrency N]
   --url          the collector, e.g. https://collector.example.com

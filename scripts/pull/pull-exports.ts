@@ -1,7 +1,7 @@
 // The pull: list the files since a day (every page), skip those already pulled with the same etag, download
 // the rest a few at a time (retrying passing failures), and record each one in the state file as it lands.
 import { stat } from "node:fs/promises";
-import type { ExportFileEntry } from "../../src/core/schemas/export-listing.js";
+import type { ExportFileEntry } from "../../src/core/exports/export-listing.js";
 import type { PullOptions } from "./args.js";
 import { CollectorRefusal, listPage, openDownload, type CollectorClient } from "./collector-client.js";
 import { localPathFor } from "./local-path.js";

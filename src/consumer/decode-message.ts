@@ -2,8 +2,8 @@
 // parseEventMessage validates; the events are then taken from the plain JSON because zod's output lists the
 // schema's keys first, which would reorder the fields of every exported line (the edge writes server fields
 // first, then the event as the device sent it).
-import { parseEventMessage } from "../core/queue-message.js";
-import type { QueuedEvent } from "../core/tenant-groups.js";
+import { parseEventMessage } from "../core/events/queue-message.js";
+import type { QueuedEvent } from "../core/exports/tenant-groups.js";
 
 export interface DecodedEventMessage {
   tenant: string;

@@ -2,9 +2,9 @@
 // (export-tenant-group.ts), settles every message on its own, and logs one `batch` line.
 // A poison message is kept as a dead letter right away and acked: it can never parse, so the queue's retries
 // would only delay it (and re-run the batch's work) before the DLQ consumer stored the very same bytes.
-import { logError, logInfo } from "../core/log.js";
-import { isReadinessProbe } from "../core/queue-message.js";
-import { groupByTenant, type DecodedMessage } from "../core/tenant-groups.js";
+import { logError, logInfo } from "../core/foundation/log.js";
+import { isReadinessProbe } from "../core/events/queue-message.js";
+import { groupByTenant, type DecodedMessage } from "../core/exports/tenant-groups.js";
 import { D1Usage } from "./d1-usage.js";
 import { keepDeadLetter } from "./dead-letter.js";
 import { decodeEventMessage } from "./decode-message.js";

@@ -4,7 +4,7 @@
 // event_claims has no index but its primary key, eventid (migrations/0006): D1 bills a written row per index an
 // insert touches, so every statement here finds a file's claims through the ids the caller holds, never by
 // file_key.
-import type { EventTypeCounts } from "../core/event-type-counts.js";
+import type { EventTypeCounts } from "../core/exports/event-type-counts.js";
 import type { D1Usage } from "./d1-usage.js";
 
 /** Ids per JSON parameter: ~200 KB of text, far inside D1's limits on a bound value and a statement's time. */

@@ -17,11 +17,11 @@
 // The cron sweeper deletes the objects and rows of files that never committed (abandoned, or pending for over
 // an hour: no attempt is still working on them) and leaves their claims, which name no committed file and are
 // taken over at step 1 like any other uncommitted claim; the age purge removes them with the rest.
-import { exportKey, utcDay } from "../core/export-key.js";
-import { countEventTypes } from "../core/event-type-counts.js";
-import { buildExportFile, exportFileMetadata, type ExportFile } from "../core/export-file.js";
-import { describeCause, logError, logWarn } from "../core/log.js";
-import type { QueuedEvent, TenantGroup } from "../core/tenant-groups.js";
+import { exportKey, utcDay } from "../core/exports/export-key.js";
+import { countEventTypes } from "../core/exports/event-type-counts.js";
+import { buildExportFile, exportFileMetadata, type ExportFile } from "../core/exports/export-file.js";
+import { describeCause, logError, logWarn } from "../core/foundation/log.js";
+import type { QueuedEvent, TenantGroup } from "../core/exports/tenant-groups.js";
 import { scheduleDeliveries } from "../delivery/schedule-deliveries.js";
 import type { D1Usage } from "./d1-usage.js";
 import { insightRollupStatements } from "./insight-rollups.js";

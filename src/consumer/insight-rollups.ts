@@ -8,7 +8,7 @@
 //    before. A retry after a commit of unknown outcome finds them committed (duplicates, rolled up with that
 //    commit) or takes them over from the file that did not commit (never rolled up).
 // Each statement carries its rows as one JSON parameter read with json_each, never one statement per row.
-import { rollUpEvents, type CountIncrement, type SketchUpdate } from "../core/insight-rollup.js";
+import { rollUpEvents, type CountIncrement, type SketchUpdate } from "../core/insights/insight-rollup.js";
 import { inChunks } from "./export-ledger.js";
 
 /** Rows per JSON parameter: sketch rows are ~2 KB, so this keeps a parameter near 100 KB. */

@@ -4,8 +4,8 @@
 // Each run purges the claims of one slice of the eventid range, chosen by the UTC hour it is scheduled for, so
 // the 24 runs of a day cover every claim once: the window is enforced to within a day (a claim lives between
 // DEDUPE_WINDOW_DAYS and DEDUPE_WINDOW_DAYS + 1 days; a run that fails or is skipped delays its slice a day more).
-import { readConfig } from "../core/config.js";
-import { logError, logInfo } from "../core/log.js";
+import { readConfig } from "../core/foundation/config.js";
+import { logError, logInfo } from "../core/foundation/log.js";
 import { D1Usage } from "./d1-usage.js";
 import { CLAIM_SLICES, forgetUncommittedFiles, purgeExpiredClaims, staleFileKeys } from "./sweep-ledger.js";
 

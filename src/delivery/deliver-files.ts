@@ -2,8 +2,8 @@
 // one destination under the same relative key, and records the outcome in D1. A failure is retried with a
 // growing delay (delivery-backoff.ts); after max_retries the queue moves the message to the dead-letter queue,
 // whose consumer marks the row failed (fail-deliveries.ts). Every message is settled explicitly.
-import { parseDestinationKey, readConfig } from "../core/config.js";
-import { describeCause, logError, logInfo, logWarn } from "../core/log.js";
+import { parseDestinationKey, readConfig } from "../core/foundation/config.js";
+import { describeCause, logError, logInfo, logWarn } from "../core/foundation/log.js";
 import { deliveryRetryDelaySeconds } from "./delivery-backoff.js";
 import { findDeliveryWork, markDelivered, recordFailedAttempt } from "./delivery-ledger.js";
 import { parseDeliveryMessage, type DeliveryTask } from "./delivery-message.js";

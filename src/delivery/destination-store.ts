@@ -1,7 +1,7 @@
 // The D1 statements over the destinations table: add, list, remove, and load one with its secret opened.
-import type { DestinationSettings, DestinationView, ResolvedDestination } from "../core/destination.js";
-import { destinationSettingsSchema } from "../core/destination.js";
-import { openSecret } from "../core/secret-box.js";
+import type { DestinationSettings, DestinationView, ResolvedDestination } from "../core/delivery/destination.js";
+import { destinationSettingsSchema } from "../core/delivery/destination.js";
+import { openSecret } from "../core/delivery/secret-box.js";
 
 interface DestinationRow {
   id: string;

@@ -1,6 +1,6 @@
 // The consumer of the delivery dead-letter queue: the queue gave up on these deliveries, so their rows become
 // 'failed' (keeping the last error) until an operator runs `npm run redeliver`. Acked once recorded.
-import { logError, logWarn } from "../core/log.js";
+import { logError, logWarn } from "../core/foundation/log.js";
 import { markFailed } from "./delivery-ledger.js";
 import { parseDeliveryMessage } from "./delivery-message.js";
 

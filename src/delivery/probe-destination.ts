@@ -1,6 +1,6 @@
 // `destination test`: writes a small probe object where deliveries go, then deletes it, and says exactly which
 // step failed and why. Delivery needs only write access, so a refused delete is reported but is not a failure.
-import type { ResolvedDestination } from "../core/destination.js";
+import type { ResolvedDestination } from "../core/delivery/destination.js";
 import { bytesSource } from "./object-source.js";
 import { StorageFailure } from "./storage-failure.js";
 import { uploaderFor } from "./uploader.js";

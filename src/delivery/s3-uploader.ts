@@ -2,7 +2,7 @@
 // CreateMultipartUpload / UploadPart / CompleteMultipartUpload for a large one (aborted if a part fails, so no
 // half upload lingers billed at the customer's).
 import { AwsClient } from "aws4fetch";
-import type { S3Settings } from "../core/destination.js";
+import type { S3Settings } from "../core/delivery/destination.js";
 import { encodeKeyPath } from "./object-key.js";
 import { partRanges, type ObjectSource } from "./object-source.js";
 import { networkFailure, storageFailureFrom } from "./storage-failure.js";

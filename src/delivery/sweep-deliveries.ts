@@ -4,8 +4,8 @@
 // their message (a failed send after the row was written): they get a new one. A second message for a row
 // that is in fact still queued is harmless: the first to finish marks it delivered and the other then acks
 // without uploading, or both PUT the same bytes to the same key.
-import { readConfig } from "../core/config.js";
-import { logError, logInfo } from "../core/log.js";
+import { readConfig } from "../core/foundation/config.js";
+import { logError, logInfo } from "../core/foundation/log.js";
 import { claimStalePendingDeliveries, insertMissedDeliveries } from "./delivery-ledger.js";
 import { enqueueDeliveries } from "./delivery-message.js";
 

@@ -1,6 +1,6 @@
 // The one interface both storages implement for delivery and for `destination test`, and the choice between
 // them by a destination's kind.
-import type { ResolvedDestination } from "../core/destination.js";
+import type { ResolvedDestination } from "../core/delivery/destination.js";
 import { azureUploader } from "./azure-uploader.js";
 import type { ObjectSource } from "./object-source.js";
 import { s3Uploader } from "./s3-uploader.js";

@@ -1,22 +1,22 @@
 // The edge's HTTP surface: routes, the request log line, and the JSON answers for unknown paths, wrong methods
 // and errors. Routes own their logic; this module owns how requests and failures are framed.
 import { Hono, type Context } from "hono";
-import { CollectorError } from "../core/errors.js";
-import { logError, logInfo } from "../core/log.js";
-import type { EdgeEnv } from "./context.js";
-import { postRedrive } from "./admin-route.js";
-import { deleteDestination, getDestinations, postDestination, postDestinationTest } from "./admin-destinations-route.js";
-import { postRedeliver } from "./admin-redeliver-route.js";
+import { CollectorError } from "../core/foundation/errors.js";
+import { logError, logInfo } from "../core/foundation/log.js";
+import type { EdgeEnv } from "./edge-env.js";
+import { postRedrive } from "./admin/redrive-route.js";
+import { deleteDestination, getDestinations, postDestination, postDestinationTest } from "./admin/destinations-route.js";
+import { postRedeliver } from "./admin/redeliver-route.js";
 import { asCollectorError, errorResponse } from "./error-response.js";
-import { postEvents } from "./events-route.js";
-import { getReadiness } from "./readiness-route.js";
-import { getExportDay } from "./exports-day-route.js";
-import { getExportFile } from "./exports-file-route.js";
-import { listExports } from "./exports-list-route.js";
-import { getEventsSchema, getExportSchema } from "./schema-route.js";
-import { getDashboard, getDashboardAsset } from "./dashboard-route.js";
-import { getLiveEvents } from "./live-route.js";
-import { getDailySummary, getMonthlySummary, getRealtimeSummary } from "./summaries-route.js";
+import { postEvents } from "./ingest/events-route.js";
+import { getReadiness } from "./admin/readiness-route.js";
+import { getExportDay } from "./exports/day-route.js";
+import { getExportFile } from "./exports/file-route.js";
+import { listExports } from "./exports/list-route.js";
+import { getEventsSchema, getExportSchema } from "./schemas/schema-route.js";
+import { getDashboard, getDashboardAsset } from "./dashboard/dashboard-route.js";
+import { getLiveEvents } from "./live/live-route.js";
+import { getDailySummary, getMonthlySummary, getRealtimeSummary } from "./summaries/summaries-route.js";
 
 /** Every path the edge serves and the methods it allows there: one table for routing and for 405s. */
 const ROUTES: Record<string, readonly string[]> = {

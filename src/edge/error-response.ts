@@ -1,6 +1,6 @@
 // The one place that turns a CollectorError (or anything unexpected) into the JSON error response.
 import type { Context } from "hono";
-import { CollectorError } from "../core/errors.js";
+import { CollectorError } from "../core/foundation/errors.js";
 
 export interface ErrorBody {
   error: { code: string; message: string } & Record<string, unknown>;

@@ -1,7 +1,7 @@
 // One Durable Object per tenant: the room of the tenant's live raw-events viewers. Its sockets use the
 // WebSocket Hibernation API (ctx.acceptWebSocket), so a room with viewers and no events costs no duration, and a
 // room with no viewers is never woken by the edge for long (publish answers 0 and the edge stops calling: see
-// src/edge/live-publish.ts). Only the edge reaches a room, after authenticating the viewer for its tenant, so a
+// src/edge/live/live-publish.ts). Only the edge reaches a room, after authenticating the viewer for its tenant, so a
 // room never holds another tenant's viewer.
 import { DurableObject } from "cloudflare:workers";
 import {
@@ -11,7 +11,7 @@ import {
   viewerStateSchema,
   type LiveEvent,
   type ViewerState,
-} from "../core/live-protocol.js";
+} from "../core/insights/live-protocol.js";
 
 /** The header the edge sets on the upgrade it forwards: when the viewer's token expires (epoch ms). */
 export const VIEWER_EXPIRES_HEADER = "x-live-viewer-expires";

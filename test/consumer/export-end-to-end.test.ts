@@ -3,7 +3,7 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
-import { eventIdFor } from "../../src/core/event-id.js";
+import { eventIdFor } from "../../src/core/events/event-id.js";
 import { acceptedMessageBodies, eventsOf, eventsRequest, senderFor, uniqueTenant } from "./support/ingest.js";
 import { asQueuedMessages, deliver } from "./support/deliver.js";
 import { committedKeys, exportedLines, exportKeyPattern, listKeys, readExportLines, readExportText } from "./support/export-objects.js";

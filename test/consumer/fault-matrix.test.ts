@@ -4,7 +4,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
-import { retryDelaySeconds } from "../../src/core/retry-backoff.js";
+import { retryDelaySeconds } from "../../src/core/foundation/retry-backoff.js";
 import worker from "../../src/index.js";
 import { asQueuedMessages, deliver, deliverUntilAcked } from "./support/deliver.js";
 import { committedKeys, exportedLines, listKeys } from "./support/export-objects.js";

@@ -1,6 +1,6 @@
 // The delivery queue's retry delays: doubling from the first, capped, so an outage of hours is retried hourly.
 import { describe, expect, it } from "vitest";
-import { DEFAULT_DELIVERY } from "../../src/core/config.js";
+import { DEFAULT_DELIVERY } from "../../src/core/foundation/config.js";
 import { deliveryRetryDelaySeconds } from "../../src/delivery/delivery-backoff.js";
 
 describe("delivery retry delays", () => {

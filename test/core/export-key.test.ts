@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deadLetterKey, exportKey } from "../../src/core/export-key.js";
+import { deadLetterKey, exportKey } from "../../src/core/exports/export-key.js";
 
 describe("exportKey", () => {
   it("names a file as the issue's example: write time in the folders and name, first receivedat after it", () => {

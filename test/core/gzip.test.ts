@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { gunzip, gzip } from "../../src/core/gzip.js";
+import { gunzip, gzip } from "../../src/core/exports/gzip.js";
 
 describe("gzip", () => {
   it("writes the gzip format (magic bytes 1f 8b)", async () => {

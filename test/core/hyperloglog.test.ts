@@ -11,7 +11,7 @@ import {
   SKETCH_REGISTERS,
   SKETCH_STANDARD_ERROR,
   type Sketch,
-} from "../../src/core/hyperloglog.js";
+} from "../../src/core/insights/hyperloglog.js";
 
 function sketchOf(ids: Iterable<string>): Sketch {
   const sketch = emptySketch();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodeJsonLines, parseJsonLines } from "../../src/core/jsonl.js";
+import { encodeJsonLines, parseJsonLines } from "../../src/core/exports/jsonl.js";
 
 describe("JSON Lines", () => {
   it("writes one JSON value per line, every line newline-terminated", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { retryDelaySeconds } from "../../src/core/retry-backoff.js";
+import { retryDelaySeconds } from "../../src/core/foundation/retry-backoff.js";
 
 describe("retryDelaySeconds", () => {
   it("doubles with each attempt", () => {

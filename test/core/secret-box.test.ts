@@ -1,7 +1,7 @@
 // Destination secrets sealed with AES-GCM: only the same key and the same destination open them.
 import { describe, expect, it } from "vitest";
-import { parseDestinationKey } from "../../src/core/config.js";
-import { openSecret, sealSecret } from "../../src/core/secret-box.js";
+import { parseDestinationKey } from "../../src/core/foundation/config.js";
+import { openSecret, sealSecret } from "../../src/core/delivery/secret-box.js";
 
 const KEY = parseDestinationKey("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")!;
 const OTHER_KEY = parseDestinationKey("ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100")!;

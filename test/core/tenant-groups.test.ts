@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupByTenant, type QueuedEvent } from "../../src/core/tenant-groups.js";
+import { groupByTenant, type QueuedEvent } from "../../src/core/exports/tenant-groups.js";
 
 function event(eventid: string, receivedat: string, extra: Record<string, unknown> = {}): QueuedEvent {
   return { eventid, receivedat, type: "appstartevent", ...extra };

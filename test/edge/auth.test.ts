@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { sign } from "hono/utils/jwt/jwt";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { clearJwksCache } from "../../src/edge/jwks-cache.js";
+import { clearJwksCache } from "../../src/edge/auth/jwks-cache.js";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { envelope, postEvents } from "../support/ingest.js";
 import { deviceClaims, signToken } from "../support/tokens.js";

@@ -1,7 +1,7 @@
 // GET /v1/exports/days/{day}: a day folder's files, events by type, first/last event, and whether it is closed.
 import { describe, expect, it } from "vitest";
-import { dayClosesAt, isDayClosed } from "../../src/core/export-day.js";
-import type { DayManifest } from "../../src/core/schemas/export-listing.js";
+import { dayClosesAt, isDayClosed } from "../../src/core/exports/export-day.js";
+import type { DayManifest } from "../../src/core/exports/export-listing.js";
 import { getAs, noonDaysAgo, queuedSeedEvents, readerToken, storeExportFile, uniqueTenant } from "./exports-fixtures.js";
 
 async function manifest(tenant: string, day: string): Promise<DayManifest> {

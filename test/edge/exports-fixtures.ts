@@ -2,10 +2,10 @@
 // row) but on days and in states a test chooses, plus the requests a customer's exports reader makes.
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { seedEvents } from "../../fixtures/seed-events.js";
-import { countEventTypes } from "../../src/core/event-type-counts.js";
-import { buildExportFile } from "../../src/core/export-file.js";
-import { exportKey, utcDay } from "../../src/core/export-key.js";
-import type { QueuedEvent } from "../../src/core/tenant-groups.js";
+import { countEventTypes } from "../../src/core/exports/event-type-counts.js";
+import { buildExportFile } from "../../src/core/exports/export-file.js";
+import { exportKey, utcDay } from "../../src/core/exports/export-key.js";
+import type { QueuedEvent } from "../../src/core/exports/tenant-groups.js";
 import worker from "../../src/index.js";
 import { signToken } from "../support/tokens.js";
 

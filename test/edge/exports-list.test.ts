@@ -1,6 +1,6 @@
 // GET /v1/exports: the caller's committed files in key order, paginated by an opaque cursor, filtered by day.
 import { describe, expect, it } from "vitest";
-import type { ExportListing } from "../../src/core/schemas/export-listing.js";
+import type { ExportListing } from "../../src/core/exports/export-listing.js";
 import { DAY_MS, getAs, noonDaysAgo, readerToken, storeExportFile, uniqueTenant } from "./exports-fixtures.js";
 
 async function listing(tenant: string, query = ""): Promise<ExportListing> {

@@ -3,7 +3,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
-import type { DayManifest, ExportListing } from "../../src/core/schemas/export-listing.js";
+import type { DayManifest, ExportListing } from "../../src/core/exports/export-listing.js";
 import { asQueuedMessages, deliver } from "../consumer/support/deliver.js";
 import { acceptedMessageBodies, senderFor } from "../consumer/support/ingest.js";
 import { getAs, gunzipText, uniqueTenant } from "./exports-fixtures.js";

@@ -3,8 +3,8 @@
 import { Validator, type Schema } from "@cfworker/json-schema";
 import { describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
-import { exportedEventSchema } from "../../src/core/schemas/envelope.js";
-import { eventBatchSchema } from "../../src/core/schemas/request-body.js";
+import { exportedEventSchema } from "../../src/core/events/schemas/envelope.js";
+import { eventBatchSchema } from "../../src/core/events/schemas/request-body.js";
 import { callWorker } from "../support/ingest.js";
 
 async function publishedSchema(path: string): Promise<Schema> {

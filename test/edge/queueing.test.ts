@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { QUEUE_LIMITS } from "../../src/core/queue-message.js";
+import { QUEUE_LIMITS } from "../../src/core/events/queue-message.js";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { envelope, gzip, postEvents } from "../support/ingest.js";
 import { recordingQueue } from "../support/recording-queue.js";

@@ -1,6 +1,6 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { READINESS_PROBE } from "../../src/core/queue-message.js";
+import { READINESS_PROBE } from "../../src/core/events/queue-message.js";
 import worker from "../../src/index.js";
 import { callWorker } from "../support/ingest.js";
 import { deviceClaims, signToken } from "../support/tokens.js";

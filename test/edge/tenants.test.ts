@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
-import { clearTenantSettingsCache } from "../../src/edge/tenant-settings-cache.js";
+import { clearTenantSettingsCache } from "../../src/edge/auth/tenant-settings-cache.js";
 import { envelope, postEvents } from "../support/ingest.js";
 import { recordingQueue } from "../support/recording-queue.js";
 import { registerTenant } from "../support/tenants.js";

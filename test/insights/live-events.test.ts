@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import worker from "../../src/index.js";
 import { createApp } from "../../src/edge/app.js";
-import { forgetQuietTenants } from "../../src/edge/live-publish.js";
+import { forgetQuietTenants } from "../../src/edge/live/live-publish.js";
 import { eventsRequest, senderFor, uniqueTenant, type Sender } from "../consumer/support/ingest.js";
 import { readerToken } from "./support.js";
 

@@ -2,7 +2,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
-import { summarySchema } from "../../src/core/schemas/insight-summary.js";
+import { summarySchema } from "../../src/core/insights/insight-summary-schema.js";
 import { acceptedMessageBodies, senderFor, uniqueTenant } from "../consumer/support/ingest.js";
 import { asQueuedMessages, deliver } from "../consumer/support/deliver.js";
 import { readerToken, summaryOf } from "./support.js";

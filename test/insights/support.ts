@@ -3,7 +3,7 @@
 import { env, SELF } from "cloudflare:test";
 import { sign } from "hono/utils/jwt/jwt";
 import { expect } from "vitest";
-import { summarySchema, type Summary } from "../../src/core/schemas/insight-summary.js";
+import { summarySchema, type Summary } from "../../src/core/insights/insight-summary-schema.js";
 
 export function readerToken(tenant: string, scope = "insights:read"): Promise<string> {
   return sign(

@@ -2,7 +2,7 @@
 // Content-Type kept, and failures named by what to fix.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AzureSettings } from "../../src/core/destination.js";
+import type { AzureSettings } from "../../src/core/delivery/destination.js";
 import { azureUploader } from "../../src/delivery/azure-uploader.js";
 import { bytesSource } from "../../src/delivery/object-source.js";
 import { StorageFailure } from "../../src/delivery/storage-failure.js";

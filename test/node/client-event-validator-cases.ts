@@ -5,7 +5,7 @@
 // Every case is JSON text parsed back, as the edge only ever validates what JSON.parse returned.
 import { z } from "zod";
 import { seedEvents } from "../../fixtures/seed-events.js";
-import { clientEventSchema, EVENT_TYPES } from "../../src/core/schemas/events.js";
+import { clientEventSchema, EVENT_TYPES } from "../../src/core/events/schemas/events.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Path = Array<string | number>;

@@ -1,13 +1,13 @@
-// The generated fast path (src/core/generated/, from `npm run generate`) must agree with zod on every event:
+// The generated fast path (src/core/events/generated/, from `npm run generate`) must agree with zod on every event:
 // never accept what zod rejects (nor the reverse), and return the value zod would, keys in the same order.
 // Cases: the seed examples and tens of thousands of systematic mutations (client-event-validator-cases.ts).
 import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LIMITS } from "../../src/core/config.js";
-import { copyClientEvent } from "../../src/core/generated/client-event-copy.js";
-import isDefaultClientEvent from "../../src/core/generated/client-event-validator.js";
-import { clientEventSchema, clientEventSchemaFor } from "../../src/core/schemas/events.js";
-import { validateEvents } from "../../src/core/validate-batch.js";
+import { DEFAULT_LIMITS } from "../../src/core/foundation/config.js";
+import { copyClientEvent } from "../../src/core/events/generated/client-event-copy.js";
+import isDefaultClientEvent from "../../src/core/events/generated/client-event-validator.js";
+import { clientEventSchema, clientEventSchemaFor } from "../../src/core/events/schemas/events.js";
+import { validateEvents } from "../../src/core/events/validate-batch.js";
 import { mutationCases, wholeEventCases, type Case } from "./client-event-validator-cases.js";
 
 /** The same schema under another identity, so validateEvents takes its zod-only path (as for custom sources). */

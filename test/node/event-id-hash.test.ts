@@ -2,9 +2,9 @@
 // crypto.subtle implementation it replaced (event ids must never change: they are the dedupe key).
 import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { eventIdFor, type EventIdentity } from "../../src/core/event-id.js";
-import { sha1 } from "../../src/core/sha1.js";
-import { utf8ByteLength } from "../../src/core/utf8.js";
+import { eventIdFor, type EventIdentity } from "../../src/core/events/event-id.js";
+import { sha1 } from "../../src/core/events/sha1.js";
+import { utf8ByteLength } from "../../src/core/foundation/utf8.js";
 
 const NAMESPACE = Buffer.from("7d0c6a1e9b3f4e2a8c5d1f0e6b4a3c29", "hex");
 

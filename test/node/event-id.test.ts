@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventIdFor } from "../../src/core/event-id.js";
+import { eventIdFor } from "../../src/core/events/event-id.js";
 
 describe("the pure core in Node", () => {
   it("derives the same event id in Node as in workerd (a v5 UUID)", async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ExportFileEntry } from "../../src/core/schemas/export-listing.js";
+import type { ExportFileEntry } from "../../src/core/exports/export-listing.js";
 import { pullExports } from "../../scripts/pull/pull-exports.js";
 import { STATE_FILE } from "../../scripts/pull/pull-state.js";
 import { DEFAULT_RETRY_POLICY } from "../../scripts/pull/retry.js";

@@ -8,7 +8,7 @@ import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
-import { exportListingSchema } from "../../src/core/schemas/export-listing.js";
+import { exportListingSchema } from "../../src/core/exports/export-listing.js";
 import { pullExports, type PullSummary } from "../../scripts/pull/pull-exports.js";
 import { startLocalCollector, type LocalCollector } from "./local-collector.js";
 

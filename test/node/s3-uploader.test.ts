@@ -2,7 +2,7 @@
 // Content-Type kept, and failures named by what to fix.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { S3Settings } from "../../src/core/destination.js";
+import type { S3Settings } from "../../src/core/delivery/destination.js";
 import { bytesSource } from "../../src/delivery/object-source.js";
 import { s3Uploader } from "../../src/delivery/s3-uploader.js";
 import { StorageFailure } from "../../src/delivery/storage-failure.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TENANT_SETTINGS } from "../../src/core/tenant-settings.js";
+import { DEFAULT_TENANT_SETTINGS } from "../../src/core/tenants/tenant-settings.js";
 import { addTenantSql, setTenantSql } from "../../scripts/tenant-sql.js";
 
 describe("the SQL of npm run tenant", () => {

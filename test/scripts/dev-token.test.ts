@@ -1,8 +1,8 @@
 // The tokens `npm run token` and `npm run demo` mint are the tokens the edge accepts, and .dev.vars parsing reads
-// what wrangler reads: if either drifts from src/edge/auth.ts, local development breaks before anyone notices.
+// what wrangler reads: if either drifts from src/edge/auth/verify-token.ts, local development breaks before anyone notices.
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/core/config.js";
-import { authenticate } from "../../src/edge/auth.js";
+import { parseConfig } from "../../src/core/foundation/config.js";
+import { authenticate } from "../../src/edge/auth/verify-token.js";
 import { fillMissingSecrets, parseDevVars } from "../../scripts/dev-secrets.js";
 import { signToken, tokenClaims } from "../../scripts/mint-token.js";
 

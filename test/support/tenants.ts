@@ -1,7 +1,7 @@
 // Writes rows of the tenants table the way `npm run tenant` does, and forgets the edge's cached settings.
 import { env } from "cloudflare:test";
-import { clearTenantSettingsCache } from "../../src/edge/tenant-settings-cache.js";
-import { DEFAULT_TENANT_SETTINGS, type TenantSettings } from "../../src/core/tenant-settings.js";
+import { clearTenantSettingsCache } from "../../src/edge/auth/tenant-settings-cache.js";
+import { DEFAULT_TENANT_SETTINGS, type TenantSettings } from "../../src/core/tenants/tenant-settings.js";
 
 export async function registerTenant(tenant: string, settings: Partial<TenantSettings> = {}): Promise<void> {
   const merged = { ...DEFAULT_TENANT_SETTINGS, ...settings };

@@ -12,7 +12,7 @@ export async function listKeys(prefix: string): Promise<string[]> {
   return keys.sort();
 }
 
-/** The file's text after gunzip; decoded independently of src/core/gzip.ts. */
+/** The file's text after gunzip; decoded independently of src/core/exports/gzip.ts. */
 export async function readExportText(key: string): Promise<string> {
   const object = await env.EXPORTS.get(key);
   if (!object) throw new Error(`no object at ${key}`);
@@ -38,7 +38,7 @@ export async function committedKeys(tenant: string): Promise<string[]> {
   return rows.results.map((row) => row.key);
 }
 
-/** The export convention, written from the issue rather than from src/core/export-key.ts. */
+/** The export convention, written from the issue rather than from src/core/exports/export-key.ts. */
 export function exportKeyPattern(tenant: string): RegExp {
   const uuid = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
   return new RegExp(

@@ -1,0 +1,181 @@
+// Validates a decoded request body: the envelope as a whole (errors here reject the request), then each event
+// on its own (errors here reject only that event, with the path and reason of every problem).
+import type { RequestLimits } from "../foundation/config.js";
+import { CollectorError } from "../foundation/errors.js";
+import { copyClientEvent } from "./generated/client-event-copy.js";
+import isDefaultClientEvent from "./generated/client-event-validator.js";
+import { clientEventSchema, type ClientEvent, type ClientEventSchema } from "./schemas/events.js";
+import { SERVER_FIELDS, SUPPORTED_SCHEMA_VERSION } from "./schemas/envelope.js";
+import { utf8ByteLength } from "../foundation/utf8.js";
+
+/** The deepest an event may nest objects and arrays; the document's events nest four levels at most. */
+export const MAX_EVENT_NESTING = 64;
+
+export interface FieldError {
+  path: string;
+  code: string;
+  message: string;
+}
+
+export interface EventRejection {
+  index: number;
+  errors: FieldError[];
+}
+
+export interface ValidEvent {
+  index: number;
+  event: ClientEvent;
+}
+
+export interface BatchValidation {
+  valid: ValidEvent[];
+  rejected: EventRejection[];
+}
+
+/** Checks the `{"schemaversion": "1.0", "events": [...]}` envelope and returns its events. */
+export function validateEnvelope(body: unknown, limits: RequestLimits): unknown[] {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new CollectorError("invalid_envelope", 'The body must be a JSON object: {"schemaversion": "1.0", "events": [...]}.');
+  }
+  const { schemaversion, events } = body as { schemaversion?: unknown; events?: unknown };
+  if (schemaversion !== SUPPORTED_SCHEMA_VERSION) {
+    const got = schemaversion === undefined ? "it is missing" : `got ${JSON.stringify(schemaversion).slice(0, 32)}`;
+    throw new CollectorError(
+      "unsupported_schema_version",
+      `schemaversion must be "${SUPPORTED_SCHEMA_VERSION}"; ${got}.`,
+    );
+  }
+  if (!Array.isArray(events)) {
+    const problem = events === undefined ? "is missing" : "is not an array";
+    throw new CollectorError("invalid_envelope", `events ${problem}: send an array of one or more events.`);
+  }
+  if (events.length === 0) {
+    throw new CollectorError("invalid_envelope", "events is empty: send an array of one or more events.");
+  }
+  if (events.length > limits.maxEventsPerRequest) {
+    throw new CollectorError(
+      "too_many_events",
+      `A request may carry at most ${limits.maxEventsPerRequest} events; this one has ${events.length}. Split the batch.`,
+      { details: { limits: limitsForResponse(limits) } },
+    );
+  }
+  return events;
+}
+
+/**
+ * Validates every event on its own; one bad event never rejects the others. `schema` is the tenant's (it may
+ * allow custom sources); the document's own by default.
+ *
+ * For the document's schema a validator generated from it at build time (src/core/events/generated/) answers first:
+ * zod runs interpreted in workerd (no `new Function`) and costs several times the JSON round trip. It accepts
+ * exactly what zod accepts (test/node/client-event-validator-parity.test.ts), and its copy is the value zod
+ * would return. Zod still parses every event it rejects, for the errors a device sees, and every event of a
+ * tenant with custom sources.
+ */
+export function validateEvents(
+  events: readonly unknown[],
+  limits: RequestLimits,
+  schema: ClientEventSchema = clientEventSchema,
+): BatchValidation {
+  const valid: ValidEvent[] = [];
+  const rejected: EventRejection[] = [];
+  const fastPath = schema === clientEventSchema;
+  events.forEach((candidate, index) => {
+    const errors = eventSizeErrors(candidate, limits);
+    if (errors) {
+      rejected.push({ index, errors });
+      return;
+    }
+    if (fastPath && isDefaultClientEvent(candidate)) {
+      valid.push({ index, event: withoutServerFields(copyClientEvent(candidate)) });
+      return;
+    }
+    const result = schema.safeParse(candidate);
+    if (!result.success) {
+      rejected.push({ index, errors: result.error.issues.map(toFieldError) });
+      return;
+    }
+    valid.push({ index, event: withoutServerFields(result.data) });
+  });
+  return { valid, rejected };
+}
+
+/** The limits as a device developer needs them in a 413 body. */
+export function limitsForResponse(limits: RequestLimits): Record<string, number> {
+  return {
+    max_wire_bytes: limits.maxWireBytes,
+    max_decoded_bytes: limits.maxDecodedBytes,
+    max_events_per_request: limits.maxEventsPerRequest,
+    max_event_bytes: limits.maxEventBytes,
+  };
+}
+
+function eventSizeErrors(candidate: unknown, limits: RequestLimits): FieldError[] | undefined {
+  let json: string;
+  try {
+    json = JSON.stringify(candidate) ?? "";
+  } catch {
+    // Only nesting deep enough to exhaust the stack makes stringify throw on parsed JSON.
+    return [tooDeep()];
+  }
+  if (nestingExceeds(json, MAX_EVENT_NESTING)) return [tooDeep()];
+  // UTF-8 takes at most 3 bytes per UTF-16 unit, so most events need no exact count.
+  if (json.length * 3 <= limits.maxEventBytes) return undefined;
+  const bytes = utf8ByteLength(json);
+  if (bytes <= limits.maxEventBytes) return undefined;
+  return [
+    {
+      path: "",
+      code: "event_too_large",
+      message: `the event is ${bytes} bytes of JSON; at most ${limits.maxEventBytes} are allowed per event`,
+    },
+  ];
+}
+
+function tooDeep(): FieldError {
+  return {
+    path: "",
+    code: "event_too_deep",
+    message: `the event nests objects and arrays more than ${MAX_EVENT_NESTING} levels deep`,
+  };
+}
+
+/**
+ * Whether JSON text nests objects and arrays deeper than `limit`. Every later stage (the validators, the queue,
+ * the consumer, the live view) recurses over an event, so depth is bounded here, once, far below any stack.
+ */
+function nestingExceeds(json: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < json.length; index++) {
+    const unit = json.charCodeAt(index);
+    if (inString) {
+      if (unit === BACKSLASH) index++;
+      else if (unit === QUOTE) inString = false;
+    } else if (unit === QUOTE) inString = true;
+    else if (unit === OPEN_BRACE || unit === OPEN_BRACKET) {
+      depth++;
+      if (depth > limit) return true;
+    } else if (unit === CLOSE_BRACE || unit === CLOSE_BRACKET) depth--;
+  }
+  return false;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+function toFieldError(issue: { path: PropertyKey[]; code: string; message: string }): FieldError {
+  return { path: issue.path.map(String).join("."), code: issue.code, message: issue.message };
+}
+
+// The parsed or copied event is a fresh object, so deleting from it never touches the request body. Devices
+// seldom send these fields, and `delete` costs even for an absent key where `in` costs next to nothing.
+function withoutServerFields(event: ClientEvent): ClientEvent {
+  const record = event as Record<string, unknown>;
+  for (const field of SERVER_FIELDS) if (field in record) delete record[field];
+  return event;
+}

@@ -1,0 +1,33 @@
+// GET /readyz: for operators (ADMIN_TOKEN), proves each binding answers — the queue takes a probe message, R2
+// lists, D1 runs a query — and names the one that does not. /healthz stays cheap and touches none of them.
+import type { Context } from "hono";
+import { READINESS_PROBE } from "../../core/events/queue-message.js";
+import { requireAdminToken } from "../auth/admin-auth.js";
+import type { EdgeEnv } from "../edge-env.js";
+
+type Check = "queue" | "r2" | "d1";
+
+const CHECKS: Record<Check, (env: Env) => Promise<unknown>> = {
+  queue: (env) => env.EVENTS.send(READINESS_PROBE, { contentType: "text" }),
+  r2: (env) => env.EXPORTS.list({ limit: 1 }),
+  d1: (env) => env.DB.prepare("SELECT 1").first(),
+};
+
+export async function getReadiness(c: Context<EdgeEnv>): Promise<Response> {
+  await requireAdminToken(c.req.header("authorization"), c.env.ADMIN_TOKEN);
+  const names = Object.keys(CHECKS) as Check[];
+  const outcomes = await Promise.allSettled(names.map((name) => CHECKS[name](c.env)));
+  const checks: Record<string, string> = {};
+  let ready = true;
+  outcomes.forEach((outcome, index) => {
+    const name = names[index]!;
+    if (outcome.status === "fulfilled") {
+      checks[name] = "ok";
+      return;
+    }
+    ready = false;
+    checks[name] = outcome.reason instanceof Error ? outcome.reason.message.slice(0, 200) : "failed";
+  });
+  c.set("logFields", { ...c.get("logFields"), ready });
+  return c.json({ status: ready ? "ready" : "not_ready", checks }, ready ? 200 : 503);
+}

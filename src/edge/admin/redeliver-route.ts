@@ -1,0 +1,34 @@
+// POST /admin/tenants/{tenant}/redeliver?from=DAY[&to=DAY][&after=KEY][&limit=N]: backfill. Every committed
+// file of the tenant in the day folders [from, to] goes again to every destination of the tenant, whatever its
+// delivery state; one page of at most `limit` files (default 200) per request, `next` to continue.
+import type { Context } from "hono";
+import { isCalendarDay } from "../../core/exports/export-day.js";
+import { CollectorError } from "../../core/foundation/errors.js";
+import { resetForRedelivery } from "../../delivery/delivery-ledger.js";
+import { enqueueDeliveries } from "../../delivery/delivery-message.js";
+import { adminTenant } from "./destinations-route.js";
+import type { EdgeEnv } from "../edge-env.js";
+
+const DEFAULT_FILES = 200;
+const MAX_FILES = 1000;
+
+export async function postRedeliver(c: Context<EdgeEnv>): Promise<Response> {
+  const tenant = await adminTenant(c);
+  const fromDay = day(c.req.query("from"), "from");
+  const toDay = c.req.query("to") ? day(c.req.query("to"), "to") : "9999-12-31";
+  if (toDay < fromDay) throw new CollectorError("invalid_query", "to must not be before from.");
+  const limit = Number(c.req.query("limit") || DEFAULT_FILES);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_FILES) {
+    throw new CollectorError("invalid_query", `limit must be a whole number from 1 to ${MAX_FILES}.`);
+  }
+  const page = await resetForRedelivery(c.env.DB, { tenant, fromDay, toDay, afterKey: c.req.query("after") ?? "", limit }, Date.now());
+  // Rows first, then messages: if sending fails the rows stay pending and the cron sends them.
+  await enqueueDeliveries(c.env.DELIVERIES, page.tasks);
+  c.set("logFields", { ...c.get("logFields"), tenant, files: page.files, deliveries: page.tasks.length });
+  return c.json({ files: page.files, deliveries: page.tasks.length, next: page.next });
+}
+
+function day(raw: string | undefined, name: string): string {
+  if (!raw || !isCalendarDay(raw)) throw new CollectorError("invalid_query", `${name} must be a day written YYYY-MM-DD.`);
+  return raw;
+}

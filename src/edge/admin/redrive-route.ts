@@ -1,0 +1,39 @@
+// POST /admin/redrive: operators send dead letters back through the pipeline, one page per request.
+// Authenticated by the ADMIN_TOKEN secret (not a device JWT): `Authorization: Bearer <ADMIN_TOKEN>`.
+// Query: limit (1-1000, default 100), after (the `next` of the previous page), before (ISO instant: only dead
+// letters stored before it, so a run does not pick up messages that die again while it runs).
+import type { Context } from "hono";
+import { CollectorError } from "../../core/foundation/errors.js";
+import { redriveDeadLetters } from "../../consumer/redrive-dead-letters.js";
+import { requireAdminToken } from "../auth/admin-auth.js";
+import type { EdgeEnv } from "../edge-env.js";
+
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+
+export async function postRedrive(c: Context<EdgeEnv>): Promise<Response> {
+  await requireAdminToken(c.req.header("authorization"), c.env.ADMIN_TOKEN);
+  const result = await redriveDeadLetters(c.env.EXPORTS, c.env.EVENTS, {
+    limit: pageLimit(c.req.query("limit")),
+    startAfter: c.req.query("after") || undefined,
+    uploadedBefore: instant(c.req.query("before")),
+  });
+  c.set("logFields", { ...c.get("logFields"), redriven: result.redriven });
+  return c.json(result);
+}
+
+function pageLimit(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return DEFAULT_PAGE;
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+    throw new CollectorError("invalid_query", `limit must be a whole number from 1 to ${MAX_PAGE}.`);
+  }
+  return limit;
+}
+
+function instant(raw: string | undefined): Date | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  const value = new Date(raw);
+  if (Number.isNaN(value.getTime())) throw new CollectorError("invalid_query", "before must be an ISO-8601 date-time.");
+  return value;
+}

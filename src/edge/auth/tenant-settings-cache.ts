@@ -1,0 +1,55 @@
+// A tenant's settings for the edge, read from D1 at most once per TENANT_CACHE_SECONDS per isolate, so a
+// request costs no D1 query. Refuses unknown tenants (unless tenancy is open) and disabled ones.
+import type { TenancyConfig } from "../../core/foundation/config.js";
+import { CollectorError } from "../../core/foundation/errors.js";
+import { logError } from "../../core/foundation/log.js";
+import { DEFAULT_TENANT_SETTINGS, settingsFromRow, type TenantRow, type TenantSettings } from "../../core/tenants/tenant-settings.js";
+
+interface CachedSettings {
+  /** null: the tenants table has no row for this tenant. */
+  settings: TenantSettings | null;
+  expiresAt: number;
+}
+
+const cache = new Map<string, CachedSettings>();
+
+export async function tenantSettingsFor(db: D1Database, tenant: string, tenancy: TenancyConfig): Promise<TenantSettings> {
+  const settings = (await cachedSettings(db, tenant, tenancy)) ?? openTenancyDefaults(tenant, tenancy);
+  if (!settings.enabled) {
+    throw new CollectorError("tenant_disabled", `Tenant "${tenant}" is disabled; ask the collector's operators.`);
+  }
+  return settings;
+}
+
+/** For tests and the admin route: forget cached settings so the next request reads D1. */
+export function clearTenantSettingsCache(): void {
+  cache.clear();
+}
+
+async function cachedSettings(db: D1Database, tenant: string, tenancy: TenancyConfig): Promise<TenantSettings | null> {
+  const now = Date.now();
+  const cached = cache.get(tenant);
+  if (cached && cached.expiresAt > now) return cached.settings;
+  try {
+    const settings = await readTenantSettings(db, tenant);
+    cache.set(tenant, { settings, expiresAt: now + tenancy.cacheSeconds * 1000 });
+    return settings;
+  } catch (error) {
+    // A D1 hiccup must not stop ingest for tenants this isolate already knows.
+    logError("tenant_settings_error", { tenant }, error);
+    if (cached) return cached.settings;
+    throw new CollectorError("storage_unavailable", "Tenant settings cannot be read right now; retry later.", {
+      cause: error,
+    });
+  }
+}
+
+async function readTenantSettings(db: D1Database, tenant: string): Promise<TenantSettings | null> {
+  const row = await db.prepare("SELECT * FROM tenants WHERE tenant = ?").bind(tenant).first<TenantRow>();
+  return row ? settingsFromRow(row) : null;
+}
+
+function openTenancyDefaults(tenant: string, tenancy: TenancyConfig): TenantSettings {
+  if (tenancy.open) return DEFAULT_TENANT_SETTINGS;
+  throw new CollectorError("unknown_tenant", `Tenant "${tenant}" is not registered with this collector.`);
+}

@@ -1,0 +1,31 @@
+// The opaque cursor of GET /v1/exports: base64url of the last key of the page. Opaque so clients never build
+// one; checked on the way back in, so a cursor that is not a key of the caller's is a clear 400.
+import { CollectorError } from "../../core/foundation/errors.js";
+import { isTenantExportKey } from "./requested-key.js";
+
+export function encodeCursor(lastKey: string): string {
+  const bytes = new TextEncoder().encode(lastKey);
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/** The key after which the next page starts. */
+export function decodeCursor(cursor: string, tenant: string): string {
+  const key = base64UrlToText(cursor);
+  if (key === undefined || !isTenantExportKey(key, tenant)) {
+    throw new CollectorError("invalid_query", "cursor is not one this API returned; pass the cursor of the previous page as it is.");
+  }
+  return key;
+}
+
+function base64UrlToText(cursor: string): string | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
+  try {
+    const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
+    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,71 @@
+// POST /v1/events: read the body, validate the envelope and each event, enrich the valid ones, queue them, and
+// answer with what was accepted and why anything was rejected.
+import type { Context } from "hono";
+import { readConfig } from "../../core/foundation/config.js";
+import { enrichEvents } from "../../core/events/enrich.js";
+import { geoFromCf, type CfLocation } from "../../core/events/geo.js";
+import { clientEventSchemaFor } from "../../core/events/schemas/events.js";
+import { validateEnvelope, validateEvents, type EventRejection } from "../../core/events/validate-batch.js";
+import { authenticateRequest } from "../auth/authenticate-request.js";
+import type { EdgeEnv } from "../edge-env.js";
+import { enqueueEvents } from "./enqueue.js";
+import { publishLiveEvents } from "../live/live-publish.js";
+import { enforceRateLimits } from "./rate-limit.js";
+import { readJsonBody } from "./read-body.js";
+import { tenantSettingsFor } from "../auth/tenant-settings-cache.js";
+
+export interface IngestResponse {
+  accepted: number;
+  rejected: EventRejection[];
+}
+
+export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
+  const config = readConfig(c.env);
+  const principal = await authenticateRequest(c, "events:write");
+  const settings = await tenantSettingsFor(c.env.DB, principal.tenant, config.tenancy);
+  await enforceRateLimits(c.env, principal, settings);
+  const body = await readJsonBody(c.req.raw, config.limits);
+  c.set("logFields", { ...c.get("logFields"), bytes_in: body.wireBytes, bytes_decoded: body.decodedBytes });
+  const events = validateEnvelope(body.value, config.limits);
+  const { valid, rejected } = validateEvents(events, config.limits, clientEventSchemaFor(settings.extraSources));
+  c.set("logFields", { ...c.get("logFields"), accepted: 0, rejected: rejected.length, reject_reasons: rejectReasons(rejected) });
+  if (valid.length === 0) {
+    return c.json(
+      {
+        accepted: 0,
+        rejected,
+        error: { code: "no_valid_events", message: "No event in the batch is valid; see rejected for each reason." },
+      },
+      400,
+    );
+  }
+  const enriched = enrichEvents(
+    valid.map((entry) => entry.event),
+    {
+      tenant: principal.tenant,
+      userid: principal.userid,
+      deviceid: principal.deviceid,
+      receivedat: new Date().toISOString(),
+      geo: settings.geo ? geoFromCf(c.req.raw.cf as CfLocation | undefined) : undefined,
+      ip: settings.ipCapture ? c.req.header("cf-connecting-ip") : undefined,
+    },
+  );
+  const queued = await enqueueEvents(c.env.EVENTS, principal.tenant, enriched);
+  publishLiveEvents(c, principal.tenant, enriched);
+  c.set("logFields", { ...c.get("logFields"), accepted: valid.length, queue_messages: queued.messages });
+  const response: IngestResponse = { accepted: valid.length, rejected };
+  return c.json(response, 202);
+}
+
+/** The distinct reasons events were rejected, for the request log line: "path: message", at most five. */
+function rejectReasons(rejected: readonly EventRejection[]): string | undefined {
+  if (rejected.length === 0) return undefined;
+  const reasons = new Set<string>();
+  for (const rejection of rejected) {
+    for (const error of rejection.errors) {
+      reasons.add(`${error.path || "event"}: ${error.message}`.slice(0, 200));
+      if (reasons.size === 5) return [...reasons].join("; ");
+    }
+  }
+  return [...reasons].join("; ");
+}

@@ -1,0 +1,32 @@
+// GET /v1/summaries/realtime, /daily?from&to, /monthly?from&to: the caller's insights, answered from the rollups
+// the consumer keeps (one D1 round trip). Scope exports:read or insights:read.
+import type { Context } from "hono";
+import { buildSummary } from "../../core/insights/insight-summary.js";
+import type { Summary } from "../../core/insights/insight-summary-schema.js";
+import { realtimeRange, type SummaryRange } from "../../core/insights/summary-range.js";
+import type { Scope } from "../auth/verify-token.js";
+import { authenticateRequest } from "../auth/authenticate-request.js";
+import type { EdgeEnv } from "../edge-env.js";
+import { readRollups } from "./rollup-reads.js";
+import { parseDailyQuery, parseMonthlyQuery, rejectAnyQuery } from "./summaries-query.js";
+
+export const INSIGHTS_SCOPES: readonly Scope[] = ["insights:read", "exports:read"];
+
+export const getRealtimeSummary = (c: Context<EdgeEnv>) =>
+  answer(c, "realtime", (url, now) => {
+    rejectAnyQuery(url);
+    return realtimeRange(now);
+  });
+
+export const getDailySummary = (c: Context<EdgeEnv>) => answer(c, "daily", parseDailyQuery);
+
+export const getMonthlySummary = (c: Context<EdgeEnv>) => answer(c, "monthly", parseMonthlyQuery);
+
+async function answer(c: Context<EdgeEnv>, view: Summary["view"], rangeOf: (url: URL, now: Date) => SummaryRange): Promise<Response> {
+  const principal = await authenticateRequest(c, INSIGHTS_SCOPES);
+  const range = rangeOf(new URL(c.req.url), new Date());
+  const rows = await readRollups(c.env.DB, principal.tenant, range);
+  const summary: Summary = buildSummary({ view, periods: range.periods, ...rows });
+  c.set("logFields", { ...c.get("logFields"), periods: range.periods.length });
+  return c.json(summary, 200, { "cache-control": "private, no-store" });
+}
