@@ -18,7 +18,9 @@ export function buildRows(results: AllResults, targets: readonly TargetCheck[]):
   section(`1. validation + enrichment, events/s (20-event batches; median of ${workerdCore.runs} runs)`);
   for (const core of [nodeCore, workerdCore]) rows.push(...coreRows(core));
 
-  section(`2. edge under load (autocannon, separate process; median of ${edge.settings.rounds} rounds x ${edge.settings.durationSeconds} s)`);
+  section(
+    `2. edge under load (autocannon, separate process; median of ${edge.settings.rounds} rounds x ${edge.settings.durationSeconds} s)`,
+  );
   const scenarioLabels: Record<keyof typeof edge.scenarios, string> = {
     healthz1: "GET /healthz",
     events20x1: "POST /v1/events, 20 events",
@@ -28,7 +30,9 @@ export function buildRows(results: AllResults, targets: readonly TargetCheck[]):
     events2000: "POST /v1/events, 2,000 events (gzip)",
     echo2000: "echo Worker (parse + re-serialise), 2,000 events (gzip)",
   };
-  for (const [name, figures] of Object.entries(edge.scenarios) as Array<[keyof typeof edge.scenarios, (typeof edge.scenarios)[keyof typeof edge.scenarios]]>) {
+  for (const [name, figures] of Object.entries(edge.scenarios) as Array<
+    [keyof typeof edge.scenarios, (typeof edge.scenarios)[keyof typeof edge.scenarios]]
+  >) {
     const failed = figures.failed > 0 ? `; ${figures.failed} FAILED` : "";
     rows.push([
       `C=${figures.connections} ${scenarioLabels[name]}`,
@@ -36,26 +40,49 @@ export function buildRows(results: AllResults, targets: readonly TargetCheck[]):
       `p50 ${fixed(figures.p50Ms, 1)} ms, p99 ${fixed(figures.p99Ms, 1)} ms${failed}`,
     ]);
   }
-  rows.push(["workerd CPU per request (upper bound: whole process)", `${fixed(edge.cpuMsPerSmallRequest)} ms (20 ev)`, `${fixed(edge.cpuMsPerLargeRequest)} ms (2,000 ev)`]);
+  rows.push([
+    "workerd CPU per request (upper bound: whole process)",
+    `${fixed(edge.cpuMsPerSmallRequest)} ms (20 ev)`,
+    `${fixed(edge.cpuMsPerLargeRequest)} ms (2,000 ev)`,
+  ]);
 
   section(`3. consumer (${consumer.batches} full batches of 100 messages)`);
-  rows.push(["queue batch → R2 object + D1 dedupe", `${int(consumer.eventsPerSecond)} ev/s`, `${int(consumer.eventsPerBatch)} events in ${fixed(consumer.batchMs, 0)} ms; CPU ${fixed(consumer.cpuMsPerBatch, 0)} ms`]);
-  rows.push(["D1 rows written per event (export + purge)", fixed(consumer.d1RowsWrittenPerEvent + consumer.purgeRowsWrittenPerEvent), `export ${fixed(consumer.d1RowsWrittenPerEvent)} + purge ${fixed(consumer.purgeRowsWrittenPerEvent)}`]);
+  rows.push([
+    "queue batch → R2 object + D1 dedupe",
+    `${int(consumer.eventsPerSecond)} ev/s`,
+    `${int(consumer.eventsPerBatch)} events in ${fixed(consumer.batchMs, 0)} ms; CPU ${fixed(consumer.cpuMsPerBatch, 0)} ms`,
+  ]);
+  rows.push([
+    "D1 rows written per event (export + purge)",
+    fixed(consumer.d1RowsWrittenPerEvent + consumer.purgeRowsWrittenPerEvent),
+    `export ${fixed(consumer.d1RowsWrittenPerEvent)} + purge ${fixed(consumer.purgeRowsWrittenPerEvent)}`,
+  ]);
   const purgeRead = purgeRowsReadPerEvent(consumer);
   rows.push([
     "D1 rows read per event (export + purge)",
     fixed(consumer.d1RowsReadPerEvent + purgeRead),
     `export ${fixed(consumer.d1RowsReadPerEvent)} + purge ${fixed(purgeRead)} (${fixed(consumer.purgeRowsReadPerEventPerDay)}/day × ${FLEET_PROFILE.dedupeWindowDays + 1} days)`,
   ]);
-  rows.push(["D1 purge: rows read by the busiest of a day's runs", int(consumer.purgeMaxRowsReadPerRun), `${consumer.purgeRuns} hourly runs, one slice of the claims each`]);
+  rows.push([
+    "D1 purge: rows read by the busiest of a day's runs",
+    int(consumer.purgeMaxRowsReadPerRun),
+    `${consumer.purgeRuns} hourly runs, one slice of the claims each`,
+  ]);
 
   section("memory: largest request (2,000 events, 4 MiB decoded)");
-  rows.push(["workerd isolate heap holding every stage", mib(memory.workerdHeldBytes), `baseline ${mib(memory.workerdBaselineBytes)}, +${mib(memory.workerdDeltaBytes)}; Node heap +${mib(memory.nodeDeltaBytes)}`]);
+  rows.push([
+    "workerd isolate heap holding every stage",
+    mib(memory.workerdHeldBytes),
+    `baseline ${mib(memory.workerdBaselineBytes)}, +${mib(memory.workerdDeltaBytes)}; Node heap +${mib(memory.nodeDeltaBytes)}`,
+  ]);
 
-  section(`4. cost per million events (list prices of ${PRICES_AS_OF}; ${FLEET_PROFILE.eventsPerRequest} ev/request, ~${FLEET_PROFILE.bytesPerEvent / 1000} KB/event, ${FLEET_PROFILE.dedupeWindowDays}-day dedupe)`);
+  section(
+    `4. cost per million events (list prices of ${PRICES_AS_OF}; ${FLEET_PROFILE.eventsPerRequest} ev/request, ~${FLEET_PROFILE.bytesPerEvent / 1000} KB/event, ${FLEET_PROFILE.dedupeWindowDays}-day dedupe)`,
+  );
   for (const line of cost.lines) {
     const share = cost.totalUsd > 0 ? (line.usdPerMillionEvents / cost.totalUsd) * 100 : 0;
-    const units = line.unitsPerMillionEvents < 10 ? fixed(line.unitsPerMillionEvents, 3) : int(line.unitsPerMillionEvents);
+    const units =
+      line.unitsPerMillionEvents < 10 ? fixed(line.unitsPerMillionEvents, 3) : int(line.unitsPerMillionEvents);
     rows.push([line.service, `$${fixed(line.usdPerMillionEvents, 4)}`, `${fixed(share, 1)}% (${units} ${line.unit})`]);
   }
   rows.push(["total", `$${fixed(cost.totalUsd, 3)}`, "100%"]);

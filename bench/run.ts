@@ -55,7 +55,9 @@ async function main(): Promise<void> {
     table,
   };
   writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
-  process.stdout.write(`\n${table}\n\nWritten to ${path.relative(process.cwd(), file)} in ${record.durationSeconds} s.\n`);
+  process.stdout.write(
+    `\n${table}\n\nWritten to ${path.relative(process.cwd(), file)} in ${record.durationSeconds} s.\n`,
+  );
 }
 
 await main();

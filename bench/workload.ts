@@ -40,7 +40,10 @@ function seededRandom(seed: number): () => number {
 
 function hex32(random: () => number): string {
   let out = "";
-  for (let index = 0; index < 4; index++) out += Math.floor(random() * 2 ** 32).toString(16).padStart(8, "0");
+  for (let index = 0; index < 4; index++)
+    out += Math.floor(random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, "0");
   return out;
 }
 

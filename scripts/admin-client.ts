@@ -14,11 +14,18 @@ export interface AdminTarget {
 
 export class AdminUsageError extends Error {}
 
-export function adminTarget(flags: { url?: string | undefined; token?: string | undefined; remote?: boolean | undefined }): AdminTarget {
+export function adminTarget(flags: {
+  url?: string | undefined;
+  token?: string | undefined;
+  remote?: boolean | undefined;
+}): AdminTarget {
   const url = flags.url ?? process.env.COLLECTOR_URL ?? (flags.remote ? undefined : LOCAL_COLLECTOR);
   if (!url) throw new AdminUsageError("--remote needs the collector's URL: --url https://… or COLLECTOR_URL.");
   const token = flags.token ?? process.env.ADMIN_TOKEN ?? (flags.remote ? undefined : devAdminToken());
-  if (!token) throw new AdminUsageError("No admin token: give --token or ADMIN_TOKEN (locally, .dev.vars has none: run npm run dev once).");
+  if (!token)
+    throw new AdminUsageError(
+      "No admin token: give --token or ADMIN_TOKEN (locally, .dev.vars has none: run npm run dev once).",
+    );
   return { url: url.replace(/\/+$/, ""), token };
 }
 
@@ -28,15 +35,23 @@ export async function adminRequest<T>(target: AdminTarget, method: string, path:
   if (body !== undefined) headers["content-type"] = "application/json";
   let response: Response;
   try {
-    response = await fetch(`${target.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    response = await fetch(`${target.url}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
   } catch (error) {
-    throw new Error(`Cannot reach the collector at ${target.url} (${error instanceof Error ? error.message : String(error)}); is it running?`);
+    throw new Error(
+      `Cannot reach the collector at ${target.url} (${error instanceof Error ? error.message : String(error)}); is it running?`,
+    );
   }
   const text = await response.text();
   if (!response.ok) {
     const parsed = safeJson(text) as { error?: { code?: string; message?: string } } | undefined;
     const error = parsed?.error;
-    throw new Error(`${method} ${path} answered ${response.status}${error ? ` ${error.code}: ${error.message}` : `: ${text.slice(0, 300)}`}`);
+    throw new Error(
+      `${method} ${path} answered ${response.status}${error ? ` ${error.code}: ${error.message}` : `: ${text.slice(0, 300)}`}`,
+    );
   }
   return safeJson(text) as T;
 }

@@ -13,7 +13,9 @@ function collectorUrl(): URL {
     const { values } = parseArgs({ options: { url: { type: "string" } }, strict: true, allowPositionals: false });
     return new URL("/v1/events", values.url ?? DEFAULT_URL);
   } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\nUsage: npm run demo [-- --url ${DEFAULT_URL}]`);
+    console.error(
+      `${error instanceof Error ? error.message : String(error)}\nUsage: npm run demo [-- --url ${DEFAULT_URL}]`,
+    );
     process.exit(2);
   }
 }
@@ -57,7 +59,9 @@ async function printDashboardSignIn(collector: URL): Promise<void> {
     scopes: ["insights:read", "exports:read"],
     ttlSeconds: 8 * 3600,
   });
-  console.log(`\nDashboard: ${new URL("/dashboard", collector).href}\nSign in with this token (valid 8 hours):\n${viewerToken}`);
+  console.log(
+    `\nDashboard: ${new URL("/dashboard", collector).href}\nSign in with this token (valid 8 hours):\n${viewerToken}`,
+  );
 }
 
 function prettyJson(body: string): string {

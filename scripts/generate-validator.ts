@@ -30,7 +30,9 @@ const SUPPORTED_STRING_CHECKS = new Set(["min_length", "string_format:regex"]);
 type ZodNode = z.core.$ZodType;
 
 function fail(where: string, what: string): never {
-  throw new Error(`generate-validator: ${where || "(root)"}: ${what} has no faithful fast path; extend the generator or drop it`);
+  throw new Error(
+    `generate-validator: ${where || "(root)"}: ${what} has no faithful fast path; extend the generator or drop it`,
+  );
 }
 
 /** Throws on any node or check of the schema that the JSON Schema or the copy would not reproduce exactly. */
@@ -51,12 +53,20 @@ function assertSupported(node: ZodNode, where: string): void {
     if (catchall !== undefined && catchall !== "unknown") fail(where, `an object catchall of ${catchall}`);
     for (const [key, value] of Object.entries(node.shape)) assertSupported(value as ZodNode, `${where}.${key}`);
   } else if (node instanceof z.ZodDiscriminatedUnion) {
-    node.options.forEach((option, index) => assertSupported(option as ZodNode, `${where}[option ${index}]`));
+    for (const [index, option] of node.options.entries())
+      assertSupported(option as ZodNode, `${where}[option ${index}]`);
   } else if (node instanceof z.ZodOptional) {
     assertSupported(node.unwrap() as ZodNode, where);
   } else if (node instanceof z.ZodArray) {
     assertSupported(node.element as ZodNode, `${where}[]`);
-  } else if (!(node instanceof z.ZodString || node instanceof z.ZodNumber || node instanceof z.ZodEnum || node instanceof z.ZodLiteral)) {
+  } else if (
+    !(
+      node instanceof z.ZodString ||
+      node instanceof z.ZodNumber ||
+      node instanceof z.ZodEnum ||
+      node instanceof z.ZodLiteral
+    )
+  ) {
     fail(where, `a ${def.type} schema`);
   }
 }
@@ -76,12 +86,17 @@ function validatorSource(): string {
     unicode: false,
     code: { source: true, esm: true, lines: true },
     // `unicode` is deprecated in ajv 8 and warns on every run; it still does what it says.
-    logger: { log: console.log, warn: (...args: unknown[]) => String(args[0]).includes("option unicode") || console.warn(...args), error: console.error },
+    logger: {
+      log: console.log,
+      warn: (...args: unknown[]) => String(args[0]).includes("option unicode") || console.warn(...args),
+      error: console.error,
+    },
   });
   // type:object only restates what every option requires; ajv's discriminator keyword needs it beside it.
   const validate = ajv.compile({ ...schema, type: "object", discriminator: { propertyName: "type" } });
   const code = standaloneCode(ajv, validate);
-  if (/\brequire\(|^import /m.test(code)) throw new Error("generate-validator: ajv's standalone code imports a runtime helper");
+  if (/\brequire\(|^import /m.test(code))
+    throw new Error("generate-validator: ajv's standalone code imports a runtime helper");
   return `${HEADER}// The ajv standalone validator (draft 2020-12) of z.toJSONSchema(clientEventSchema, { io: "input" }).\n${code}\n`;
 }
 
@@ -111,7 +126,11 @@ class CopyEmitter {
     const keys = Object.keys(node.shape);
     const loose = node._zod.def.catchall !== undefined;
     const required = keys.filter((key) => (node.shape[key] as ZodNode)._zod.optin !== "optional");
-    const lines = [`const ${name}Keys = new Set(${JSON.stringify(keys)});`, `function ${name}(input) {`, "  const output = {};"];
+    const lines = [
+      `const ${name}Keys = new Set(${JSON.stringify(keys)});`,
+      `function ${name}(input) {`,
+      "  const output = {};",
+    ];
     if (loose) lines.push(`  let declared = ${required.length};`);
     for (const key of keys) {
       // Counting declared keys with `in` (below) is exact only if no declared key is inherited by a JSON object.
@@ -121,7 +140,13 @@ class CopyEmitter {
       const assign = `output[${JSON.stringify(key)}] = ${this.valueCopy(field, from)};`;
       // zod writes a declared key when the input has it (`key in input`), optional or not.
       if (required.includes(key)) lines.push(`  ${assign}`);
-      else lines.push(`  if (${JSON.stringify(key)} in input) {`, `    ${assign}`, ...(loose ? ["    declared++;"] : []), "  }");
+      else
+        lines.push(
+          `  if (${JSON.stringify(key)} in input) {`,
+          `    ${assign}`,
+          ...(loose ? ["    declared++;"] : []),
+          "  }",
+        );
     }
     if (loose) {
       // zod's loose objects copy undeclared keys in for…in order, except __proto__, which would replace the
@@ -191,7 +216,9 @@ const files = generatedFiles();
 if (process.argv.includes("--check")) {
   const stale = Object.keys(files).filter((name) => readOrEmpty(path.join(GENERATED_DIR, name)) !== files[name]);
   if (stale.length > 0) {
-    console.error(`generate-validator: src/core/events/generated/ is out of date (${stale.join(", ")}). Run \`npm run generate\` and commit the result.`);
+    console.error(
+      `generate-validator: src/core/events/generated/ is out of date (${stale.join(", ")}). Run \`npm run generate\` and commit the result.`,
+    );
     process.exit(1);
   }
   console.log("generate-validator: src/core/events/generated/ is up to date.");

@@ -23,7 +23,11 @@ async function main(argv: string[]): Promise<void> {
   const totals = { files: 0, deliveries: 0, pages: 0 };
   let after: string | null = null;
   do {
-    const query = new URLSearchParams({ from: values.from, ...(values.to ? { to: values.to } : {}), ...(after ? { after } : {}) });
+    const query = new URLSearchParams({
+      from: values.from,
+      ...(values.to ? { to: values.to } : {}),
+      ...(after ? { after } : {}),
+    });
     const page: { files: number; deliveries: number; next: string | null } = await adminRequest(
       target,
       "POST",

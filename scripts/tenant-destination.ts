@@ -86,12 +86,16 @@ async function add(target: AdminTarget, path: string, name: string, flags: Flags
     throw new AdminUsageError("--kind is s3 or azure.");
   }
   const { destination } = await adminRequest<{ destination: DestinationView }>(target, "POST", path, input);
-  console.log(`Added ${destination.settings.kind} destination ${destination.name} of ${destination.tenant}. Check it with: npm run tenant -- destination test ${destination.tenant} ${destination.name}`);
+  console.log(
+    `Added ${destination.settings.kind} destination ${destination.name} of ${destination.tenant}. Check it with: npm run tenant -- destination test ${destination.tenant} ${destination.name}`,
+  );
   return 0;
 }
 
 async function list(target: AdminTarget, path: string): Promise<number> {
-  const { destinations } = await adminRequest<{ destinations: Array<DestinationView & { deliveries: Record<string, number> }> }>(target, "GET", path);
+  const { destinations } = await adminRequest<{
+    destinations: Array<DestinationView & { deliveries: Record<string, number> }>;
+  }>(target, "GET", path);
   if (destinations.length === 0) {
     console.log("No destinations.");
     return 0;
@@ -100,7 +104,10 @@ async function list(target: AdminTarget, path: string): Promise<number> {
     destinations.map(({ name, settings, deliveries, created_at }) => ({
       name,
       kind: settings.kind,
-      where: settings.kind === "s3" ? `${settings.endpoint ?? `s3.${settings.region}`}/${settings.bucket}` : settings.containerUrl,
+      where:
+        settings.kind === "s3"
+          ? `${settings.endpoint ?? `s3.${settings.region}`}/${settings.bucket}`
+          : settings.containerUrl,
       prefix: settings.prefix,
       delivered: deliveries.delivered,
       pending: deliveries.pending,
@@ -119,6 +126,10 @@ async function test(target: AdminTarget, path: string): Promise<number> {
   }
   const deleteRefused = report.steps.find((step) => step.step === "delete" && !step.ok);
   if (deleteRefused) console.log("Delivery needs only write access; remove the probe object by hand if you like.");
-  console.log(report.ok ? `Destination ${report.destination} works.` : `Destination ${report.destination} does not work: fix the above and test again.`);
+  console.log(
+    report.ok
+      ? `Destination ${report.destination} works.`
+      : `Destination ${report.destination} does not work: fix the above and test again.`,
+  );
   return report.ok ? 0 : 1;
 }

@@ -92,7 +92,8 @@ function settingsChange(values: Flags): SettingsChange {
   if (values.enabled !== undefined) change.enabled = onOff(values.enabled, "--enabled");
   if (values.geo !== undefined) change.geo = onOff(values.geo, "--geo");
   if (values.ip !== undefined) change.ipCapture = onOff(values.ip, "--ip");
-  if (typeof values.sources === "string") change.extraSources = values.sources.split(",").filter((source) => source !== "");
+  if (typeof values.sources === "string")
+    change.extraSources = values.sources.split(",").filter((source) => source !== "");
   if (values["device-tier"] !== undefined) change.deviceRateTier = tier(values["device-tier"], "--device-tier");
   if (values["tenant-tier"] !== undefined) change.tenantRateTier = tier(values["tenant-tier"], "--tenant-tier");
   return change;
@@ -116,8 +117,14 @@ function describeZodError(error: ZodError): string {
 try {
   await main(process.argv.slice(2));
 } catch (error) {
-  const message = error instanceof ZodError ? describeZodError(error) : error instanceof Error ? error.message : String(error);
-  if (error instanceof ZodError || error instanceof UsageError || error instanceof AdminUsageError || error instanceof TypeError) {
+  const message =
+    error instanceof ZodError ? describeZodError(error) : error instanceof Error ? error.message : String(error);
+  if (
+    error instanceof ZodError ||
+    error instanceof UsageError ||
+    error instanceof AdminUsageError ||
+    error instanceof TypeError
+  ) {
     if (message) console.error(message);
     console.error(USAGE);
     process.exit(2);

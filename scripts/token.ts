@@ -37,7 +37,9 @@ function parseTokenRequest(argv: string[]): TokenRequest | "help" {
   if (values.help) return "help";
   const tenant = required(values.tenant, "--tenant");
   if (!isValidTenant(tenant)) {
-    throw new UsageError(`--tenant must match ${TENANT_PATTERN.source} (lowercase letters, digits, hyphens); got ${JSON.stringify(tenant)}.`);
+    throw new UsageError(
+      `--tenant must match ${TENANT_PATTERN.source} (lowercase letters, digits, hyphens); got ${JSON.stringify(tenant)}.`,
+    );
   }
   return {
     tenant,

@@ -15,6 +15,10 @@ export default {
   fetch: app.fetch,
   queue: (batch, env) => handleQueueBatch(batch, env),
   scheduled: async (controller, env) => {
-    await Promise.all([purgeExports(env, controller.scheduledTime), pruneInsights(env, controller.scheduledTime), sweepDeliveries(env, controller.scheduledTime)]);
+    await Promise.all([
+      purgeExports(env, controller.scheduledTime),
+      pruneInsights(env, controller.scheduledTime),
+      sweepDeliveries(env, controller.scheduledTime),
+    ]);
   },
 } satisfies ExportedHandler<Env, string>;

@@ -109,9 +109,14 @@ export async function runConsumer(batches: number): Promise<ConsumerResult> {
       const cpuBefore = cpuSeconds(pids);
       // A sendBatch may carry 256 KB: send the messages in small groups.
       for (let start = 0; start < messages.length; start += 10) {
-        await queue.sendBatch(messages.slice(start, start + 10).map((body) => ({ body, contentType: "text" as const })));
+        await queue.sendBatch(
+          messages.slice(start, start + 10).map((body) => ({ body, contentType: "text" as const })),
+        );
       }
-      const line = await waitFor(() => lines.filter((entry) => entry.msg === "batch")[seen], "the consumer's batch line");
+      const line = await waitFor(
+        () => lines.filter((entry) => entry.msg === "batch")[seen],
+        "the consumer's batch line",
+      );
       cpuMs.push((cpuSeconds(pids) - cpuBefore) * 1000);
       if (batch > 0) batchLines.push(line);
     }
@@ -126,19 +131,24 @@ export async function runConsumer(batches: number): Promise<ConsumerResult> {
     for (let hour = 0; hour < PURGE_RUNS_PER_DAY; hour++) {
       const purgesSeen = lines.filter((line) => line.msg === "purge").length;
       const purgeTime = purgeDay + hour * HOUR_MS + 17 * 60_000;
-      await collector.miniflare.dispatchFetch(`http://localhost/cdn-cgi/handler/scheduled?cron=17+*+*+*+*&time=${purgeTime}`);
+      await collector.miniflare.dispatchFetch(
+        `http://localhost/cdn-cgi/handler/scheduled?cron=17+*+*+*+*&time=${purgeTime}`,
+      );
       purges.push(await waitFor(() => lines.filter((line) => line.msg === "purge")[purgesSeen], "the purge line"));
     }
     const purgeSum = (field: string) => purges.reduce((total, line) => total + Number(line[field] ?? 0), 0);
     // Every exported event's claim, the warm-up's too (and those of batches the queue split under load).
     const purgedEvents = purgeSum("claims_purged");
-    if (purgedEvents < totalEvents) throw new Error(`a day of purge runs removed ${purgedEvents} claims of ${totalEvents} or more`);
+    if (purgedEvents < totalEvents)
+      throw new Error(`a day of purge runs removed ${purgedEvents} claims of ${totalEvents} or more`);
 
     const batchMs = median(batchLines.map((line) => Number(line.duration_ms)));
     return {
       batches: batchLines.length,
       eventsPerBatch: median(events),
-      eventsPerSecond: median(batchLines.map((line) => (Number(line.events_in) / Math.max(1, Number(line.duration_ms))) * 1000)),
+      eventsPerSecond: median(
+        batchLines.map((line) => (Number(line.events_in) / Math.max(1, Number(line.duration_ms))) * 1000),
+      ),
       batchMs,
       cpuMsPerBatch: median(cpuMs.slice(1)),
       d1RowsWrittenPerEvent: sum("d1_rows_written") / totalEvents,

@@ -71,7 +71,8 @@ export interface CoreStages {
 export async function coreStages(body: string, schema: ClientEventSchema = clientEventSchema): Promise<CoreStages> {
   const parsed = JSON.parse(body) as unknown;
   const validation = validateEvents(validateEnvelope(parsed, DEFAULT_LIMITS), DEFAULT_LIMITS, schema);
-  if (validation.rejected.length > 0) throw new Error(`the project rejected ${validation.rejected.length} benchmark events`);
+  if (validation.rejected.length > 0)
+    throw new Error(`the project rejected ${validation.rejected.length} benchmark events`);
   const enriched = await enrichEvents(
     validation.valid.map((entry) => entry.event),
     benchContext(),
@@ -84,7 +85,11 @@ export async function projectPath(body: string, schema: ClientEventSchema = clie
 }
 
 /** Runs one variant over every body once; returns the events handled. */
-export async function runPass(variant: CoreVariant, bodies: readonly string[], validate: EventValidator): Promise<number> {
+export async function runPass(
+  variant: CoreVariant,
+  bodies: readonly string[],
+  validate: EventValidator,
+): Promise<number> {
   let events = 0;
   for (const body of bodies) {
     if (variant === "json") events += jsonPath(body);

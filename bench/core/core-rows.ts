@@ -12,9 +12,25 @@ export function coreRows(core: CoreResult): Row[] {
   return [
     [`${runtime}: JSON.parse + JSON.stringify (floor)`, int(rates.json), "1.00x"],
     [`${runtime}: + ajv validate`, int(rates.ajv), `${fixed(core.ajvOverJson)}x floor`],
-    [`${runtime}: + validateEnvelope+validateEvents, zod only`, int(rates.zod), `${fixed(core.zodOverJson)}x floor; zod/ajv validation ${fixed(core.zodOverAjvValidation, 1)}x`],
-    [`${runtime}: + validateEnvelope+validateEvents (generated fast path)`, int(rates.validate), `${fixed(core.validateOverJson)}x floor; over ajv validation ${fixed(core.validateOverAjvValidation, 1)}x`],
-    [`${runtime}: project with zod only (validate + enrich + pack)`, int(rates.projectZod), `${fixed(core.projectZodOverJson)}x floor`],
-    [`${runtime}: project (validate + enrich + pack)`, int(rates.project), `${fixed(core.projectOverJson)}x floor; ${fixed(core.projectOverAjv)}x ajv path`],
+    [
+      `${runtime}: + validateEnvelope+validateEvents, zod only`,
+      int(rates.zod),
+      `${fixed(core.zodOverJson)}x floor; zod/ajv validation ${fixed(core.zodOverAjvValidation, 1)}x`,
+    ],
+    [
+      `${runtime}: + validateEnvelope+validateEvents (generated fast path)`,
+      int(rates.validate),
+      `${fixed(core.validateOverJson)}x floor; over ajv validation ${fixed(core.validateOverAjvValidation, 1)}x`,
+    ],
+    [
+      `${runtime}: project with zod only (validate + enrich + pack)`,
+      int(rates.projectZod),
+      `${fixed(core.projectZodOverJson)}x floor`,
+    ],
+    [
+      `${runtime}: project (validate + enrich + pack)`,
+      int(rates.project),
+      `${fixed(core.projectOverJson)}x floor; ${fixed(core.projectOverAjv)}x ajv path`,
+    ],
   ];
 }

@@ -25,7 +25,15 @@ export const FLEET_PROFILE = {
   d1BytesPerClaim: 186,
 } as const;
 
-export type CostService = "Workers requests" | "Workers CPU" | "Queues" | "R2 Class A" | "R2 storage" | "D1 rows written" | "D1 rows read" | "D1 storage";
+export type CostService =
+  | "Workers requests"
+  | "Workers CPU"
+  | "Queues"
+  | "R2 Class A"
+  | "R2 storage"
+  | "D1 rows written"
+  | "D1 rows read"
+  | "D1 storage";
 
 export interface CostLine {
   service: CostService;
@@ -43,7 +51,11 @@ export interface CostResult {
 
 const MILLION = 1_000_000;
 
-export function costPerMillion(edge: EdgeResult, consumer: ConsumerResult, serverFieldBytesPerEvent: number): CostResult {
+export function costPerMillion(
+  edge: EdgeResult,
+  consumer: ConsumerResult,
+  serverFieldBytesPerEvent: number,
+): CostResult {
   const profile = FLEET_PROFILE;
   const requests = MILLION / profile.eventsPerRequest;
   const messages = requests; // the edge packs one 20-event request into one message
@@ -57,7 +69,13 @@ export function costPerMillion(edge: EdgeResult, consumer: ConsumerResult, serve
   const rowsRead = MILLION * (consumer.d1RowsReadPerEvent + purgeRowsReadPerEvent(consumer));
   const r2Puts = (MILLION / consumer.eventsPerBatch) * consumer.r2PutsPerBatch;
 
-  const line = (service: CostService, units: number, unit: string, usdPerUnitBatch: number, unitBatch: number): CostLine => ({
+  const line = (
+    service: CostService,
+    units: number,
+    unit: string,
+    usdPerUnitBatch: number,
+    unitBatch: number,
+  ): CostLine => ({
     service,
     unitsPerMillionEvents: units,
     unit,
@@ -73,7 +91,11 @@ export function costPerMillion(edge: EdgeResult, consumer: ConsumerResult, serve
     line("D1 rows read", rowsRead, "rows", PRICES.d1RowsRead.usd, MILLION),
     line("D1 storage", claimGbMonths, "GB-months", PRICES.d1Storage.usd, 1),
   ];
-  return { lines, totalUsd: lines.reduce((total, entry) => total + entry.usdPerMillionEvents, 0), profileMessageBytes: messageBytes };
+  return {
+    lines,
+    totalUsd: lines.reduce((total, entry) => total + entry.usdPerMillionEvents, 0),
+    profileMessageBytes: messageBytes,
+  };
 }
 
 /**

@@ -14,9 +14,21 @@ export interface Price {
 export const PRICES = {
   workersRequests: { usd: 0.3, per: "million requests", source: "Workers › Platform › Pricing (Standard usage model)" },
   workersCpu: { usd: 0.02, per: "million CPU ms", source: "Workers › Platform › Pricing (Standard usage model)" },
-  queueOperations: { usd: 0.4, per: "million operations (each 64 KB written, read or deleted)", source: "Queues › Platform › Pricing" },
-  r2ClassA: { usd: 4.5, per: "million Class A operations (PutObject, DeleteObjects, …)", source: "R2 › Pricing (Standard storage)" },
-  r2ClassB: { usd: 0.36, per: "million Class B operations (GetObject, HeadObject, …)", source: "R2 › Pricing (Standard storage)" },
+  queueOperations: {
+    usd: 0.4,
+    per: "million operations (each 64 KB written, read or deleted)",
+    source: "Queues › Platform › Pricing",
+  },
+  r2ClassA: {
+    usd: 4.5,
+    per: "million Class A operations (PutObject, DeleteObjects, …)",
+    source: "R2 › Pricing (Standard storage)",
+  },
+  r2ClassB: {
+    usd: 0.36,
+    per: "million Class B operations (GetObject, HeadObject, …)",
+    source: "R2 › Pricing (Standard storage)",
+  },
   r2Storage: { usd: 0.015, per: "GB-month", source: "R2 › Pricing (Standard storage)" },
   d1RowsRead: { usd: 0.001, per: "million rows read", source: "D1 › Platform › Pricing" },
   d1RowsWritten: { usd: 1.0, per: "million rows written", source: "D1 › Platform › Pricing" },

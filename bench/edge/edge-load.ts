@@ -54,10 +54,14 @@ const DEVICES = 1000;
 
 function runLoadClient(spec: LoadSpec): Promise<LoadOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join("bench", "edge", "load-client.ts"), JSON.stringify(spec)], {
-      cwd: PROJECT_ROOT,
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join("bench", "edge", "load-client.ts"), JSON.stringify(spec)],
+      {
+        cwd: PROJECT_ROOT,
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString("utf8");
@@ -92,16 +96,71 @@ export async function runEdgeLoad(settings: EdgeSettings): Promise<EdgeResult> {
     const events = new URL("/v1/events", collector.url).href;
     const specs: Record<ScenarioName, LoadSpec & { events: number }> = {
       // One connection: latency is the cost of one request, not the queueing of many.
-      healthz1: { url: new URL("/healthz", collector.url).href, method: "GET", connections: 1, durationSeconds: settings.durationSeconds, events: 0 },
-      events20x1: { url: events, method: "POST", connections: 1, durationSeconds: settings.durationSeconds, bodiesFile: files.small, tokensFile: files.tokens, events: SMALL_BATCH },
-      healthz: { url: new URL("/healthz", collector.url).href, method: "GET", connections: settings.smallConnections, durationSeconds: settings.durationSeconds, events: 0 },
-      events20: { url: events, method: "POST", connections: settings.smallConnections, durationSeconds: settings.durationSeconds, bodiesFile: files.small, tokensFile: files.tokens, events: SMALL_BATCH },
-      echo20: { url: echo.url.href, method: "POST", connections: settings.smallConnections, durationSeconds: settings.durationSeconds, bodiesFile: files.small, events: SMALL_BATCH },
-      events2000: { url: events, method: "POST", connections: settings.largeConnections, durationSeconds: settings.durationSeconds, bodiesFile: files.large, tokensFile: files.tokens, gzip: true, events: LARGE_BATCH },
-      echo2000: { url: echo.url.href, method: "POST", connections: settings.largeConnections, durationSeconds: settings.durationSeconds, bodiesFile: files.large, gzip: true, events: LARGE_BATCH },
+      healthz1: {
+        url: new URL("/healthz", collector.url).href,
+        method: "GET",
+        connections: 1,
+        durationSeconds: settings.durationSeconds,
+        events: 0,
+      },
+      events20x1: {
+        url: events,
+        method: "POST",
+        connections: 1,
+        durationSeconds: settings.durationSeconds,
+        bodiesFile: files.small,
+        tokensFile: files.tokens,
+        events: SMALL_BATCH,
+      },
+      healthz: {
+        url: new URL("/healthz", collector.url).href,
+        method: "GET",
+        connections: settings.smallConnections,
+        durationSeconds: settings.durationSeconds,
+        events: 0,
+      },
+      events20: {
+        url: events,
+        method: "POST",
+        connections: settings.smallConnections,
+        durationSeconds: settings.durationSeconds,
+        bodiesFile: files.small,
+        tokensFile: files.tokens,
+        events: SMALL_BATCH,
+      },
+      echo20: {
+        url: echo.url.href,
+        method: "POST",
+        connections: settings.smallConnections,
+        durationSeconds: settings.durationSeconds,
+        bodiesFile: files.small,
+        events: SMALL_BATCH,
+      },
+      events2000: {
+        url: events,
+        method: "POST",
+        connections: settings.largeConnections,
+        durationSeconds: settings.durationSeconds,
+        bodiesFile: files.large,
+        tokensFile: files.tokens,
+        gzip: true,
+        events: LARGE_BATCH,
+      },
+      echo2000: {
+        url: echo.url.href,
+        method: "POST",
+        connections: settings.largeConnections,
+        durationSeconds: settings.durationSeconds,
+        bodiesFile: files.large,
+        gzip: true,
+        events: LARGE_BATCH,
+      },
     };
     const names = Object.keys(specs) as ScenarioName[];
-    const outcomes = Object.fromEntries(names.map((name) => [name, [] as LoadOutcome[]])) as Record<ScenarioName, LoadOutcome[]>;
+    const outcomes = Object.fromEntries(names.map((name) => [name, [] as LoadOutcome[]])) as Record<
+      ScenarioName,
+      LoadOutcome[]
+    >;
     const cpuPerRequest: Record<"events20" | "events2000", number[]> = { events20: [], events2000: [] };
 
     // A short warm-up of every scenario, so JIT and caches are warm before anything counts.
@@ -112,7 +171,8 @@ export async function runEdgeLoad(settings: EdgeSettings): Promise<EdgeResult> {
         const outcome = await runLoadClient(specs[name]);
         const after = cpuSeconds(collectorPids);
         outcomes[name].push(outcome);
-        if (name === "events20" || name === "events2000") cpuPerRequest[name].push(((after - before) * 1000) / outcome.requests);
+        if (name === "events20" || name === "events2000")
+          cpuPerRequest[name].push(((after - before) * 1000) / outcome.requests);
       }
     }
 

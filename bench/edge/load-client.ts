@@ -36,7 +36,12 @@ function readJsonArray(file: string | undefined): string[] {
   return file ? (JSON.parse(readFileSync(file, "utf8")) as string[]) : [];
 }
 
-function sendOne(agent: Agent, spec: LoadSpec, headers: Record<string, string>, body: string | Buffer | undefined): Promise<number> {
+function sendOne(
+  agent: Agent,
+  spec: LoadSpec,
+  headers: Record<string, string>,
+  body: string | Buffer | undefined,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(spec.url, { method: spec.method, agent, headers }, (response) => {
       response.resume();

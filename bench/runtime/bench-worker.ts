@@ -11,7 +11,10 @@ export interface RunningWorker {
   dispose(): Promise<void>;
 }
 
-export async function startBenchWorker(entry: string, options: { inspectorPort?: number } = {}): Promise<RunningWorker> {
+export async function startBenchWorker(
+  entry: string,
+  options: { inspectorPort?: number } = {},
+): Promise<RunningWorker> {
   const script = await bundleWorker(entry);
   const miniflare = new Miniflare({
     modules: true,

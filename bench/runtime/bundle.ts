@@ -11,7 +11,10 @@ export const AJV_VIRTUAL_MODULE = "virtual:ajv-event-validator";
 const ajvValidatorPlugin: Plugin = {
   name: "ajv-event-validator",
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^virtual:ajv-event-validator$/ }, () => ({ path: "ajv", namespace: "ajv-validator" }));
+    pluginBuild.onResolve({ filter: /^virtual:ajv-event-validator$/ }, () => ({
+      path: "ajv",
+      namespace: "ajv-validator",
+    }));
     pluginBuild.onLoad({ filter: /.*/, namespace: "ajv-validator" }, () => ({
       contents: eventValidatorModuleSource(),
       loader: "js",

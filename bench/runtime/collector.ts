@@ -41,7 +41,12 @@ function collectorWorkerOptions(): WorkerOptions {
 export async function startCollector(options: CollectorOptions): Promise<RunningCollector> {
   const script = await bundleWorker("src/index.ts");
   const fromConfig = collectorWorkerOptions();
-  const bindings = { ...(fromConfig.bindings ?? {}), JWT_SECRET: BENCH_JWT_SECRET, JWT_SECRET_PREVIOUS: "", ADMIN_TOKEN: "" };
+  const bindings = {
+    ...(fromConfig.bindings ?? {}),
+    JWT_SECRET: BENCH_JWT_SECRET,
+    JWT_SECRET_PREVIOUS: "",
+    ADMIN_TOKEN: "",
+  };
   const collector: WorkerOptions = {
     ...fromConfig,
     name: "collector",
@@ -49,9 +54,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     script,
     bindings,
     queueConsumers:
-      options.shape === "consumer"
-        ? { [EVENTS_QUEUE]: { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 0 } }
-        : {},
+      options.shape === "consumer" ? { [EVENTS_QUEUE]: { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 0 } } : {},
   };
   const workers: WorkerOptions[] = [collector];
   if (options.shape === "edge") {
@@ -88,7 +91,9 @@ export async function startCollector(options: CollectorOptions): Promise<Running
 
 /** Every migration in order, as `wrangler d1 migrations apply` would. */
 async function applyMigrations(db: D1Database): Promise<void> {
-  const files = readdirSync(MIGRATIONS_DIR).filter((file) => file.endsWith(".sql")).sort();
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((file) => file.endsWith(".sql"))
+    .sort();
   for (const file of files) {
     const statements = unstable_splitSqlQuery(readFileSync(path.join(MIGRATIONS_DIR, file), "utf8"));
     if (statements.length > 0) await db.batch(statements.map((sql) => db.prepare(sql)));
@@ -102,7 +107,9 @@ async function applyMigrations(db: D1Database): Promise<void> {
  */
 async function registerTenant(db: D1Database, tenant: string): Promise<void> {
   await db
-    .prepare("INSERT INTO tenants (tenant, device_rate_tier, tenant_rate_tier, updated_at) VALUES (?1, 'high', 'high', ?2)")
+    .prepare(
+      "INSERT INTO tenants (tenant, device_rate_tier, tenant_rate_tier, updated_at) VALUES (?1, 'high', 'high', ?2)",
+    )
     .bind(tenant, Date.now())
     .run();
 }

@@ -23,7 +23,11 @@ export class InspectorSession {
 
   /** Connects to the first Worker the inspector lists whose title contains `workerName`. */
   static async connect(port: number, workerName: string): Promise<InspectorSession> {
-    const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{ title?: string; id?: string; webSocketDebuggerUrl?: string }>;
+    const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{
+      title?: string;
+      id?: string;
+      webSocketDebuggerUrl?: string;
+    }>;
     const target = targets.find((entry) => `${entry.title ?? ""} ${entry.id ?? ""}`.includes(workerName)) ?? targets[0];
     const url = target?.webSocketDebuggerUrl ?? `ws://127.0.0.1:${port}/${target?.id ?? ""}`;
     const socket = new WebSocket(url);

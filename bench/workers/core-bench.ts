@@ -11,6 +11,7 @@ const CORE_BATCHES = 50;
 const CORE_BATCH_SIZE = 20;
 
 const bodies = requestBodies(CORE_BATCHES, CORE_BATCH_SIZE);
+// biome-ignore lint/correctness/noUnusedVariables: written only, so the memory bench can measure what is held.
 let held: unknown[] = [];
 
 function isVariant(value: string | null): value is CoreVariant {

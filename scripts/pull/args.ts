@@ -75,13 +75,15 @@ function collectorUrl(raw: string | undefined): URL {
 
 function day(raw: string | undefined, flag: string): string {
   const text = required(raw, flag);
-  if (!isCalendarDay(text)) throw new UsageError(`${flag} must be a date written YYYY-MM-DD; got ${JSON.stringify(text)}.`);
+  if (!isCalendarDay(text))
+    throw new UsageError(`${flag} must be a date written YYYY-MM-DD; got ${JSON.stringify(text)}.`);
   return text;
 }
 
 function concurrency(raw: string | undefined): number {
   if (raw === undefined) return 4;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < 1 || value > 16) throw new UsageError(`--concurrency must be from 1 to 16; got ${JSON.stringify(raw)}.`);
+  if (!/^\d+$/.test(raw) || value < 1 || value > 16)
+    throw new UsageError(`--concurrency must be from 1 to 16; got ${JSON.stringify(raw)}.`);
   return value;
 }

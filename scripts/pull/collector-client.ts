@@ -36,12 +36,16 @@ export async function listPage(client: CollectorClient, range: ListRange, cursor
   if (cursor !== null) url.searchParams.set("cursor", cursor);
   const response = await request(client, url, LIST_TIMEOUT_MS);
   const parsed = exportListingSchema.safeParse(await response.json());
-  if (!parsed.success) throw new Error(`the collector's listing is not what this command understands: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new Error(`the collector's listing is not what this command understands: ${parsed.error.message}`);
   return parsed.data;
 }
 
 /** Opens the download of a file; the caller reads the body. */
-export async function openDownload(client: CollectorClient, file: ExportFileEntry): Promise<ReadableStream<Uint8Array>> {
+export async function openDownload(
+  client: CollectorClient,
+  file: ExportFileEntry,
+): Promise<ReadableStream<Uint8Array>> {
   // The key's slashes stay slashes; each segment is encoded on its own.
   const path = file.key.split("/").map(encodeURIComponent).join("/");
   const response = await request(client, new URL(`/v1/exports/${path}`, client.collector), DOWNLOAD_TIMEOUT_MS);

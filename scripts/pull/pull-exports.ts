@@ -37,7 +37,15 @@ export async function pullExports(
 
   const files = await listAll(client, options, retryPolicy, onRetry, reporter);
   const state = await readPullState(options.outDir);
-  const summary: PullSummary = { listed: files.length, downloaded: 0, skipped: 0, failed: 0, bytes: 0, events: 0, seconds: 0 };
+  const summary: PullSummary = {
+    listed: files.length,
+    downloaded: 0,
+    skipped: 0,
+    failed: 0,
+    bytes: 0,
+    events: 0,
+    seconds: 0,
+  };
   const wanted: ExportFileEntry[] = [];
   for (const file of files) {
     if (await alreadyPulled(state, file, options.outDir)) summary.skipped++;
@@ -57,7 +65,8 @@ export async function pullExports(
         retryPolicy,
         onRetry,
       );
-      if (saved.events !== file.events) throw new Error(`holds ${saved.events} events; the manifest says ${file.events}`);
+      if (saved.events !== file.events)
+        throw new Error(`holds ${saved.events} events; the manifest says ${file.events}`);
       state.files[file.key] = { etag: file.etag ?? "", size: saved.bytes, events: saved.events };
       stateWrites = stateWrites.then(() => writePullState(options.outDir, state));
       await stateWrites;
@@ -69,7 +78,9 @@ export async function pullExports(
       // A token that stopped working fails every other download too: stop the pull.
       if (error instanceof CollectorRefusal && (error.status === 401 || error.status === 403)) throw error;
       summary.failed++;
-      reporter.progress(`[${++done}/${wanted.length}] FAILED ${file.key}: ${error instanceof Error ? error.message : String(error)}`);
+      reporter.progress(
+        `[${++done}/${wanted.length}] FAILED ${file.key}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   };
   await inParallel(wanted, options.concurrency, download);
@@ -78,7 +89,8 @@ export async function pullExports(
 }
 
 export function formatSummary(summary: PullSummary): string {
-  const rate = summary.seconds > 0 && summary.bytes > 0 ? ` (${(summary.bytes / 1e6 / summary.seconds).toFixed(2)} MB/s)` : "";
+  const rate =
+    summary.seconds > 0 && summary.bytes > 0 ? ` (${(summary.bytes / 1e6 / summary.seconds).toFixed(2)} MB/s)` : "";
   return (
     `pulled ${summary.downloaded} files, skipped ${summary.skipped}, failed ${summary.failed}: ` +
     `${summary.bytes} bytes, ${summary.events} events in ${summary.seconds.toFixed(1)} s${rate}`
@@ -95,7 +107,11 @@ async function listAll(
   const files: ExportFileEntry[] = [];
   let cursor: string | null = null;
   do {
-    const page = await withRetries(() => listPage(client, { since: options.since, until: options.until }, cursor), retryPolicy, onRetry);
+    const page = await withRetries(
+      () => listPage(client, { since: options.since, until: options.until }, cursor),
+      retryPolicy,
+      onRetry,
+    );
     files.push(...page.files);
     cursor = page.cursor;
     if (cursor !== null) reporter.progress(`listed ${files.length} files so far`);

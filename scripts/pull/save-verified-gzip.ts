@@ -15,7 +15,11 @@ export interface SavedFile {
   events: number;
 }
 
-export async function saveVerifiedGzip(body: ReadableStream<Uint8Array>, finalPath: string, expectedSize: number): Promise<SavedFile> {
+export async function saveVerifiedGzip(
+  body: ReadableStream<Uint8Array>,
+  finalPath: string,
+  expectedSize: number,
+): Promise<SavedFile> {
   await mkdir(path.dirname(finalPath), { recursive: true });
   const partPath = `${finalPath}.${process.pid}.part`;
   try {
@@ -49,7 +53,9 @@ async function countGzipLines(filePath: string): Promise<number> {
   try {
     await pipeline(createReadStream(filePath), createGunzip(), counter);
   } catch (error) {
-    throw new TransientError(`the file does not gunzip: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new TransientError(`the file does not gunzip: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   return newlines;
 }

@@ -25,7 +25,14 @@ export async function keepDeadLetter(bucket: R2Bucket, deadLetter: DeadLetter): 
       body_type: body.type,
     },
   });
-  logWarn("deadletter", { queue, key, message_id: message.id, attempts: message.attempts, reason, body_type: body.type });
+  logWarn("deadletter", {
+    queue,
+    key,
+    message_id: message.id,
+    attempts: message.attempts,
+    reason,
+    body_type: body.type,
+  });
 }
 
 interface VerbatimBody {
@@ -38,7 +45,8 @@ interface VerbatimBody {
 // (a structured-clone body) has no bytes of its own, so it is kept as its JSON.
 function verbatimBody(body: unknown): VerbatimBody {
   if (typeof body === "string") return { bytes: body, type: "text", contentType: "text/plain; charset=utf-8" };
-  if (body instanceof ArrayBuffer) return { bytes: new Uint8Array(body), type: "bytes", contentType: "application/octet-stream" };
+  if (body instanceof ArrayBuffer)
+    return { bytes: new Uint8Array(body), type: "bytes", contentType: "application/octet-stream" };
   if (ArrayBuffer.isView(body)) {
     const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
     return { bytes, type: "bytes", contentType: "application/octet-stream" };

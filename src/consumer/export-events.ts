@@ -39,7 +39,9 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
         return { messages: group.messages, outcome };
       }),
     ),
-    Promise.all(poison.map(async (message) => ({ message, settlement: await keepPoison(message, batch.queue, env.EXPORTS) }))),
+    Promise.all(
+      poison.map(async (message) => ({ message, settlement: await keepPoison(message, batch.queue, env.EXPORTS) })),
+    ),
   ]);
   for (const { messages, outcome } of exported) {
     for (const message of messages) settleMessage(message, outcome.settle);

@@ -154,10 +154,17 @@ export async function commitExportFile(
 }
 
 /** Step 3: forgets a pending file that claimed nothing (all its events, `eventIds`, were duplicates). */
-export async function discardEmptyFile(db: D1Database, key: string, eventIds: readonly string[], usage: D1Usage): Promise<void> {
+export async function discardEmptyFile(
+  db: D1Database,
+  key: string,
+  eventIds: readonly string[],
+  usage: D1Usage,
+): Promise<void> {
   const chunks = idChunkParameters(eventIds, 2);
   const result = await db
-    .prepare(`DELETE FROM export_files WHERE key = ?1 AND state = 'pending' AND ${sumOfClaims(chunks.placeholders)} = 0`)
+    .prepare(
+      `DELETE FROM export_files WHERE key = ?1 AND state = 'pending' AND ${sumOfClaims(chunks.placeholders)} = 0`,
+    )
     .bind(key, ...chunks.values)
     .run();
   usage.record(result);
@@ -190,7 +197,8 @@ function idChunkParameters(eventIds: readonly string[], first: number): IdChunkP
 /** How many of the ids in the chunks are claimed by the file `?1`: primary key lookups, no index on file_key. */
 function sumOfClaims(placeholders: readonly string[]): string {
   const counts = placeholders.map(
-    (placeholder) => `(SELECT count(*) FROM event_claims WHERE eventid IN (SELECT value FROM json_each(${placeholder})) AND file_key = ?1)`,
+    (placeholder) =>
+      `(SELECT count(*) FROM event_claims WHERE eventid IN (SELECT value FROM json_each(${placeholder})) AND file_key = ?1)`,
   );
   return `(${counts.join(" + ")})`;
 }

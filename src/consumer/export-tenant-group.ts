@@ -45,7 +45,11 @@ export interface GroupOutcome {
 
 type Step = "claim" | "rename" | "write" | "commit";
 
-export async function exportTenantGroup(group: TenantGroup<unknown>, storage: ExportStorage, now: Date): Promise<GroupOutcome> {
+export async function exportTenantGroup(
+  group: TenantGroup<unknown>,
+  storage: ExportStorage,
+  now: Date,
+): Promise<GroupOutcome> {
   const { bucket, db, usage } = storage;
   const tenant = group.tenant;
   const eventsIn = group.events.length + group.duplicatesInBatch;
@@ -60,7 +64,12 @@ export async function exportTenantGroup(group: TenantGroup<unknown>, storage: Ex
   let claim: Claim;
   try {
     const file = { key, tenant, day: utcDay(now), createdAt: now.getTime() };
-    claim = await claimEventIds(db, file, group.events.map((event) => event.eventid), usage);
+    claim = await claimEventIds(
+      db,
+      file,
+      group.events.map((event) => event.eventid),
+      usage,
+    );
   } catch (error) {
     return retry("claim", key, error);
   }
@@ -70,7 +79,13 @@ export async function exportTenantGroup(group: TenantGroup<unknown>, storage: Ex
   const duplicatesDropped = eventsIn - ours.length;
   const first = ours[0];
   if (!first) {
-    await discardEmptyFileBestEffort(db, key, group.events.map((event) => event.eventid), usage, tenant);
+    await discardEmptyFileBestEffort(
+      db,
+      key,
+      group.events.map((event) => event.eventid),
+      usage,
+      tenant,
+    );
     return { settle: "ack", eventsIn, duplicatesDropped, filesWritten: 0, bytesWritten: 0 };
   }
   const ourIds = ours.map((event) => event.eventid);
@@ -96,8 +111,23 @@ export async function exportTenantGroup(group: TenantGroup<unknown>, storage: Ex
   let committed: boolean;
   try {
     const { events, firstReceivedAt, lastReceivedAt } = file;
-    const facts = { key, events, bytes, firstReceivedAt, lastReceivedAt, committedAt: Date.now(), etag, typeCounts: countEventTypes(ours) };
-    committed = await commitExportFile(db, facts, ourIds, usage, insightRollupStatements(db, { key, tenant }, ours, now));
+    const facts = {
+      key,
+      events,
+      bytes,
+      firstReceivedAt,
+      lastReceivedAt,
+      committedAt: Date.now(),
+      etag,
+      typeCounts: countEventTypes(ours),
+    };
+    committed = await commitExportFile(
+      db,
+      facts,
+      ourIds,
+      usage,
+      insightRollupStatements(db, { key, tenant }, ours, now),
+    );
   } catch (error) {
     // Outcome unknown: deleting the object could delete a committed file. The retry settles it.
     return retry("commit", key, error);

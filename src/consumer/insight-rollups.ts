@@ -30,7 +30,11 @@ export function insightRollupStatements(
   ];
 }
 
-function addCounts(db: D1Database, file: { key: string; tenant: string }, counts: readonly CountIncrement[]): D1PreparedStatement {
+function addCounts(
+  db: D1Database,
+  file: { key: string; tenant: string },
+  counts: readonly CountIncrement[],
+): D1PreparedStatement {
   const rows = counts.map((row) => [row.grain, row.bucket, row.dimension, row.value, row.count]);
   return db
     .prepare(
@@ -43,7 +47,11 @@ function addCounts(db: D1Database, file: { key: string; tenant: string }, counts
 }
 
 // The merge is the per-register max: one character per register, compared as text (see hyperloglog.ts).
-function mergeSketches(db: D1Database, file: { key: string; tenant: string }, sketches: readonly SketchUpdate[]): D1PreparedStatement {
+function mergeSketches(
+  db: D1Database,
+  file: { key: string; tenant: string },
+  sketches: readonly SketchUpdate[],
+): D1PreparedStatement {
   const rows = sketches.map((row) => [row.grain, row.bucket, row.kind, row.registers]);
   return db
     .prepare(

@@ -29,7 +29,9 @@ export async function redriveDeadLetters(bucket: R2Bucket, queue: Queue, page: R
     ...(page.startAfter ? { startAfter: page.startAfter } : {}),
   });
   const due = listing.objects.filter((object) => !page.uploadedBefore || object.uploaded < page.uploadedBefore);
-  const letters = await Promise.all(due.map(async (object) => ({ key: object.key, body: await readText(bucket, object.key) })));
+  const letters = await Promise.all(
+    due.map(async (object) => ({ key: object.key, body: await readText(bucket, object.key) })),
+  );
   const present = letters.filter((letter): letter is { key: string; body: string } => letter.body !== null);
   for (const batch of groupIntoSendBatches(present.map((letter) => letter.body))) {
     await queue.sendBatch(batch.map((body) => ({ body, contentType: "text" as const })));

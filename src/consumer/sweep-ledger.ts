@@ -37,7 +37,9 @@ export function claimSliceRanges(slice: number): IdRange[] {
   const boundary = (index: number): string => {
     if (index === 0) return "";
     if (index === ranges) return ABOVE_EVERY_ID;
-    return Math.floor((index * PREFIX_VALUES) / ranges).toString(16).padStart(4, "0");
+    return Math.floor((index * PREFIX_VALUES) / ranges)
+      .toString(16)
+      .padStart(4, "0");
   };
   return Array.from({ length: STATEMENTS_PER_SLICE }, (_, offset) => {
     const index = slice * STATEMENTS_PER_SLICE + offset;
@@ -49,7 +51,12 @@ export function claimSliceRanges(slice: number): IdRange[] {
  * Deletes the claims of slice `slice` made before `claimedBefore` (epoch ms); returns how many. One statement per
  * range, not one transaction: a delete is final either way, and D1 serves the consumer between them.
  */
-export async function purgeExpiredClaims(db: D1Database, slice: number, claimedBefore: number, usage: D1Usage): Promise<number> {
+export async function purgeExpiredClaims(
+  db: D1Database,
+  slice: number,
+  claimedBefore: number,
+  usage: D1Usage,
+): Promise<number> {
   const statement = db.prepare("DELETE FROM event_claims WHERE eventid >= ?1 AND eventid < ?2 AND claimed_at < ?3");
   let purged = 0;
   for (const range of claimSliceRanges(slice)) {
@@ -61,7 +68,12 @@ export async function purgeExpiredClaims(db: D1Database, slice: number, claimedB
 }
 
 /** Keys of files that are abandoned, or pending since before `createdBefore` (no attempt lives that long). */
-export async function staleFileKeys(db: D1Database, createdBefore: number, limit: number, usage: D1Usage): Promise<string[]> {
+export async function staleFileKeys(
+  db: D1Database,
+  createdBefore: number,
+  limit: number,
+  usage: D1Usage,
+): Promise<string[]> {
   const result = await db
     .prepare(
       `SELECT key FROM export_files

@@ -24,7 +24,9 @@ const STANDARD_HEADERS = [
 ] as const;
 
 export function sharedKeyStringToSign(request: SignableRequest, accountName: string): string {
-  const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value.trim()]));
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value.trim()]),
+  );
   const standard = STANDARD_HEADERS.map((name) => {
     // Since 2015-02-21 a zero Content-Length is signed as the empty string.
     if (name === "content-length") return request.contentLength === 0 ? "" : String(request.contentLength);
@@ -48,9 +50,19 @@ function canonicalizedResource(url: URL, accountName: string): string {
   return `/${accountName}${url.pathname}${lines.join("")}`;
 }
 
-export async function sharedKeyAuthorization(request: SignableRequest, accountName: string, accountKey: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", fromBase64(accountKey), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const signature = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(sharedKeyStringToSign(request, accountName)));
+export async function sharedKeyAuthorization(
+  request: SignableRequest,
+  accountName: string,
+  accountKey: string,
+): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", fromBase64(accountKey), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
+  const signature = await crypto.subtle.sign(
+    "HMAC",
+    key,
+    new TextEncoder().encode(sharedKeyStringToSign(request, accountName)),
+  );
   return `SharedKey ${accountName}:${toBase64(new Uint8Array(signature))}`;
 }
 

@@ -16,19 +16,37 @@ export function azureUploader(settings: AzureSettings, secret: string): Uploader
   const containerUrl = settings.containerUrl.replace(/\/+$/, "");
   const accountName = settings.accountName ?? accountNameOf(new URL(containerUrl));
 
-  async function send(action: string, key: string, query: Record<string, string>, init: { method: string; headers?: Record<string, string>; body?: Uint8Array | string }): Promise<Response> {
+  async function send(
+    action: string,
+    key: string,
+    query: Record<string, string>,
+    init: { method: string; headers?: Record<string, string>; body?: Uint8Array | string },
+  ): Promise<Response> {
     const url = new URL(`${containerUrl}/${encodeKeyPath(key)}`);
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     const body = typeof init.body === "string" ? new TextEncoder().encode(init.body) : init.body;
-    const headers: Record<string, string> = { "x-ms-date": new Date().toUTCString(), "x-ms-version": API_VERSION, ...init.headers };
+    const headers: Record<string, string> = {
+      "x-ms-date": new Date().toUTCString(),
+      "x-ms-version": API_VERSION,
+      ...init.headers,
+    };
     if (settings.auth === "shared_key") {
-      headers.authorization = await sharedKeyAuthorization({ method: init.method, url, headers, contentLength: body?.byteLength ?? 0 }, accountName, secret);
+      headers.authorization = await sharedKeyAuthorization(
+        { method: init.method, url, headers, contentLength: body?.byteLength ?? 0 },
+        accountName,
+        secret,
+      );
     } else {
       url.search = url.search ? `${url.search}&${secret}` : `?${secret}`;
     }
     let response: Response;
     try {
-      response = await fetch(url, { method: init.method, headers, signal: AbortSignal.timeout(STORAGE_REQUEST_TIMEOUT_MS), ...(body ? { body } : {}) });
+      response = await fetch(url, {
+        method: init.method,
+        headers,
+        signal: AbortSignal.timeout(STORAGE_REQUEST_TIMEOUT_MS),
+        ...(body ? { body } : {}),
+      });
     } catch (error) {
       throw networkFailure(error, action);
     }
@@ -42,26 +60,41 @@ export function azureUploader(settings: AzureSettings, secret: string): Uploader
     // Block ids must all have the same length; a fixed-width index gives that and keeps them in order.
     for (const [index, [offset, length]] of partRanges(source.size, limits.partBytes).entries()) {
       const blockId = btoa(`block-${String(index).padStart(6, "0")}`);
-      await send(`Put Block ${index + 1}`, key, { comp: "block", blockid: blockId }, { method: "PUT", body: await source.read(offset, length) });
+      await send(
+        `Put Block ${index + 1}`,
+        key,
+        { comp: "block", blockid: blockId },
+        { method: "PUT", body: await source.read(offset, length) },
+      );
       blockIds.push(blockId);
     }
     const list = `<?xml version="1.0" encoding="utf-8"?><BlockList>${blockIds.map((id) => `<Latest>${id}</Latest>`).join("")}</BlockList>`;
-    await send("Put Block List", key, { comp: "blocklist" }, {
-      method: "PUT",
-      headers: { "content-type": "application/xml", "x-ms-blob-content-type": CONTENT_TYPE },
-      body: list,
-    });
+    await send(
+      "Put Block List",
+      key,
+      { comp: "blocklist" },
+      {
+        method: "PUT",
+        headers: { "content-type": "application/xml", "x-ms-blob-content-type": CONTENT_TYPE },
+        body: list,
+      },
+    );
   }
 
   return {
     prefix: settings.prefix.replace(/\/+$/, ""),
     async put(key, source, limits) {
       if (source.size > limits.singlePutMaxBytes) return putBlocks(key, source, limits);
-      await send("Put Blob", key, {}, {
-        method: "PUT",
-        headers: { "content-type": CONTENT_TYPE, "x-ms-blob-type": "BlockBlob" },
-        body: await source.read(0, source.size),
-      });
+      await send(
+        "Put Blob",
+        key,
+        {},
+        {
+          method: "PUT",
+          headers: { "content-type": CONTENT_TYPE, "x-ms-blob-type": "BlockBlob" },
+          body: await source.read(0, source.size),
+        },
+      );
     },
     async delete(key) {
       await send("Delete Blob", key, {}, { method: "DELETE" });

@@ -49,19 +49,28 @@ async function deliverOne(task: DeliveryTask, env: DeliveryBindings, attempt: nu
   }
   const work = await findDeliveryWork(env.DB, task);
   // Destination removed, file purged, or already delivered (a duplicate message): nothing left to do.
-  if (!work || work.state !== "pending") return { settle: "ack" };
+  if (work?.state !== "pending") return { settle: "ack" };
   const destination = await findDestinationById(env.DB, task.destination, key);
   if (!destination) return { settle: "ack" };
 
   const uploader = uploaderFor(destination);
   const objectKey = destinationObjectKey(task.file, work.tenant, uploader.prefix);
-  const fields = { tenant: work.tenant, destination: destination.name, kind: destination.settings.kind, file: task.file, attempt };
+  const fields = {
+    tenant: work.tenant,
+    destination: destination.name,
+    kind: destination.settings.kind,
+    file: task.file,
+    attempt,
+  };
   const started = Date.now();
   try {
     await uploader.put(objectKey, r2Source(env.EXPORTS, task.file, work.bytes), config);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const failure = error instanceof StorageFailure ? { reason: error.reason, storage_code: error.storageCode, status: error.status } : {};
+    const failure =
+      error instanceof StorageFailure
+        ? { reason: error.reason, storage_code: error.storageCode, status: error.status }
+        : {};
     logWarn("delivery_error", { ...fields, step: "upload", ...failure, ...describeCause(error) });
     await recordFailedAttempt(env.DB, task, message.slice(0, 500), Date.now());
     return { settle: "retry", error: message };

@@ -3,7 +3,10 @@
 import type { DeliveryConfig } from "../core/foundation/config.js";
 
 /** `attempts` is Message.attempts: 1 on the first delivery. */
-export function deliveryRetryDelaySeconds(attempts: number, config: Pick<DeliveryConfig, "retryFirstSeconds" | "retryMaxSeconds">): number {
+export function deliveryRetryDelaySeconds(
+  attempts: number,
+  config: Pick<DeliveryConfig, "retryFirstSeconds" | "retryMaxSeconds">,
+): number {
   const exponent = Math.max(0, Math.min(attempts - 1, 20));
   return Math.min(config.retryFirstSeconds * 2 ** exponent, config.retryMaxSeconds);
 }

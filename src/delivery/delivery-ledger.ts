@@ -9,10 +9,16 @@ interface TaskRow {
   destination_id: string;
 }
 
-const toTasks = (rows: readonly TaskRow[]): DeliveryTask[] => rows.map((row) => ({ file: row.file_key, destination: row.destination_id }));
+const toTasks = (rows: readonly TaskRow[]): DeliveryTask[] =>
+  rows.map((row) => ({ file: row.file_key, destination: row.destination_id }));
 
 /** A committed file's rows, one per destination its tenant has now; returns the rows this call created. */
-export async function insertPendingDeliveries(db: D1Database, tenant: string, fileKey: string, now: number): Promise<DeliveryTask[]> {
+export async function insertPendingDeliveries(
+  db: D1Database,
+  tenant: string,
+  fileKey: string,
+  now: number,
+): Promise<DeliveryTask[]> {
   const result = await db
     .prepare(
       `INSERT INTO deliveries (file_key, destination_id, tenant, state, updated_at)
@@ -29,7 +35,13 @@ export async function insertPendingDeliveries(db: D1Database, tenant: string, fi
  * The cron's catch-up: rows for files committed in [since, until) at destinations that existed when they were
  * committed, where the commit hook never wrote one (the Worker died, or D1 failed, right after the commit).
  */
-export async function insertMissedDeliveries(db: D1Database, since: number, until: number, now: number, limit: number): Promise<DeliveryTask[]> {
+export async function insertMissedDeliveries(
+  db: D1Database,
+  since: number,
+  until: number,
+  now: number,
+  limit: number,
+): Promise<DeliveryTask[]> {
   const result = await db
     .prepare(
       `INSERT INTO deliveries (file_key, destination_id, tenant, state, updated_at)
@@ -48,7 +60,12 @@ export async function insertMissedDeliveries(db: D1Database, since: number, unti
 }
 
 /** Pending rows no attempt has touched since staleBefore: their message is lost. Touches them and returns them. */
-export async function claimStalePendingDeliveries(db: D1Database, staleBefore: number, now: number, limit: number): Promise<DeliveryTask[]> {
+export async function claimStalePendingDeliveries(
+  db: D1Database,
+  staleBefore: number,
+  now: number,
+  limit: number,
+): Promise<DeliveryTask[]> {
   const result = await db
     .prepare(
       `UPDATE deliveries SET updated_at = ?2
@@ -90,7 +107,12 @@ export async function markDelivered(db: D1Database, task: DeliveryTask, now: num
     .run();
 }
 
-export async function recordFailedAttempt(db: D1Database, task: DeliveryTask, error: string, now: number): Promise<void> {
+export async function recordFailedAttempt(
+  db: D1Database,
+  task: DeliveryTask,
+  error: string,
+  now: number,
+): Promise<void> {
   await db
     .prepare(
       `UPDATE deliveries SET attempts = attempts + 1, last_error = ?3, updated_at = ?4
@@ -182,12 +204,18 @@ export async function deliveriesOfDay(db: D1Database, tenant: string, day: strin
 }
 
 /** Rows by state per destination of a tenant, for the listing. */
-export async function deliveryCountsByDestination(db: D1Database, tenant: string): Promise<Map<string, Record<string, number>>> {
+export async function deliveryCountsByDestination(
+  db: D1Database,
+  tenant: string,
+): Promise<Map<string, Record<string, number>>> {
   const rows = await db
-    .prepare("SELECT destination_id, state, count(*) AS files FROM deliveries WHERE tenant = ?1 GROUP BY destination_id, state")
+    .prepare(
+      "SELECT destination_id, state, count(*) AS files FROM deliveries WHERE tenant = ?1 GROUP BY destination_id, state",
+    )
     .bind(tenant)
     .all<{ destination_id: string; state: string; files: number }>();
   const counts = new Map<string, Record<string, number>>();
-  for (const row of rows.results) counts.set(row.destination_id, { ...counts.get(row.destination_id), [row.state]: row.files });
+  for (const row of rows.results)
+    counts.set(row.destination_id, { ...counts.get(row.destination_id), [row.state]: row.files });
   return counts;
 }

@@ -42,7 +42,10 @@ export async function insertDestination(db: D1Database, destination: NewDestinat
 }
 
 export async function listDestinations(db: D1Database, tenant: string): Promise<DestinationView[]> {
-  const rows = await db.prepare("SELECT * FROM destinations WHERE tenant = ?1 ORDER BY name").bind(tenant).all<DestinationRow>();
+  const rows = await db
+    .prepare("SELECT * FROM destinations WHERE tenant = ?1 ORDER BY name")
+    .bind(tenant)
+    .all<DestinationRow>();
   return rows.results.map(toView);
 }
 
@@ -57,12 +60,24 @@ export async function removeDestination(db: D1Database, tenant: string, name: st
   return (removed?.results.length ?? 0) === 1;
 }
 
-export async function findDestinationByName(db: D1Database, tenant: string, name: string, key: Uint8Array): Promise<ResolvedDestination | undefined> {
-  const row = await db.prepare("SELECT * FROM destinations WHERE tenant = ?1 AND name = ?2").bind(tenant, name).first<DestinationRow>();
+export async function findDestinationByName(
+  db: D1Database,
+  tenant: string,
+  name: string,
+  key: Uint8Array,
+): Promise<ResolvedDestination | undefined> {
+  const row = await db
+    .prepare("SELECT * FROM destinations WHERE tenant = ?1 AND name = ?2")
+    .bind(tenant, name)
+    .first<DestinationRow>();
   return row ? resolve(row, key) : undefined;
 }
 
-export async function findDestinationById(db: D1Database, id: string, key: Uint8Array): Promise<ResolvedDestination | undefined> {
+export async function findDestinationById(
+  db: D1Database,
+  id: string,
+  key: Uint8Array,
+): Promise<ResolvedDestination | undefined> {
   const row = await db.prepare("SELECT * FROM destinations WHERE id = ?1").bind(id).first<DestinationRow>();
   return row ? resolve(row, key) : undefined;
 }

@@ -2,12 +2,12 @@
 // 'failed' (keeping the last error) until an operator runs `npm run redeliver`. Acked once recorded.
 import { logError, logWarn } from "../core/foundation/log.js";
 import { markFailed } from "./delivery-ledger.js";
-import { parseDeliveryMessage } from "./delivery-message.js";
+import { type DeliveryTask, parseDeliveryMessage } from "./delivery-message.js";
 
 export async function failDeliveries(batch: MessageBatch<unknown>, db: D1Database): Promise<void> {
   await Promise.all(
     batch.messages.map(async (message) => {
-      let task;
+      let task: DeliveryTask;
       try {
         task = parseDeliveryMessage(message.body);
       } catch (error) {

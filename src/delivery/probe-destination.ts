@@ -25,7 +25,12 @@ const PROBE_BYTES = new TextEncoder().encode("audiogum delivery probe\n");
 export async function probeDestination(destination: ResolvedDestination): Promise<ProbeReport> {
   const uploader = uploaderFor(destination);
   const key = `${uploader.prefix ? `${uploader.prefix}/` : ""}.audiogum-probe-${crypto.randomUUID()}`;
-  const write = await attempt("write", () => uploader.put(key, bytesSource(PROBE_BYTES), { singlePutMaxBytes: PROBE_BYTES.byteLength, partBytes: PROBE_BYTES.byteLength }));
+  const write = await attempt("write", () =>
+    uploader.put(key, bytesSource(PROBE_BYTES), {
+      singlePutMaxBytes: PROBE_BYTES.byteLength,
+      partBytes: PROBE_BYTES.byteLength,
+    }),
+  );
   if (!write.ok) return { ok: false, key, steps: [write] };
   const remove = await attempt("delete", () => uploader.delete(key));
   return { ok: true, key, steps: [write, remove] };
@@ -37,7 +42,14 @@ async function attempt(step: ProbeStep["step"], action: () => Promise<void>): Pr
     return { step, ok: true };
   } catch (error) {
     if (error instanceof StorageFailure) {
-      return { step, ok: false, reason: error.reason, storage_code: error.storageCode, status: error.status, message: error.message };
+      return {
+        step,
+        ok: false,
+        reason: error.reason,
+        storage_code: error.storageCode,
+        status: error.status,
+        message: error.message,
+      };
     }
     return { step, ok: false, reason: "rejected", message: error instanceof Error ? error.message : String(error) };
   }

@@ -13,7 +13,13 @@ const CONTENT_TYPE = "application/gzip";
 export function s3Uploader(settings: S3Settings, secretAccessKey: string): Uploader {
   // No retries inside aws4fetch: the delivery queue retries with its own backoff, and `destination test`
   // must report the first answer, not wait through ten.
-  const client = new AwsClient({ accessKeyId: settings.accessKeyId, secretAccessKey, service: "s3", region: settings.region, retries: 0 });
+  const client = new AwsClient({
+    accessKeyId: settings.accessKeyId,
+    secretAccessKey,
+    service: "s3",
+    region: settings.region,
+    retries: 0,
+  });
   const url = (key: string, query = "") => `${objectUrl(settings, key)}${query}`;
 
   async function send(action: string, target: string, init: RequestInit): Promise<Response> {
@@ -28,7 +34,10 @@ export function s3Uploader(settings: S3Settings, secretAccessKey: string): Uploa
   }
 
   async function putMultipart(key: string, source: ObjectSource, limits: UploadLimits): Promise<void> {
-    const created = await send("CreateMultipartUpload", url(key, "?uploads"), { method: "POST", headers: { "content-type": CONTENT_TYPE } });
+    const created = await send("CreateMultipartUpload", url(key, "?uploads"), {
+      method: "POST",
+      headers: { "content-type": CONTENT_TYPE },
+    });
     const uploadId = xmlText(await created.text(), "UploadId");
     if (!uploadId) throw new Error("CreateMultipartUpload answered without an UploadId");
     const uploadQuery = `uploadId=${encodeURIComponent(uploadId)}`;
@@ -42,7 +51,9 @@ export function s3Uploader(settings: S3Settings, secretAccessKey: string): Uploa
         });
         etags.push(part.headers.get("etag") ?? "");
       }
-      const parts = etags.map((etag, index) => `<Part><PartNumber>${index + 1}</PartNumber><ETag>${escapeXml(etag)}</ETag></Part>`);
+      const parts = etags.map(
+        (etag, index) => `<Part><PartNumber>${index + 1}</PartNumber><ETag>${escapeXml(etag)}</ETag></Part>`,
+      );
       const completed = await send("CompleteMultipartUpload", url(key, `?${uploadQuery}`), {
         method: "POST",
         headers: { "content-type": "application/xml" },
@@ -50,7 +61,8 @@ export function s3Uploader(settings: S3Settings, secretAccessKey: string): Uploa
       });
       // S3 may answer 200 and put the error in the body when completion fails late.
       const answer = await completed.text();
-      if (answer.includes("<Error>")) throw await storageFailureFrom(new Response(answer, { status: 500 }), "CompleteMultipartUpload");
+      if (answer.includes("<Error>"))
+        throw await storageFailureFrom(new Response(answer, { status: 500 }), "CompleteMultipartUpload");
     } catch (error) {
       await client.fetch(url(key, `?${uploadQuery}`), { method: "DELETE" }).catch(() => undefined);
       throw error;

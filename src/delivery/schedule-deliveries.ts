@@ -10,7 +10,10 @@ export interface DeliveryScheduling {
   deliveries: Queue;
 }
 
-export async function scheduleDeliveries(storage: DeliveryScheduling, file: { tenant: string; key: string }): Promise<void> {
+export async function scheduleDeliveries(
+  storage: DeliveryScheduling,
+  file: { tenant: string; key: string },
+): Promise<void> {
   try {
     const tasks = await insertPendingDeliveries(storage.db, file.tenant, file.key, Date.now());
     await enqueueDeliveries(storage.deliveries, tasks);

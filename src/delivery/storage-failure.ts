@@ -58,7 +58,9 @@ export class StorageFailure extends Error {
   readonly status: number | null;
 
   constructor(reason: FailureReason, storageCode: string, status: number | null, detail: string) {
-    super(`${HINTS[reason]} (${storageCode}${status === null ? "" : `, HTTP ${status}`}${detail ? `: ${detail}` : ""})`);
+    super(
+      `${HINTS[reason]} (${storageCode}${status === null ? "" : `, HTTP ${status}`}${detail ? `: ${detail}` : ""})`,
+    );
     this.name = "StorageFailure";
     this.reason = reason;
     this.storageCode = storageCode;
@@ -72,18 +74,28 @@ export async function storageFailureFrom(response: Response, action: string): Pr
   return classifyStorageError(response.status, body, response.headers.get("x-ms-error-code"), action);
 }
 
-export function classifyStorageError(status: number, body: string, headerCode: string | null, action: string): StorageFailure {
+export function classifyStorageError(
+  status: number,
+  body: string,
+  headerCode: string | null,
+  action: string,
+): StorageFailure {
   const code = headerCode ?? xmlElement(body, "Code") ?? `HTTP${status}`;
   const message = xmlElement(body, "Message")?.split("\n")[0] ?? "";
   const detail = [action, message].filter(Boolean).join(": ").slice(0, 300);
   // Azure reports a skewed clock as AuthenticationFailed; its detail names the date header.
   const authDetail = xmlElement(body, "AuthenticationErrorDetail") ?? "";
-  if (code === "AuthenticationFailed" && /date|time|expired|not valid/i.test(authDetail) && !/signature/i.test(authDetail)) {
+  if (
+    code === "AuthenticationFailed" &&
+    /date|time|expired|not valid/i.test(authDetail) &&
+    !/signature/i.test(authDetail)
+  ) {
     return new StorageFailure("clock_skew", code, status, `${detail} ${authDetail}`.trim());
   }
   // Azurite answers a bad Shared Key signature with AuthorizationFailure, "Server failed to authenticate…".
   if (/failed to authenticate/i.test(message)) return new StorageFailure("credentials", code, status, detail);
-  const reason = REASON_BY_CODE[code] ?? (status >= 500 || status === 429 || status === 408 ? "unavailable" : "rejected");
+  const reason =
+    REASON_BY_CODE[code] ?? (status >= 500 || status === 429 || status === 408 ? "unavailable" : "rejected");
   return new StorageFailure(reason, code, status, detail);
 }
 

@@ -5,7 +5,12 @@ import { CollectorError } from "../core/foundation/errors.js";
 import { logError, logInfo } from "../core/foundation/log.js";
 import type { EdgeEnv } from "./edge-env.js";
 import { postRedrive } from "./admin/redrive-route.js";
-import { deleteDestination, getDestinations, postDestination, postDestinationTest } from "./admin/destinations-route.js";
+import {
+  deleteDestination,
+  getDestinations,
+  postDestination,
+  postDestinationTest,
+} from "./admin/destinations-route.js";
 import { postRedeliver } from "./admin/redeliver-route.js";
 import { asCollectorError, errorResponse } from "./error-response.js";
 import { postEvents } from "./ingest/events-route.js";
@@ -79,9 +84,13 @@ export function createApp(): Hono<EdgeEnv> {
 }
 
 function methodNotAllowed(c: Context<EdgeEnv>, methods: readonly string[]): Response {
-  const error = new CollectorError("method_not_allowed", `${c.req.path} allows ${methods.join(", ")}, not ${c.req.method}.`, {
-    headers: { allow: methods.join(", ") },
-  });
+  const error = new CollectorError(
+    "method_not_allowed",
+    `${c.req.path} allows ${methods.join(", ")}, not ${c.req.method}.`,
+    {
+      headers: { allow: methods.join(", ") },
+    },
+  );
   return errorResponse(c, error);
 }
 

@@ -24,7 +24,10 @@ export class LiveEventsRoom extends DurableObject<Env> {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
-    const state: ViewerState = { filter: { types: null, userid: null }, expiresAt: Number(request.headers.get(VIEWER_EXPIRES_HEADER)) };
+    const state: ViewerState = {
+      filter: { types: null, userid: null },
+      expiresAt: Number(request.headers.get(VIEWER_EXPIRES_HEADER)),
+    };
     server.serializeAttachment(state);
     server.send(JSON.stringify({ kind: "ready", filter: state.filter }));
     return new Response(null, { status: 101, webSocket: client, headers: { "sec-websocket-protocol": LIVE_PROTOCOL } });
@@ -51,7 +54,10 @@ export class LiveEventsRoom extends DurableObject<Env> {
   override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const parsed = typeof message === "string" ? viewerMessageSchema.safeParse(safeJson(message)) : undefined;
     if (!parsed?.success) {
-      sendQuietly(socket, JSON.stringify({ kind: "error", message: 'Send {"filter": {"types": [...] | null, "userid": "…" | null}}.' }));
+      sendQuietly(
+        socket,
+        JSON.stringify({ kind: "error", message: 'Send {"filter": {"types": [...] | null, "userid": "…" | null}}.' }),
+      );
       return;
     }
     const state = viewerStateSchema.parse(socket.deserializeAttachment());

@@ -75,7 +75,11 @@ describe("the dead-letter queue consumer", () => {
 
     const failed = await deliver(messages, { EXPORTS: failOnce(env.EXPORTS, "put", "before").binding }, DLQ);
     expect(failed.retried).toHaveLength(1);
-    const retried = await deliver(messages.map((message) => ({ ...message, attempts: 2 })), {}, DLQ);
+    const retried = await deliver(
+      messages.map((message) => ({ ...message, attempts: 2 })),
+      {},
+      DLQ,
+    );
 
     expect(retried.acked).toHaveLength(1);
     expect(await storedBytes(deadLetterKeyOf(messages[0]!))).toEqual(utf8("keep me"));
@@ -94,7 +98,10 @@ describe("a poison message on the events queue", () => {
     expect(await exportedLines(tenant)).toHaveLength(seedEvents().length);
     for (const message of poison) {
       expect(await storedBytes(deadLetterKeyOf(message))).toEqual(utf8(message.body));
-      expect((await env.EXPORTS.head(deadLetterKeyOf(message)))!.customMetadata).toMatchObject({ queue: EVENTS_QUEUE, reason: "poison" });
+      expect((await env.EXPORTS.head(deadLetterKeyOf(message)))!.customMetadata).toMatchObject({
+        queue: EVENTS_QUEUE,
+        reason: "poison",
+      });
     }
   });
 
@@ -121,7 +128,9 @@ describe("POST /admin/redrive", () => {
   }
 
   it("refuses a request without the admin token, or with a device's or a wrong one", async () => {
-    const deviceToken = (await eventsRequest(senderFor(uniqueTenant("admin")), [])).headers.get("authorization")!.slice(7);
+    const deviceToken = (await eventsRequest(senderFor(uniqueTenant("admin")), [])).headers
+      .get("authorization")!
+      .slice(7);
     expect((await redrive("", null)).status).toBe(401);
     expect((await redrive("", deviceToken)).status).toBe(401);
     expect((await redrive("", "not-the-admin-token")).status).toBe(401);
@@ -149,7 +158,11 @@ describe("POST /admin/redrive", () => {
     expect(pages.reduce((total, page) => total + page.redriven, 0)).toBeGreaterThanOrEqual(dead.length);
     await vi.waitUntil(async () => (await listKeys(`${tenant}/`)).length > 0, { timeout: 10_000, interval: 50 });
     const lines = await exportedLines(tenant);
-    expect(lines.map((line) => line.eventid).sort()).toEqual(eventsOf(bodies).map((event) => event.eventid).sort());
+    expect(lines.map((line) => line.eventid).sort()).toEqual(
+      eventsOf(bodies)
+        .map((event) => event.eventid)
+        .sort(),
+    );
   });
 
   it("leaves dead letters stored after `before` for a later run", async () => {
@@ -159,7 +172,9 @@ describe("POST /admin/redrive", () => {
     let after: string | null = null;
     let skipped = 0;
     do {
-      const response = await redrive(`?before=2000-01-01T00:00:00Z${after ? `&after=${encodeURIComponent(after)}` : ""}`);
+      const response = await redrive(
+        `?before=2000-01-01T00:00:00Z${after ? `&after=${encodeURIComponent(after)}` : ""}`,
+      );
       const page = (await response.json()) as { redriven: number; skipped: number; next: string | null };
       expect(page.redriven).toBe(0);
       skipped += page.skipped;

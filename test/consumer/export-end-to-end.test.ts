@@ -6,7 +6,14 @@ import { seedEvents } from "../../fixtures/seed-events.js";
 import { eventIdFor } from "../../src/core/events/event-id.js";
 import { acceptedMessageBodies, eventsOf, eventsRequest, senderFor, uniqueTenant } from "./support/ingest.js";
 import { asQueuedMessages, deliver } from "./support/deliver.js";
-import { committedKeys, exportedLines, exportKeyPattern, listKeys, readExportLines, readExportText } from "./support/export-objects.js";
+import {
+  committedKeys,
+  exportedLines,
+  exportKeyPattern,
+  listKeys,
+  readExportLines,
+  readExportText,
+} from "./support/export-objects.js";
 
 function byEventId(lines: readonly Record<string, unknown>[]): Record<string, unknown>[] {
   return [...lines].sort((a, b) => String(a.eventid).localeCompare(String(b.eventid)));
@@ -33,7 +40,11 @@ describe("events posted to the Worker are exported by its queue consumer", () =>
       const { geo, ...line } = lines[index]!;
       expect(geo === undefined || typeof geo === "object").toBe(true);
       expect(line).toEqual({
-        eventid: await eventIdFor({ ...sender, sessionid: event.sessionid as string, sequencenumber: event.sequencenumber as number }),
+        eventid: await eventIdFor({
+          ...sender,
+          sessionid: event.sessionid as string,
+          sequencenumber: event.sequencenumber as number,
+        }),
         receivedat,
         tenant: sender.tenant,
         userid: sender.userid,
@@ -51,7 +62,9 @@ describe("an export file", () => {
     await deliver(asQueuedMessages(bodies));
 
     const [key] = await listKeys(`${sender.tenant}/`);
-    const expected = eventsOf(bodies).map((event) => `${JSON.stringify(event)}\n`).join("");
+    const expected = eventsOf(bodies)
+      .map((event) => `${JSON.stringify(event)}\n`)
+      .join("");
     expect(await readExportText(key!)).toBe(expected);
   });
 
@@ -173,7 +186,10 @@ describe("each consumer batch", () => {
     const sender = senderFor(uniqueTenant("logline"));
     const first = await acceptedMessageBodies(sender, seedEvents());
     const second = await acceptedMessageBodies(sender, seedEvents());
-    const messages = asQueuedMessages([...first, ...second]).map((message, index) => ({ ...message, attempts: index + 2 }));
+    const messages = asQueuedMessages([...first, ...second]).map((message, index) => ({
+      ...message,
+      attempts: index + 2,
+    }));
     const log = vi.spyOn(console, "log");
 
     await deliver(messages);

@@ -47,7 +47,9 @@ async function exportedIds(count: number): Promise<string[]> {
 }
 
 async function stateOf(key: string): Promise<string | null> {
-  return (await env.DB.prepare("SELECT state FROM export_files WHERE key = ?").bind(key).first<string>("state")) ?? null;
+  return (
+    (await env.DB.prepare("SELECT state FROM export_files WHERE key = ?").bind(key).first<string>("state")) ?? null
+  );
 }
 
 describe("claiming event ids", () => {

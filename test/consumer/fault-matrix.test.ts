@@ -74,7 +74,8 @@ const scenarios: Scenario[] = [
       const deleteFails = failOnce(env.EXPORTS, "delete", "before");
       return {
         faults: [diedAfterWrite, deleteFails],
-        bindingsFor: (delivery) => (delivery === 1 ? { EXPORTS: diedAfterWrite.binding } : { EXPORTS: deleteFails.binding }),
+        bindingsFor: (delivery) =>
+          delivery === 1 ? { EXPORTS: diedAfterWrite.binding } : { EXPORTS: deleteFails.binding },
         needsSweeper: true,
       };
     },

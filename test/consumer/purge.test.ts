@@ -15,14 +15,18 @@ import { HOUR_MS, runCronAt, runCronForADay } from "./support/sweep.js";
 const DAY_MS = 24 * HOUR_MS;
 
 async function claimsOf(eventids: readonly string[]): Promise<string[]> {
-  const rows = await env.DB.prepare("SELECT eventid FROM event_claims WHERE eventid IN (SELECT value FROM json_each(?))")
+  const rows = await env.DB.prepare(
+    "SELECT eventid FROM event_claims WHERE eventid IN (SELECT value FROM json_each(?))",
+  )
     .bind(JSON.stringify(eventids))
     .all<{ eventid: string }>();
   return rows.results.map((row) => row.eventid).sort();
 }
 
 async function fileKeysOfClaims(eventids: readonly string[]): Promise<string[]> {
-  const rows = await env.DB.prepare("SELECT DISTINCT file_key FROM event_claims WHERE eventid IN (SELECT value FROM json_each(?))")
+  const rows = await env.DB.prepare(
+    "SELECT DISTINCT file_key FROM event_claims WHERE eventid IN (SELECT value FROM json_each(?))",
+  )
     .bind(JSON.stringify(eventids))
     .all<{ file_key: string }>();
   return rows.results.map((row) => row.file_key);
@@ -31,7 +35,9 @@ async function fileKeysOfClaims(eventids: readonly string[]): Promise<string[]> 
 /** The slice whose ranges hold `eventid` (exactly one does). */
 function slicesHolding(eventid: string): number[] {
   const slices = Array.from({ length: CLAIM_SLICES }, (_, slice) => slice);
-  return slices.filter((slice) => claimSliceRanges(slice).some((range) => eventid >= range.from && eventid < range.below));
+  return slices.filter((slice) =>
+    claimSliceRanges(slice).some((range) => eventid >= range.from && eventid < range.below),
+  );
 }
 
 /** A random event id that the run at `scheduledTime` purges. */
@@ -43,11 +49,15 @@ function idPurgedAt(scheduledTime: number): string {
 }
 
 async function insertClaim(eventid: string, claimedAt: number): Promise<void> {
-  await env.DB.prepare("INSERT INTO event_claims (eventid, file_key, claimed_at) VALUES (?, 'a-file', ?)").bind(eventid, claimedAt).run();
+  await env.DB.prepare("INSERT INTO event_claims (eventid, file_key, claimed_at) VALUES (?, 'a-file', ?)")
+    .bind(eventid, claimedAt)
+    .run();
 }
 
 async function fileRows(tenant: string): Promise<{ key: string; state: string }[]> {
-  const rows = await env.DB.prepare("SELECT key, state FROM export_files WHERE tenant = ? ORDER BY key").bind(tenant).all<{ key: string; state: string }>();
+  const rows = await env.DB.prepare("SELECT key, state FROM export_files WHERE tenant = ? ORDER BY key")
+    .bind(tenant)
+    .all<{ key: string; state: string }>();
   return rows.results;
 }
 
@@ -166,9 +176,15 @@ describe("files that never committed are swept", () => {
 
     await runCronAt(now);
 
-    const purgeLines = log.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>).filter((line) => line.msg === "purge");
+    const purgeLines = log.mock.calls
+      .map(([line]) => JSON.parse(String(line)) as Record<string, unknown>)
+      .filter((line) => line.msg === "purge");
     expect(purgeLines).toHaveLength(1);
-    expect(purgeLines[0]).toMatchObject({ claim_slice: claimSliceAt(now), claims_purged: expect.any(Number), files_swept: expect.any(Number) });
+    expect(purgeLines[0]).toMatchObject({
+      claim_slice: claimSliceAt(now),
+      claims_purged: expect.any(Number),
+      files_swept: expect.any(Number),
+    });
     expect(purgeLines[0]!.claims_purged).toBeGreaterThanOrEqual(1);
     expect(purgeLines[0]!.d1_rows_written).toBeGreaterThanOrEqual(1);
     log.mockRestore();

@@ -5,7 +5,9 @@ import { deliveryRetryDelaySeconds } from "../../src/delivery/delivery-backoff.j
 
 describe("delivery retry delays", () => {
   it("double from 30 seconds and stop growing at an hour", () => {
-    const delays = [1, 2, 3, 4, 5, 6, 7, 8, 50, 100].map((attempt) => deliveryRetryDelaySeconds(attempt, DEFAULT_DELIVERY));
+    const delays = [1, 2, 3, 4, 5, 6, 7, 8, 50, 100].map((attempt) =>
+      deliveryRetryDelaySeconds(attempt, DEFAULT_DELIVERY),
+    );
     expect(delays).toEqual([30, 60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]);
   });
 

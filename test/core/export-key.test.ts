@@ -9,7 +9,9 @@ describe("exportKey", () => {
       firstReceivedAt: "2026-11-24T20:52:01.941Z",
       fileId: "81b9bcac-f6b0-4bd8-b191-4af7b89a985c",
     });
-    expect(key).toBe("demo/2026/2026-11/2026-11-24/2026-11-24T2052_205201.941_81b9bcac-f6b0-4bd8-b191-4af7b89a985c.jsonl.gz");
+    expect(key).toBe(
+      "demo/2026/2026-11/2026-11-24/2026-11-24T2052_205201.941_81b9bcac-f6b0-4bd8-b191-4af7b89a985c.jsonl.gz",
+    );
   });
 
   it("files an event received before midnight under the day the file is written", () => {
@@ -19,12 +21,16 @@ describe("exportKey", () => {
       firstReceivedAt: "2026-12-31T23:59:59.999Z",
       fileId: "00000000-0000-4000-8000-000000000000",
     });
-    expect(key).toBe("acme/2027/2027-01/2027-01-01/2027-01-01T0003_235959.999_00000000-0000-4000-8000-000000000000.jsonl.gz");
+    expect(key).toBe(
+      "acme/2027/2027-01/2027-01-01/2027-01-01T0003_235959.999_00000000-0000-4000-8000-000000000000.jsonl.gz",
+    );
   });
 });
 
 describe("deadLetterKey", () => {
   it("is _deadletter/{yyyy-mm-dd}/{message id}.json in UTC", () => {
-    expect(deadLetterKey(new Date("2026-11-24T23:30:00.000-02:00"), "abc123")).toBe("_deadletter/2026-11-25/abc123.json");
+    expect(deadLetterKey(new Date("2026-11-24T23:30:00.000-02:00"), "abc123")).toBe(
+      "_deadletter/2026-11-25/abc123.json",
+    );
   });
 });

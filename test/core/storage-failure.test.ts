@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { classifyStorageError } from "../../src/delivery/storage-failure.js";
 
-const s3 = (code: string) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>m</Message></Error>`;
+const s3 = (code: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>m</Message></Error>`;
 
 describe("storage errors", () => {
   it.each([
@@ -14,7 +15,11 @@ describe("storage errors", () => {
     ["AccessDenied", 403, "permissions"],
     ["SlowDown", 503, "unavailable"],
   ])("S3 %s is %s", (code, status, reason) => {
-    expect(classifyStorageError(status, s3(code), null, "PutObject")).toMatchObject({ reason, storageCode: code, status });
+    expect(classifyStorageError(status, s3(code), null, "PutObject")).toMatchObject({
+      reason,
+      storageCode: code,
+      status,
+    });
   });
 
   it.each([
@@ -27,12 +32,19 @@ describe("storage errors", () => {
   });
 
   it("tells a skewed clock from a bad key in Azure's AuthenticationFailed", () => {
-    const body = "<Error><Code>AuthenticationFailed</Code><Message>Server failed to authenticate the request.</Message><AuthenticationErrorDetail>Request date header too old: 'Fri, 01 Mar 2024 00:00:00 GMT'</AuthenticationErrorDetail></Error>";
+    const body =
+      "<Error><Code>AuthenticationFailed</Code><Message>Server failed to authenticate the request.</Message><AuthenticationErrorDetail>Request date header too old: 'Fri, 01 Mar 2024 00:00:00 GMT'</AuthenticationErrorDetail></Error>";
     expect(classifyStorageError(403, body, "AuthenticationFailed", "Put Blob").reason).toBe("clock_skew");
   });
 
   it("names an unknown 5xx unavailable and an unknown 4xx rejected, with the HTTP status as the code", () => {
-    expect(classifyStorageError(502, "", null, "PutObject")).toMatchObject({ reason: "unavailable", storageCode: "HTTP502" });
-    expect(classifyStorageError(400, "", null, "PutObject")).toMatchObject({ reason: "rejected", storageCode: "HTTP400" });
+    expect(classifyStorageError(502, "", null, "PutObject")).toMatchObject({
+      reason: "unavailable",
+      storageCode: "HTTP502",
+    });
+    expect(classifyStorageError(400, "", null, "PutObject")).toMatchObject({
+      reason: "rejected",
+      storageCode: "HTTP400",
+    });
   });
 });

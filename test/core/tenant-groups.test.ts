@@ -20,8 +20,16 @@ describe("groupByTenant", () => {
 
   it("orders events by receivedat, keeping batch order for equal times", () => {
     const [group] = groupByTenant([
-      { message: 1, tenant: "a", events: [event("late", "2026-01-01T00:00:02.000Z"), event("x", "2026-01-01T00:00:01.000Z")] },
-      { message: 2, tenant: "a", events: [event("y", "2026-01-01T00:00:01.000Z"), event("early", "2026-01-01T00:00:00.500Z")] },
+      {
+        message: 1,
+        tenant: "a",
+        events: [event("late", "2026-01-01T00:00:02.000Z"), event("x", "2026-01-01T00:00:01.000Z")],
+      },
+      {
+        message: 2,
+        tenant: "a",
+        events: [event("y", "2026-01-01T00:00:01.000Z"), event("early", "2026-01-01T00:00:00.500Z")],
+      },
     ]);
     expect(group!.events.map((queued) => queued.eventid)).toEqual(["early", "x", "y", "late"]);
   });
@@ -29,9 +37,19 @@ describe("groupByTenant", () => {
   it("keeps only the earliest received copy of an eventid and counts the rest", () => {
     const [group] = groupByTenant([
       { message: 1, tenant: "a", events: [event("same", "2026-01-01T00:00:05.000Z", { copy: "second" })] },
-      { message: 2, tenant: "a", events: [event("same", "2026-01-01T00:00:01.000Z", { copy: "first" }), event("other", "2026-01-01T00:00:03.000Z")] },
+      {
+        message: 2,
+        tenant: "a",
+        events: [
+          event("same", "2026-01-01T00:00:01.000Z", { copy: "first" }),
+          event("other", "2026-01-01T00:00:03.000Z"),
+        ],
+      },
     ]);
-    expect(group!.events).toEqual([event("same", "2026-01-01T00:00:01.000Z", { copy: "first" }), event("other", "2026-01-01T00:00:03.000Z")]);
+    expect(group!.events).toEqual([
+      event("same", "2026-01-01T00:00:01.000Z", { copy: "first" }),
+      event("other", "2026-01-01T00:00:03.000Z"),
+    ]);
     expect(group!.duplicatesInBatch).toBe(1);
   });
 });

@@ -30,13 +30,22 @@ function storageAnswers(...responses: Array<() => Response>) {
 }
 
 const s3Error = (status: number, code: string, message: string) => () =>
-  new Response(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`, { status });
+  new Response(
+    `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+    { status },
+  );
 
 describe("after an export file commits", () => {
   it("each destination of the tenant gets a pending row and one delivery message", async () => {
     const sender = senderFor(uniqueTenant("hook"));
     const first = await addDestination(sender.tenant);
-    const second = await addDestination(sender.tenant, { kind: "azure", name: "blob", containerUrl: "https://acct.blob.core.windows.net/c", auth: "sas", sasToken: "sv=1&sig=x" });
+    const second = await addDestination(sender.tenant, {
+      kind: "azure",
+      name: "blob",
+      containerUrl: "https://acct.blob.core.windows.net/c",
+      auth: "sas",
+      sasToken: "sv=1&sig=x",
+    });
     const sent = recordingDeliveries();
     await deliver(asQueuedMessages(await acceptedMessageBodies(sender, seedEvents())), { DELIVERIES: sent.queue });
 
@@ -84,10 +93,17 @@ describe("the delivery consumer", () => {
     const tenant = uniqueTenant(label);
     const destination = await addDestination(tenant);
     const file = await storeExportFile(tenant, { writtenAt: new Date() });
-    await env.DB.prepare("INSERT INTO deliveries (file_key, destination_id, tenant, state, updated_at) VALUES (?1, ?2, ?3, 'pending', 0)")
+    await env.DB.prepare(
+      "INSERT INTO deliveries (file_key, destination_id, tenant, state, updated_at) VALUES (?1, ?2, ?3, 'pending', 0)",
+    )
       .bind(file.key, destination, tenant)
       .run();
-    return { tenant, destination, file, message: asQueuedMessages([deliveryMessageBody({ file: file.key, destination })]) };
+    return {
+      tenant,
+      destination,
+      file,
+      message: asQueuedMessages([deliveryMessageBody({ file: file.key, destination })]),
+    };
   }
 
   it("PUTs the file's bytes under the destination prefix and the tenant-relative key, as application/gzip", async () => {
@@ -100,15 +116,23 @@ describe("the delivery consumer", () => {
     expect(request!.method).toBe("PUT");
     expect(request!.url).toBe(`https://s3.customer.test/customer-bucket/audiogum/${file.key.slice(tenant.length + 1)}`);
     expect(request!.headers.get("content-type")).toBe("application/gzip");
-    expect(request!.headers.get("authorization")).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/s3\/aws4_request/);
+    expect(request!.headers.get("authorization")).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/s3\/aws4_request/,
+    );
     const r2 = await env.EXPORTS.get(file.key);
     expect(new Uint8Array(await request!.arrayBuffer())).toEqual(new Uint8Array(await r2!.arrayBuffer()));
-    expect(await deliveryRow(file.key, destination)).toMatchObject({ state: "delivered", attempts: 1, last_error: null });
+    expect(await deliveryRow(file.key, destination)).toMatchObject({
+      state: "delivered",
+      attempts: 1,
+      last_error: null,
+    });
   });
 
   it("retries a refused upload, records the storage's reason, and logs it without the secret", async () => {
     const { destination, file, message } = await pendingDelivery("refused");
-    storageAnswers(s3Error(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."));
+    storageAnswers(
+      s3Error(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."),
+    );
     const warnings = vi.spyOn(console, "warn");
     const first = await deliver(message, {}, DELIVERY_QUEUE);
     expect(first.retried).toHaveLength(1);
@@ -117,13 +141,20 @@ describe("the delivery consumer", () => {
     expect(row!.last_error).toMatch(/access key or secret is wrong.*\(InvalidAccessKeyId, HTTP 403/);
 
     const logged = warnings.mock.calls.map((call) => String(call[0])).find((line) => line.includes('"delivery_error"'));
-    expect(JSON.parse(logged!)).toMatchObject({ msg: "delivery_error", reason: "credentials", storage_code: "InvalidAccessKeyId", status: 403 });
+    expect(JSON.parse(logged!)).toMatchObject({
+      msg: "delivery_error",
+      reason: "credentials",
+      storage_code: "InvalidAccessKeyId",
+      status: 403,
+    });
     expect(logged).not.toContain(S3_SECRET);
   });
 
   it("acks without uploading when the row is already delivered (a duplicate message)", async () => {
     const { destination, file, message } = await pendingDelivery("duplicate");
-    await env.DB.prepare("UPDATE deliveries SET state = 'delivered' WHERE file_key = ?1 AND destination_id = ?2").bind(file.key, destination).run();
+    await env.DB.prepare("UPDATE deliveries SET state = 'delivered' WHERE file_key = ?1 AND destination_id = ?2")
+      .bind(file.key, destination)
+      .run();
     const storage = storageAnswers(() => new Response(null, { status: 200 }));
     expect((await deliver(message, {}, DELIVERY_QUEUE)).acked).toHaveLength(1);
     expect(storage.requests).toEqual([]);
@@ -140,7 +171,11 @@ describe("the delivery dead-letter consumer", () => {
     )
       .bind(file.key, destination, tenant)
       .run();
-    const outcome = await deliver(asQueuedMessages([deliveryMessageBody({ file: file.key, destination })]), {}, DELIVERY_DLQ);
+    const outcome = await deliver(
+      asQueuedMessages([deliveryMessageBody({ file: file.key, destination })]),
+      {},
+      DELIVERY_DLQ,
+    );
     expect(outcome.acked).toHaveLength(1);
     expect(await deliveryRow(file.key, destination)).toMatchObject({
       state: "failed",

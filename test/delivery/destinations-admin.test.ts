@@ -7,7 +7,9 @@ import { addDestination, admin, S3_SECRET, s3Input } from "./support.js";
 describe("destination admin routes", () => {
   it("refuse requests without the admin token", async () => {
     const tenant = uniqueTenant("dest-auth");
-    const response = await admin("GET", `/admin/tenants/${tenant}/destinations`, undefined, { authorization: "Bearer wrong" });
+    const response = await admin("GET", `/admin/tenants/${tenant}/destinations`, undefined, {
+      authorization: "Bearer wrong",
+    });
     expect(response.status).toBe(401);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
   });
@@ -43,14 +45,20 @@ describe("destination admin routes", () => {
   it("keep the secret sealed in D1, not in clear", async () => {
     const tenant = uniqueTenant("dest-sealed");
     const id = await addDestination(tenant);
-    const row = await env.DB.prepare("SELECT * FROM destinations WHERE id = ?").bind(id).first<Record<string, string>>();
+    const row = await env.DB.prepare("SELECT * FROM destinations WHERE id = ?")
+      .bind(id)
+      .first<Record<string, string>>();
     expect(JSON.stringify(row)).not.toContain(S3_SECRET);
     expect(row?.sealed_secret?.length).toBeGreaterThan(S3_SECRET.length);
   });
 
   it("refuse an invalid destination with the field at fault, without echoing the secret", async () => {
     const tenant = uniqueTenant("dest-invalid");
-    const response = await admin("POST", `/admin/tenants/${tenant}/destinations`, s3Input("landing", { bucket: "Not A Bucket" }));
+    const response = await admin(
+      "POST",
+      `/admin/tenants/${tenant}/destinations`,
+      s3Input("landing", { bucket: "Not A Bucket" }),
+    );
     expect(response.status).toBe(400);
     const text = await response.text();
     expect(text).not.toContain(S3_SECRET);
@@ -59,7 +67,12 @@ describe("destination admin routes", () => {
 
   it("take an Azure destination with exactly the secret its auth needs", async () => {
     const tenant = uniqueTenant("dest-azure");
-    const base = { kind: "azure", name: "blob", containerUrl: "https://acct.blob.core.windows.net/exports", auth: "sas" };
+    const base = {
+      kind: "azure",
+      name: "blob",
+      containerUrl: "https://acct.blob.core.windows.net/exports",
+      auth: "sas",
+    };
     const missing = await admin("POST", `/admin/tenants/${tenant}/destinations`, { ...base, accountKey: "a2V5" });
     expect(missing.status).toBe(400);
     expect(await addDestination(tenant, { ...base, sasToken: "?sv=2022-11-02&sig=abc" })).toEqual(expect.any(String));
@@ -71,7 +84,9 @@ describe("destination admin routes", () => {
     expect((await admin("POST", `/admin/tenants/${tenant}/destinations`, s3Input())).status).toBe(409);
     expect((await admin("DELETE", `/admin/tenants/${tenant}/destinations/landing`)).status).toBe(200);
     expect((await admin("DELETE", `/admin/tenants/${tenant}/destinations/landing`)).status).toBe(404);
-    const listed = (await (await admin("GET", `/admin/tenants/${tenant}/destinations`)).json()) as { destinations: unknown[] };
+    const listed = (await (await admin("GET", `/admin/tenants/${tenant}/destinations`)).json()) as {
+      destinations: unknown[];
+    };
     expect(listed.destinations).toEqual([]);
   });
 });

@@ -6,8 +6,16 @@ import { callWorker } from "../support/ingest.js";
 export const ADMIN = { authorization: "Bearer test-admin-token" };
 export const S3_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
-export function admin(method: string, path: string, body?: unknown, headers: Record<string, string> = ADMIN): Promise<Response> {
-  const init: RequestInit = { method, headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) } };
+export function admin(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = ADMIN,
+): Promise<Response> {
+  const init: RequestInit = {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+  };
   if (body !== undefined) init.body = JSON.stringify(body);
   return callWorker(new Request(`https://collector.test${path}`, init));
 }
@@ -51,7 +59,10 @@ export function recordingDeliveries(options: { fail?: boolean } = {}): SentDeliv
       for (const message of messages) bodies.push(message.body as string);
     },
   } as unknown as Queue;
-  return { queue, bodies, tasks: () =>
+  return {
+    queue,
+    bodies,
+    tasks: () =>
       bodies.map((body) => {
         const { file, destination } = JSON.parse(body) as { file: string; destination: string };
         return { file, destination };
@@ -62,5 +73,11 @@ export function recordingDeliveries(options: { fail?: boolean } = {}): SentDeliv
 export async function deliveryRow(file: string, destination: string) {
   return env.DB.prepare("SELECT * FROM deliveries WHERE file_key = ?1 AND destination_id = ?2")
     .bind(file, destination)
-    .first<{ state: string; attempts: number; last_error: string | null; delivered_at: number | null; updated_at: number }>();
+    .first<{
+      state: string;
+      attempts: number;
+      last_error: string | null;
+      delivered_at: number | null;
+      updated_at: number;
+    }>();
 }

@@ -44,7 +44,9 @@ describe("bearer tokens", () => {
   it("tells a token whose exp is not a number so, instead of calling it expired", async () => {
     const response = await postEvents(body, { claims: deviceClaims({ exp: "2099-01-01" }) });
     await expectUnauthorized(response.clone());
-    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/exp claim must be a number/);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
+      /exp claim must be a number/,
+    );
   });
 
   it("rejects a token without exp: tokens must expire", async () => {
@@ -81,7 +83,9 @@ describe("bearer tokens", () => {
     const configured = { JWT_ISSUER: "https://id.example", JWT_AUDIENCE: "collector" };
     const right = deviceClaims({ iss: "https://id.example", aud: "collector" });
     expect((await postEvents(body, { claims: right, env: configured })).status).toBe(202);
-    await expectUnauthorized(await postEvents(body, { claims: { ...right, iss: "https://evil.example" }, env: configured }));
+    await expectUnauthorized(
+      await postEvents(body, { claims: { ...right, iss: "https://evil.example" }, env: configured }),
+    );
     await expectUnauthorized(await postEvents(body, { claims: { ...right, aud: "someone-else" }, env: configured }));
     await expectUnauthorized(await postEvents(body, { claims: deviceClaims(), env: configured }));
   });
@@ -94,11 +98,10 @@ describe("tokens signed with keys from JWKS_URL", () => {
   });
 
   async function keyPair(kid: string) {
-    const pair = (await crypto.subtle.generateKey(
-      { name: "ECDSA", namedCurve: "P-256" },
-      true,
-      ["sign", "verify"],
-    )) as CryptoKeyPair;
+    const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+      "sign",
+      "verify",
+    ])) as CryptoKeyPair;
     const publicJwk = (await crypto.subtle.exportKey("jwk", pair.publicKey)) as JsonWebKey;
     return { privateKey: pair.privateKey, publicJwk: { ...publicJwk, kid, alg: "ES256", use: "sig" } };
   }
@@ -111,7 +114,11 @@ describe("tokens signed with keys from JWKS_URL", () => {
     const signer = await keyPair("key-1");
     const other = await keyPair("key-2");
     serveJwks([other.publicJwk]);
-    const token = await sign(deviceClaims() as Parameters<typeof sign>[0], { ...(await exportPrivate(signer.privateKey)), kid: "key-2", alg: "ES256" }, "ES256");
+    const token = await sign(
+      deviceClaims() as Parameters<typeof sign>[0],
+      { ...(await exportPrivate(signer.privateKey)), kid: "key-2", alg: "ES256" },
+      "ES256",
+    );
     await expectUnauthorized(await postEvents(body, { token, env: { JWKS_URL: "https://id.example/jwks" } }));
   });
 
@@ -129,7 +136,9 @@ describe("tokens signed with keys from JWKS_URL", () => {
 
   it("rejects HS256 tokens when only JWKS is configured and no secret is set", async () => {
     const token = await signToken(deviceClaims(), env.JWT_SECRET);
-    await expectUnauthorized(await postEvents(body, { token, env: { JWKS_URL: "https://id.example/jwks", JWT_SECRET: "" } }));
+    await expectUnauthorized(
+      await postEvents(body, { token, env: { JWKS_URL: "https://id.example/jwks", JWT_SECRET: "" } }),
+    );
   });
 });
 

@@ -26,7 +26,9 @@ describe("content type and encoding", () => {
   });
 
   it("accepts application/json with a charset", async () => {
-    const response = await postEvents(envelope(oneEvent), { headers: { "content-type": "application/json; charset=utf-8" } });
+    const response = await postEvents(envelope(oneEvent), {
+      headers: { "content-type": "application/json; charset=utf-8" },
+    });
     expect(response.status).toBe(202);
   });
 
@@ -34,7 +36,10 @@ describe("content type and encoding", () => {
     const recorder = recordingQueue();
     const events = seedEvents();
     const body = await gzip(JSON.stringify(envelope(events)));
-    const response = await postEvents(body, { headers: { "content-encoding": "gzip" }, env: { EVENTS: recorder.queue } });
+    const response = await postEvents(body, {
+      headers: { "content-encoding": "gzip" },
+      env: { EVENTS: recorder.queue },
+    });
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ accepted: events.length, rejected: [] });
     expect(recorder.events()).toHaveLength(events.length);
@@ -43,7 +48,11 @@ describe("content type and encoding", () => {
   it("answers 400 to a truncated gzip body", async () => {
     const body = await gzip(JSON.stringify(envelope(oneEvent)));
     const truncated = body.slice(0, body.length - 10);
-    await errorOf(await postEvents(truncated, { headers: { "content-encoding": "gzip" } }), 400, "invalid_body_encoding");
+    await errorOf(
+      await postEvents(truncated, { headers: { "content-encoding": "gzip" } }),
+      400,
+      "invalid_body_encoding",
+    );
   });
 
   it("answers 400 to a gzip body whose checksum does not match", async () => {
@@ -79,7 +88,11 @@ describe("content type and encoding", () => {
   });
 
   it("answers 415 to an encoding it does not decode", async () => {
-    await errorOf(await postEvents(envelope(oneEvent), { headers: { "content-encoding": "br" } }), 415, "unsupported_content_encoding");
+    await errorOf(
+      await postEvents(envelope(oneEvent), { headers: { "content-encoding": "br" } }),
+      415,
+      "unsupported_content_encoding",
+    );
   });
 
   it("answers 400 to a body that is not valid UTF-8", async () => {
@@ -149,16 +162,25 @@ describe("limits", () => {
 
   it("answers 413 to more events than a request may carry", async () => {
     const events = Array.from({ length: 6 }, (_, index) => ({ ...seedEvents()[1], sequencenumber: index }));
-    const error = await errorOf(await postEvents(envelope(events), { env: { MAX_EVENTS_PER_REQUEST: "5" } }), 413, "too_many_events");
+    const error = await errorOf(
+      await postEvents(envelope(events), { env: { MAX_EVENTS_PER_REQUEST: "5" } }),
+      413,
+      "too_many_events",
+    );
     expect(error.limits?.max_events_per_request).toBe(5);
   });
 
   it("rejects an oversized event on its own and accepts the rest of the batch", async () => {
     const recorder = recordingQueue();
     const huge = { ...seedEvents()[4], targetpage: "x".repeat(Number(env.MAX_EVENT_BYTES)) };
-    const response = await postEvents(envelope([seedEvents()[0], huge, seedEvents()[1]]), { env: { EVENTS: recorder.queue } });
+    const response = await postEvents(envelope([seedEvents()[0], huge, seedEvents()[1]]), {
+      env: { EVENTS: recorder.queue },
+    });
     expect(response.status).toBe(202);
-    const body = (await response.json()) as { accepted: number; rejected: Array<{ index: number; errors: Array<{ code: string }> }> };
+    const body = (await response.json()) as {
+      accepted: number;
+      rejected: Array<{ index: number; errors: Array<{ code: string }> }>;
+    };
     expect(body.accepted).toBe(2);
     expect(body.rejected).toEqual([{ index: 1, errors: [expect.objectContaining({ code: "event_too_large" })] }]);
     expect(recorder.events()).toHaveLength(2);
@@ -177,7 +199,10 @@ describe("deeply nested events", () => {
     const deep = { ...seedEvents()[1], extra: nested(levels) };
     const response = await postEvents(envelope([seedEvents()[0], deep]), { env: { EVENTS: recorder.queue } });
     expect(response.status).toBe(202);
-    const body = (await response.json()) as { accepted: number; rejected: Array<{ index: number; errors: Array<{ code: string }> }> };
+    const body = (await response.json()) as {
+      accepted: number;
+      rejected: Array<{ index: number; errors: Array<{ code: string }> }>;
+    };
     expect(body.accepted).toBe(1);
     expect(body.rejected).toEqual([{ index: 1, errors: [expect.objectContaining({ code: "event_too_deep" })] }]);
     expect(recorder.events()).toHaveLength(1);

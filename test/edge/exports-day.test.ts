@@ -2,7 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { dayClosesAt, isDayClosed } from "../../src/core/exports/export-day.js";
 import type { DayManifest } from "../../src/core/exports/export-listing.js";
-import { getAs, noonDaysAgo, queuedSeedEvents, readerToken, storeExportFile, uniqueTenant } from "./exports-fixtures.js";
+import {
+  getAs,
+  noonDaysAgo,
+  queuedSeedEvents,
+  readerToken,
+  storeExportFile,
+  uniqueTenant,
+} from "./exports-fixtures.js";
 
 async function manifest(tenant: string, day: string): Promise<DayManifest> {
   const response = await getAs(tenant, `/v1/exports/days/${day}`);
@@ -26,12 +33,15 @@ describe("the day manifest", () => {
 
     const day = await manifest(tenant, dayOf(noon));
     const expectedTypes: Record<string, number> = {};
-    for (const event of [...early.events, ...late.events]) expectedTypes[event.type] = (expectedTypes[event.type] ?? 0) + 1;
+    for (const event of [...early.events, ...late.events])
+      expectedTypes[event.type] = (expectedTypes[event.type] ?? 0) + 1;
     expect(day).toEqual({
       day: dayOf(noon),
       closed: true,
       closes_at: dayClosesAt(dayOf(noon)).toISOString(),
-      files: [early, late].map((file) => expect.objectContaining({ key: file.key, events: file.events.length, etag: file.etag })),
+      files: [early, late].map((file) =>
+        expect.objectContaining({ key: file.key, events: file.events.length, etag: file.etag }),
+      ),
       events: early.events.length + late.events.length,
       bytes: early.size + late.size,
       types: expectedTypes,
@@ -40,7 +50,14 @@ describe("the day manifest", () => {
       deliveries: [],
     });
     // The seed events hold four types (appstart, auth, navigation, play, profile, voice: all six in the full set).
-    expect(Object.keys(day.types).sort()).toEqual(["appstartevent", "authevent", "navigationevent", "playevent", "profileevent", "voiceevent"]);
+    expect(Object.keys(day.types).sort()).toEqual([
+      "appstartevent",
+      "authevent",
+      "navigationevent",
+      "playevent",
+      "profileevent",
+      "voiceevent",
+    ]);
   });
 
   it("is open today and yesterday (late events may still land), closed from the day before", async () => {

@@ -22,7 +22,9 @@ describe("downloading an export file", () => {
     const bytes = new Uint8Array(await response.arrayBuffer());
     expect(bytes).toEqual(await storedBytes(file.key));
     const lines = (await gunzipText(bytes.buffer as ArrayBuffer)).trimEnd().split("\n");
-    expect(lines.map((line) => (JSON.parse(line) as { eventid: string }).eventid)).toEqual(file.events.map((event) => event.eventid));
+    expect(lines.map((line) => (JSON.parse(line) as { eventid: string }).eventid)).toEqual(
+      file.events.map((event) => event.eventid),
+    );
   });
 
   it("accepts the key with its slashes encoded as %2F", async () => {
@@ -85,7 +87,9 @@ describe("downloading an export file", () => {
 });
 
 describe("keys that are not a committed file of the caller's", () => {
-  async function notFoundAnswer(response: Response): Promise<{ status: number; contentType: string | null; body: string }> {
+  async function notFoundAnswer(
+    response: Response,
+  ): Promise<{ status: number; contentType: string | null; body: string }> {
     return { status: response.status, contentType: response.headers.get("content-type"), body: await response.text() };
   }
 

@@ -33,13 +33,24 @@ export interface StoreOptions {
 export function queuedSeedEvents(tenant: string, receivedAt: Date, count = seedEvents().length): QueuedEvent[] {
   return seedEvents()
     .slice(0, count)
-    .map((event) => ({ eventid: crypto.randomUUID(), receivedat: receivedAt.toISOString(), tenant, ...event, type: String(event.type) }));
+    .map((event) => ({
+      eventid: crypto.randomUUID(),
+      receivedat: receivedAt.toISOString(),
+      tenant,
+      ...event,
+      type: String(event.type),
+    }));
 }
 
 export async function storeExportFile(tenant: string, options: StoreOptions): Promise<StoredFile> {
   const events = options.events ?? queuedSeedEvents(tenant, options.writtenAt);
   const file = await buildExportFile(events);
-  const key = exportKey({ tenant, writtenAt: options.writtenAt, firstReceivedAt: file.firstReceivedAt, fileId: crypto.randomUUID() });
+  const key = exportKey({
+    tenant,
+    writtenAt: options.writtenAt,
+    firstReceivedAt: file.firstReceivedAt,
+    fileId: crypto.randomUUID(),
+  });
   const object = await env.EXPORTS.put(key, file.body, { httpMetadata: { contentType: "application/gzip" } });
   await env.DB.prepare(
     `INSERT INTO export_files (key, tenant, day, state, events, bytes, first_receivedat, last_receivedat, created_at,
@@ -69,7 +80,12 @@ export function readerToken(tenant: string, scope = "exports:read"): Promise<str
 }
 
 /** GETs a path of the collector (as given: already encoded) with the tenant's exports token. */
-export async function getAs(tenant: string, path: string, headers: Record<string, string> = {}, token?: string): Promise<Response> {
+export async function getAs(
+  tenant: string,
+  path: string,
+  headers: Record<string, string> = {},
+  token?: string,
+): Promise<Response> {
   const authorization = `Bearer ${token ?? (await readerToken(tenant))}`;
   const request = new Request(`https://collector.test${path}`, { headers: { authorization, ...headers } });
   const ctx = createExecutionContext();

@@ -67,7 +67,10 @@ describe("listing export files", () => {
     const dayOf = (daysAgo: number) => noonDaysAgo(daysAgo).toISOString().slice(0, 10);
     const middle = await listing(tenant, `?from=${dayOf(4)}&to=${dayOf(3)}`);
     expect(middle.files.map((file) => file.key)).toEqual([files[1]!.key, files[2]!.key]);
-    expect((await listing(tenant, `?from=${dayOf(3)}`)).files.map((file) => file.key)).toEqual([files[2]!.key, files[3]!.key]);
+    expect((await listing(tenant, `?from=${dayOf(3)}`)).files.map((file) => file.key)).toEqual([
+      files[2]!.key,
+      files[3]!.key,
+    ]);
     expect((await listing(tenant, `?to=${dayOf(5)}`)).files.map((file) => file.key)).toEqual([files[0]!.key]);
   });
 

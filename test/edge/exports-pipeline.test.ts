@@ -13,7 +13,14 @@ describe("files written by the consumer", () => {
     const sender = senderFor(uniqueTenant("pipeline"));
     const events = seedEvents();
     await deliver(asQueuedMessages(await acceptedMessageBodies(sender, events)));
-    await deliver(asQueuedMessages(await acceptedMessageBodies(sender, events.slice(0, 5).map((event) => ({ ...event, sequencenumber: 100 + Number(event.sequencenumber) })))));
+    await deliver(
+      asQueuedMessages(
+        await acceptedMessageBodies(
+          sender,
+          events.slice(0, 5).map((event) => ({ ...event, sequencenumber: 100 + Number(event.sequencenumber) })),
+        ),
+      ),
+    );
 
     const listing = (await (await getAs(sender.tenant, "/v1/exports")).json()) as ExportListing;
     expect(listing.files).toHaveLength(2);

@@ -44,10 +44,22 @@ describe("the published JSON Schemas", () => {
   it.each([
     ["a wrong schemaversion", (event: Record<string, unknown>) => ({ schemaversion: "2.0", events: [event] })],
     ["no events", () => ({ schemaversion: "1.0", events: [] })],
-    ["an unknown type", (event: Record<string, unknown>) => ({ schemaversion: "1.0", events: [{ ...event, type: "clickevent" }] })],
-    ["a missing sessionid", (event: Record<string, unknown>) => ({ schemaversion: "1.0", events: [{ ...event, sessionid: undefined }] })],
-    ["a bad connection", (event: Record<string, unknown>) => ({ schemaversion: "1.0", events: [{ ...event, connection: "wifi" }] })],
-    ["a fractional sequencenumber", (event: Record<string, unknown>) => ({ schemaversion: "1.0", events: [{ ...event, sequencenumber: 1.5 }] })],
+    [
+      "an unknown type",
+      (event: Record<string, unknown>) => ({ schemaversion: "1.0", events: [{ ...event, type: "clickevent" }] }),
+    ],
+    [
+      "a missing sessionid",
+      (event: Record<string, unknown>) => ({ schemaversion: "1.0", events: [{ ...event, sessionid: undefined }] }),
+    ],
+    [
+      "a bad connection",
+      (event: Record<string, unknown>) => ({ schemaversion: "1.0", events: [{ ...event, connection: "wifi" }] }),
+    ],
+    [
+      "a fractional sequencenumber",
+      (event: Record<string, unknown>) => ({ schemaversion: "1.0", events: [{ ...event, sequencenumber: 1.5 }] }),
+    ],
   ])("GET /v1/schema/events rejects a body with %s, as zod does", async (_, broken) => {
     const valid = validator(await publishedSchema("/v1/schema/events"));
     const body = JSON.parse(JSON.stringify(broken(seedEvents()[6]!))) as unknown;

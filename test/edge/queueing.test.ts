@@ -19,7 +19,10 @@ describe("packing accepted events into queue messages", () => {
     const recorder = recordingQueue();
     const events = Array.from({ length: 2000 }, (_, index) => eventOfAbout(1024, index));
     const body = await gzip(JSON.stringify(envelope(events)));
-    const response = await postEvents(body, { headers: { "content-encoding": "gzip" }, env: { EVENTS: recorder.queue } });
+    const response = await postEvents(body, {
+      headers: { "content-encoding": "gzip" },
+      env: { EVENTS: recorder.queue },
+    });
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ accepted: 2000, rejected: [] });
 

@@ -48,7 +48,9 @@ describe("GET /readyz", () => {
 describe("the readiness probe message", () => {
   it("is acknowledged by the consumer without writing anything", async () => {
     const before = await env.EXPORTS.list();
-    const batch = createMessageBatch<string>("audiogum-events", [{ id: "probe-1", timestamp: new Date(), attempts: 1, body: READINESS_PROBE }]);
+    const batch = createMessageBatch<string>("audiogum-events", [
+      { id: "probe-1", timestamp: new Date(), attempts: 1, body: READINESS_PROBE },
+    ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);

@@ -45,7 +45,9 @@ describe("the request log line", () => {
       headers: { "cf-ray": "8f00ba11c0ffee00-LHR", "cf-connecting-ip": "203.0.113.9" },
     });
     expect(response.status).toBe(202);
-    const requestLines = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === "request");
+    const requestLines = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.msg === "request");
     expect(requestLines).toHaveLength(1);
     expect(requestLines[0]).toMatchObject({
       msg: "request",

@@ -18,6 +18,6 @@ describe("every example of the Audiogum events document", () => {
     expect(await response.json()).toEqual({ accepted: events.length, rejected: [] });
     const queued = recorder.events();
     expect(queued).toHaveLength(events.length);
-    queued.forEach((event, index) => expect(event).toMatchObject(events[index]!));
+    for (const [index, event] of queued.entries()) expect(event).toMatchObject(events[index]!);
   });
 });

@@ -34,7 +34,10 @@ describe("tenancy", () => {
   it("refuses a disabled tenant with 403 and queues nothing, even with open tenancy", async () => {
     await registerTenant("hooli", { enabled: false });
     const recorder = recordingQueue();
-    const response = await postEvents(envelope(seedEvents()), { claims: claimsFor("hooli"), env: { EVENTS: recorder.queue } });
+    const response = await postEvents(envelope(seedEvents()), {
+      claims: claimsFor("hooli"),
+      env: { EVENTS: recorder.queue },
+    });
     expect(response.status).toBe(403);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("tenant_disabled");
     expect(recorder.sendBatches).toEqual([]);
@@ -48,7 +51,10 @@ describe("tenancy", () => {
         throw new Error("D1 was queried");
       },
     });
-    const cached = await postEvents(envelope([playAux()]), { claims: claimsFor("umbrella"), env: { ...CLOSED, DB: failingDb } });
+    const cached = await postEvents(envelope([playAux()]), {
+      claims: claimsFor("umbrella"),
+      env: { ...CLOSED, DB: failingDb },
+    });
     expect(cached.status).toBe(202);
   });
 });
@@ -60,7 +66,12 @@ describe("geo and IP capture per tenant", () => {
   it("adds geo by default and never the IP address", async () => {
     await registerTenant("geo-default");
     const recorder = recordingQueue();
-    await postEvents(envelope([playAux()]), { claims: claimsFor("geo-default"), cf, headers, env: { EVENTS: recorder.queue } });
+    await postEvents(envelope([playAux()]), {
+      claims: claimsFor("geo-default"),
+      cf,
+      headers,
+      env: { EVENTS: recorder.queue },
+    });
     const [event] = recorder.events();
     expect(event!.geo).toEqual(cf);
     expect(event!).not.toHaveProperty("ip");
@@ -69,14 +80,24 @@ describe("geo and IP capture per tenant", () => {
   it("leaves geo out for a tenant with geo off", async () => {
     await registerTenant("geo-off", { geo: false });
     const recorder = recordingQueue();
-    await postEvents(envelope([playAux()]), { claims: claimsFor("geo-off"), cf, headers, env: { EVENTS: recorder.queue } });
+    await postEvents(envelope([playAux()]), {
+      claims: claimsFor("geo-off"),
+      cf,
+      headers,
+      env: { EVENTS: recorder.queue },
+    });
     expect(recorder.events()[0]).not.toHaveProperty("geo");
   });
 
   it("records the client's IP address for a tenant with IP capture on", async () => {
     await registerTenant("ip-on", { ipCapture: true });
     const recorder = recordingQueue();
-    await postEvents(envelope([playAux()]), { claims: claimsFor("ip-on"), cf, headers, env: { EVENTS: recorder.queue } });
+    await postEvents(envelope([playAux()]), {
+      claims: claimsFor("ip-on"),
+      cf,
+      headers,
+      env: { EVENTS: recorder.queue },
+    });
     expect(recorder.events()[0]!.ip).toBe("203.0.113.7");
   });
 });
@@ -116,14 +137,19 @@ describe("rate limits", () => {
     const response = await postEvents(envelope([playAux()]), { claims, env: limited });
     expect(response.status).toBe(429);
     expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(await response.json()).toEqual({ error: { code: "rate_limited", message: expect.any(String), limit: "device" } });
+    expect(await response.json()).toEqual({
+      error: { code: "rate_limited", message: expect.any(String), limit: "device" },
+    });
   });
 
   it("limits each device on its own", async () => {
     await registerTenant("two-devices");
     const limited = { DEVICE_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT };
     for (let attempt = 0; attempt < 4; attempt++) {
-      await postEvents(envelope([playAux()]), { claims: deviceClaims({ tenant: "two-devices", deviceid: "first" }), env: limited });
+      await postEvents(envelope([playAux()]), {
+        claims: deviceClaims({ tenant: "two-devices", deviceid: "first" }),
+        env: limited,
+      });
     }
     const other = await postEvents(envelope([playAux()]), {
       claims: deviceClaims({ tenant: "two-devices", deviceid: "second" }),
@@ -137,7 +163,10 @@ describe("rate limits", () => {
     const limited = { TENANT_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT };
     let last: Response | undefined;
     for (let device = 0; device < 5; device++) {
-      last = await postEvents(envelope([playAux()]), { claims: deviceClaims({ tenant: "big-fleet", deviceid: `d${device}` }), env: limited });
+      last = await postEvents(envelope([playAux()]), {
+        claims: deviceClaims({ tenant: "big-fleet", deviceid: `d${device}` }),
+        env: limited,
+      });
     }
     expect(last!.status).toBe(429);
     expect(((await last!.json()) as { error: { limit: string } }).error.limit).toBe("tenant");
@@ -147,7 +176,10 @@ describe("rate limits", () => {
     await registerTenant("unlimited", { deviceRateTier: "off", tenantRateTier: "off" });
     const limited = { DEVICE_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT, TENANT_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT };
     for (let attempt = 0; attempt < 5; attempt++) {
-      const response = await postEvents(envelope([playAux()]), { claims: deviceClaims({ tenant: "unlimited" }), env: limited });
+      const response = await postEvents(envelope([playAux()]), {
+        claims: deviceClaims({ tenant: "unlimited" }),
+        env: limited,
+      });
       expect(response.status).toBe(202);
     }
   });

@@ -91,7 +91,9 @@ describe("mandatory fields", () => {
   });
 
   it("an item without its name is rejected at item.name", async () => {
-    const withItem = seedExamples().find((entry) => entry.name === "song begins from a dynamic playlist on Tidal")!.event;
+    const withItem = seedExamples().find(
+      (entry) => entry.name === "song begins from a dynamic playlist on Tidal",
+    )!.event;
     const rejection = await rejectionOf(without(withItem, "item.name"));
     expect(rejection.errors).toEqual([expect.objectContaining({ path: "item.name" })]);
   });
@@ -139,7 +141,10 @@ describe("enumerated fields", () => {
   it("an output device with an unknown connection is rejected at outputdevice.connection", async () => {
     const withDevice = seedExamples().find((entry) => entry.name === "play to a Bluetooth speaker")!.event;
     const rejection = await rejectionOf(withValue(withDevice, "outputdevice.connection", "wifi"));
-    expect(rejection.errors[0]).toMatchObject({ path: "outputdevice.connection", message: expect.stringContaining("bluetooth, lightning, usb, aux") });
+    expect(rejection.errors[0]).toMatchObject({
+      path: "outputdevice.connection",
+      message: expect.stringContaining("bluetooth, lightning, usb, aux"),
+    });
   });
 
   it("an unknown type is rejected and the error names the known types", async () => {
@@ -147,7 +152,9 @@ describe("enumerated fields", () => {
     expect(rejection.errors).toEqual([
       expect.objectContaining({
         path: "type",
-        message: expect.stringContaining("appstartevent, authevent, navigationevent, playevent, profileevent, voiceevent"),
+        message: expect.stringContaining(
+          "appstartevent, authevent, navigationevent, playevent, profileevent, voiceevent",
+        ),
       }),
     ]);
   });
@@ -175,7 +182,12 @@ describe("field formats", () => {
 
   it("tells a device that a sequencenumber past 2^53 - 1 is too big, not that it is not a whole number", async () => {
     const rejection = await rejectionOf(withValue(example("navigationevent"), "sequencenumber", 2 ** 63));
-    expect(rejection.errors).toEqual([expect.objectContaining({ path: "sequencenumber", message: expect.stringMatching(/^must be at most 9007199254740991/) })]);
+    expect(rejection.errors).toEqual([
+      expect.objectContaining({
+        path: "sequencenumber",
+        message: expect.stringMatching(/^must be at most 9007199254740991/),
+      }),
+    ]);
   });
 
   it("rejects a playable id that is not a GUID without hyphens, at playable.id", async () => {

@@ -26,7 +26,10 @@ interface Viewer {
 
 async function connect(tenant: string, scope = "insights:read"): Promise<Viewer> {
   const response = await SELF.fetch("https://collector.test/v1/live", {
-    headers: { upgrade: "websocket", "sec-websocket-protocol": `audiogum-live, bearer.${await readerToken(tenant, scope)}` },
+    headers: {
+      upgrade: "websocket",
+      "sec-websocket-protocol": `audiogum-live, bearer.${await readerToken(tenant, scope)}`,
+    },
   });
   expect(response.status).toBe(101);
   expect(response.headers.get("sec-websocket-protocol")).toBe("audiogum-live");
@@ -105,7 +108,9 @@ describe("a live viewer", () => {
     await arrived;
     const events = viewer.events();
     expect(events.length).toBe(seedEvents().filter((event) => event.type === "playevent").length);
-    expect(new Set(events.map((event) => `${event.type} ${event.userid}`))).toEqual(new Set([`playevent ${listener.userid}`]));
+    expect(new Set(events.map((event) => `${event.type} ${event.userid}`))).toEqual(
+      new Set([`playevent ${listener.userid}`]),
+    );
     viewer.socket.close();
   });
 
@@ -155,9 +160,16 @@ describe("the ingest request and the live room", () => {
     return { rooms, calls: () => calls };
   }
 
-  async function postWith(sender: Sender, rooms: Env["LIVE_EVENTS"]): Promise<{ response: Response; ctx: ExecutionContext }> {
+  async function postWith(
+    sender: Sender,
+    rooms: Env["LIVE_EVENTS"],
+  ): Promise<{ response: Response; ctx: ExecutionContext }> {
     const ctx = createExecutionContext();
-    const response = await worker.fetch(await eventsRequest(sender, seedEvents().slice(0, 2)), { ...env, LIVE_EVENTS: rooms }, ctx);
+    const response = await worker.fetch(
+      await eventsRequest(sender, seedEvents().slice(0, 2)),
+      { ...env, LIVE_EVENTS: rooms },
+      ctx,
+    );
     return { response, ctx };
   }
 
@@ -180,7 +192,10 @@ describe("the ingest request and the live room", () => {
   });
 
   it("is accepted (202) when the app runs without an execution context to wait on", async () => {
-    const response = await createApp().fetch(await eventsRequest(senderFor(uniqueTenant("no-ctx")), seedEvents().slice(0, 1)), env);
+    const response = await createApp().fetch(
+      await eventsRequest(senderFor(uniqueTenant("no-ctx")), seedEvents().slice(0, 1)),
+      env,
+    );
     expect(response.status).toBe(202);
   });
 

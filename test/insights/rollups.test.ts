@@ -105,25 +105,32 @@ describe("the consumer's rollups", () => {
     expect(day.by.country).toEqual({ GB: half.length, DE: events.length - half.length });
   });
 
-  it.each(["before", "after"] as const)("count each event once when the commit fails %s reaching D1", async (timing) => {
-    const sender = senderFor(uniqueTenant(`fault-${timing}`));
-    const events = eventsFromCountries();
-    const messages = asQueuedMessages(await acceptedMessageBodies(sender, events));
-    const fault = failingCommit(env.DB, timing);
-    await deliverUntilAcked(messages, (delivery) => (delivery === 1 ? { DB: fault.binding } : {}));
-    expect(fault.fired()).toBe(true);
+  it.each(["before", "after"] as const)(
+    "count each event once when the commit fails %s reaching D1",
+    async (timing) => {
+      const sender = senderFor(uniqueTenant(`fault-${timing}`));
+      const events = eventsFromCountries();
+      const messages = asQueuedMessages(await acceptedMessageBodies(sender, events));
+      const fault = failingCommit(env.DB, timing);
+      await deliverUntilAcked(messages, (delivery) => (delivery === 1 ? { DB: fault.binding } : {}));
+      expect(fault.fired()).toBe(true);
 
-    const day = (await summaryOf(sender.tenant, `daily?from=${today()}&to=${today()}`)).periods[0]!;
-    expect(day.events).toBe(events.length);
-    expect(day.by.type).toEqual(tally(events, "type"));
-  });
+      const day = (await summaryOf(sender.tenant, `daily?from=${today()}&to=${today()}`)).periods[0]!;
+      expect(day.events).toBe(events.length);
+      expect(day.by.type).toEqual(tally(events, "type"));
+    },
+  );
 
   it("put events on either side of midnight UTC, at a month's and a year's end, in their own day and month", async () => {
     const sender = senderFor(uniqueTenant("midnight"));
     const events = eventsFromCountries(["gb", "de"]);
     const [lastOfYear, firstOfYear] = [events.slice(0, 5), events.slice(5)];
-    await deliver(asQueuedMessages(receivedAt(await acceptedMessageBodies(sender, lastOfYear), "2025-12-31T23:59:59.999Z")));
-    await deliver(asQueuedMessages(receivedAt(await acceptedMessageBodies(sender, firstOfYear), "2026-01-01T00:00:00.000Z")));
+    await deliver(
+      asQueuedMessages(receivedAt(await acceptedMessageBodies(sender, lastOfYear), "2025-12-31T23:59:59.999Z")),
+    );
+    await deliver(
+      asQueuedMessages(receivedAt(await acceptedMessageBodies(sender, firstOfYear), "2026-01-01T00:00:00.000Z")),
+    );
 
     const daily = await summaryOf(sender.tenant, "daily?from=2025-12-30&to=2026-01-02");
     expect(daily.periods.map((period) => [period.period, period.events])).toEqual([
@@ -147,10 +154,13 @@ describe("the consumer's rollups", () => {
     const days = ["2026-03-01", "2026-03-15", "2026-03-31"];
     for (const [index, day] of days.entries()) {
       // The same user on every day; a second user only on the last.
-      const senders = index === 2 ? [senderFor(tenant), { ...senderFor(tenant), userid: "second-user" }] : [senderFor(tenant)];
+      const senders =
+        index === 2 ? [senderFor(tenant), { ...senderFor(tenant), userid: "second-user" }] : [senderFor(tenant)];
       for (const sender of senders) {
         const events = seedEvents().map((event, position) => ({ ...event, sequencenumber: index * 100 + position }));
-        await deliver(asQueuedMessages(receivedAt(await acceptedMessageBodies(sender, events), `${day}T12:00:00.000Z`)));
+        await deliver(
+          asQueuedMessages(receivedAt(await acceptedMessageBodies(sender, events), `${day}T12:00:00.000Z`)),
+        );
       }
     }
     const month = (await summaryOf(tenant, "monthly?from=2026-03&to=2026-03")).periods[0]!;
@@ -163,13 +173,22 @@ describe("the consumer's rollups", () => {
     const sender = senderFor(uniqueTenant("rows"));
     const events = eventsFromCountries(["gb", "de", "us", "fr", "es"]);
     await postAndConsume(sender, events);
-    const counts = await env.DB.prepare("SELECT count(*) AS rows FROM insight_counts WHERE tenant = ?").bind(sender.tenant).first<{ rows: number }>();
-    const sketches = await env.DB.prepare("SELECT count(*) AS rows FROM insight_sketches WHERE tenant = ?").bind(sender.tenant).first<{ rows: number }>();
+    const counts = await env.DB.prepare("SELECT count(*) AS rows FROM insight_counts WHERE tenant = ?")
+      .bind(sender.tenant)
+      .first<{ rows: number }>();
+    const sketches = await env.DB.prepare("SELECT count(*) AS rows FROM insight_sketches WHERE tenant = ?")
+      .bind(sender.tenant)
+      .first<{ rows: number }>();
     const distinctValues = (field: string, of = events) => Object.keys(tally(of, field)).length;
     // type + play action + play source + country + platform + model, per grain (minute and day), when the batch
     // falls in one minute; it may straddle two.
     const perGrain =
-      distinctValues("type") + distinctValues("action", plays(events)) + distinctValues("source", plays(events)) + 5 + 1 + 1;
+      distinctValues("type") +
+      distinctValues("action", plays(events)) +
+      distinctValues("source", plays(events)) +
+      5 +
+      1 +
+      1;
     expect([2 * perGrain, 3 * perGrain]).toContain(counts!.rows);
     expect(sketches!.rows).toBeLessThanOrEqual(2 * 3);
     expect(counts!.rows + sketches!.rows).toBeLessThan(events.length);

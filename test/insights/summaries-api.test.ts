@@ -39,7 +39,9 @@ describe("who may read summaries", () => {
     await deliver(asQueuedMessages(await acceptedMessageBodies(sender, seedEvents())));
     const other = uniqueTenant("theirs");
 
-    expect((await summaryOf(sender.tenant, `daily?from=${today()}&to=${today()}`)).totals.events).toBe(seedEvents().length);
+    expect((await summaryOf(sender.tenant, `daily?from=${today()}&to=${today()}`)).totals.events).toBe(
+      seedEvents().length,
+    );
     expect((await summaryOf(other, `daily?from=${today()}&to=${today()}`)).totals.events).toBe(0);
     expect((await summaryOf(other, "realtime")).totals.events).toBe(0);
   });
@@ -63,7 +65,12 @@ describe("what the summaries answer", () => {
     expect(byDefault.periods).toHaveLength(30);
     expect(byDefault.to).toBe(today());
     const asked = await summaryOf(tenant, "daily?from=2024-02-27&to=2024-03-01");
-    expect(asked.periods.map((period) => period.period)).toEqual(["2024-02-27", "2024-02-28", "2024-02-29", "2024-03-01"]);
+    expect(asked.periods.map((period) => period.period)).toEqual([
+      "2024-02-27",
+      "2024-02-28",
+      "2024-02-29",
+      "2024-03-01",
+    ]);
     expect((await summaryOf(tenant, "daily?from=2024-01-01&to=2024-03-30")).periods).toHaveLength(90);
   });
 

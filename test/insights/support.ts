@@ -23,7 +23,11 @@ export async function summaryOf(tenant: string, path: string): Promise<Summary> 
 }
 
 /** How many of `events` have each value of `field` (only events that have it). */
-export function tally(events: readonly Record<string, unknown>[], field: string, map = (value: string) => value): Record<string, number> {
+export function tally(
+  events: readonly Record<string, unknown>[],
+  field: string,
+  map = (value: string) => value,
+): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const event of events) {
     if (event[field] === undefined) continue;

@@ -26,7 +26,10 @@ const settings = (overrides: Partial<AzureSettings> = {}): AzureSettings => ({
 const limits = { singlePutMaxBytes: 64 * 1024, partBytes: 20 * 1024 };
 
 async function failureOf(promise: Promise<unknown>): Promise<StorageFailure> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(StorageFailure);
   return error as StorageFailure;
 }
@@ -34,7 +37,11 @@ async function failureOf(promise: Promise<unknown>): Promise<StorageFailure> {
 describe("the Azure uploader", () => {
   it("writes a small file with Put Blob, byte for byte, as application/gzip", async () => {
     const bytes = new Uint8Array(randomBytes(4096));
-    await azureUploader(settings(), AZURITE_KEY).put("exports/2026/2026-05/2026-05-01/small.jsonl.gz", bytesSource(bytes), limits);
+    await azureUploader(settings(), AZURITE_KEY).put(
+      "exports/2026/2026-05/2026-05-01/small.jsonl.gz",
+      bytesSource(bytes),
+      limits,
+    );
     const stored = await azure.get("landing", "exports/2026/2026-05/2026-05-01/small.jsonl.gz");
     expect(Buffer.from(stored.bytes).equals(Buffer.from(bytes))).toBe(true);
     expect(stored.contentType).toBe("application/gzip");
@@ -57,7 +64,9 @@ describe("the Azure uploader", () => {
 
   it("names a wrong account key a credentials failure", async () => {
     const wrongKey = Buffer.from(randomBytes(64)).toString("base64");
-    const failure = await failureOf(azureUploader(settings(), wrongKey).put("exports/x", bytesSource(new Uint8Array([1])), limits));
+    const failure = await failureOf(
+      azureUploader(settings(), wrongKey).put("exports/x", bytesSource(new Uint8Array([1])), limits),
+    );
     // Azure says AuthenticationFailed; Azurite says AuthorizationFailure, "Server failed to authenticate the request".
     expect(failure).toMatchObject({ reason: "credentials", status: 403 });
     expect(failure.message).toMatch(/access key or secret is wrong/);
@@ -65,7 +74,11 @@ describe("the Azure uploader", () => {
 
   it("names a missing container", async () => {
     const failure = await failureOf(
-      azureUploader(settings({ containerUrl: `${azure.accountUrl}/no-such-container` }), AZURITE_KEY).put("exports/x", bytesSource(new Uint8Array([1])), limits),
+      azureUploader(settings({ containerUrl: `${azure.accountUrl}/no-such-container` }), AZURITE_KEY).put(
+        "exports/x",
+        bytesSource(new Uint8Array([1])),
+        limits,
+      ),
     );
     expect(failure).toMatchObject({ reason: "bucket_missing", storageCode: "ContainerNotFound", status: 404 });
   });

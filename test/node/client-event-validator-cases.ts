@@ -84,12 +84,24 @@ const NUMBERS = [
 const STRINGS = ["", " ", "x", "7", "true", "null", "\u0000", "😀", "\ud800", "a".repeat(300)];
 
 /** Values of other enums and near misses, for every field; each enum field also gets all of its own values. */
-const ENUM_LIKE = ["playevent", "clickevent", "PlayEvent", "playevent ", "wan", "Wan", "wifi", "start", "bluetooth", "like"];
+const ENUM_LIKE = [
+  "playevent",
+  "clickevent",
+  "PlayEvent",
+  "playevent ",
+  "wan",
+  "Wan",
+  "wifi",
+  "start",
+  "bluetooth",
+  "like",
+];
 
 /** The allowed values of an enum or literal field, each also upper-cased and with a trailing space. */
 function ownValues(node: z.core.$ZodType | undefined): string[] {
   const inner = node instanceof z.ZodOptional ? (node.unwrap() as z.core.$ZodType) : node;
-  const values = inner instanceof z.ZodEnum ? inner.options.map(String) : inner instanceof z.ZodLiteral ? inner.values : [];
+  const values =
+    inner instanceof z.ZodEnum ? inner.options.map(String) : inner instanceof z.ZodLiteral ? inner.values : [];
   return [...values].flatMap((value) => [String(value), String(value).toUpperCase(), `${String(value)} `]);
 }
 
@@ -122,13 +134,23 @@ const STRUCTURES: Json[] = [
 
 /** The values every field is set to in turn (one of each format; formatted fields get them all). */
 export function candidateValues(): Json[] {
-  return [...STRUCTURES, ...NUMBERS, ...STRINGS, DATE_TIMES[0]!, GUIDS[0]!, COUNTRY_CODES[0]!, ...ENUM_LIKE, ...EVENT_TYPES];
+  return [
+    ...STRUCTURES,
+    ...NUMBERS,
+    ...STRINGS,
+    DATE_TIMES[0]!,
+    GUIDS[0]!,
+    COUNTRY_CODES[0]!,
+    ...ENUM_LIKE,
+    ...EVENT_TYPES,
+  ];
 }
 
 /** Every date-time, GUID and country code case for a field with a pattern (each format's cases on the others too). */
 function formatValues(node: z.core.$ZodType | undefined): string[] {
   const inner = node instanceof z.ZodOptional ? (node.unwrap() as z.core.$ZodType) : node;
-  const hasPattern = inner instanceof z.ZodString && (inner._zod.def.checks ?? []).length > 0 && inner.format === "regex";
+  const hasPattern =
+    inner instanceof z.ZodString && (inner._zod.def.checks ?? []).length > 0 && inner.format === "regex";
   return hasPattern ? [...DATE_TIMES, ...GUIDS, ...COUNTRY_CODES] : [];
 }
 
@@ -179,7 +201,8 @@ function withChange(eventJson: string, path: Path, change: { remove: true } | { 
     if (Array.isArray(target)) target.splice(Number(last), 1);
     else delete target[last];
   } else {
-    target[last] = typeof change.value === "object" && change.value !== null ? structuredClone(change.value) : change.value;
+    target[last] =
+      typeof change.value === "object" && change.value !== null ? structuredClone(change.value) : change.value;
   }
   return copy;
 }
@@ -199,7 +222,10 @@ export function mutationCases(): Case[] {
       const where = `seed ${seedIndex} (${String(seed.type)}) ${path.join(".")}`;
       cases.push({ name: `${where} removed`, event: withChange(eventJson, path, { remove: true }) });
       for (const value of [...values, ...ownValues(schema), ...formatValues(schema)]) {
-        cases.push({ name: `${where} = ${JSON.stringify(value).slice(0, 40)}`, event: withChange(eventJson, path, { value }) });
+        cases.push({
+          name: `${where} = ${JSON.stringify(value).slice(0, 40)}`,
+          event: withChange(eventJson, path, { value }),
+        });
       }
     }
   });
@@ -215,7 +241,10 @@ export function wholeEventCases(): Case[] {
   ];
   seeds.forEach((seed, index) => {
     cases.push({ name: `seed ${index}`, event: JSON.parse(JSON.stringify(seed)) });
-    cases.push({ name: `seed ${index}, every object's keys reversed`, event: JSON.parse(JSON.stringify(reversed(seed as Json))) });
+    cases.push({
+      name: `seed ${index}, every object's keys reversed`,
+      event: JSON.parse(JSON.stringify(reversed(seed as Json))),
+    });
     cases.push({
       name: `seed ${index} with undeclared fields, server fields and __proto__`,
       // Built as text: JSON.parse makes "__proto__" an own key, as it does for a device's body.
@@ -233,5 +262,9 @@ export function wholeEventCases(): Case[] {
 function reversed(value: Json): Json {
   if (Array.isArray(value)) return value.map(reversed);
   if (!isRecord(value)) return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([key, child]) => [key, reversed(child)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([key, child]) => [key, reversed(child)]),
+  );
 }

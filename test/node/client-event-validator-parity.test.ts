@@ -26,14 +26,18 @@ function compare(cases: readonly Case[]): Tally {
     const zod = clientEventSchema.safeParse(event);
     const fast = isDefaultClientEvent(event);
     if (fast !== zod.success) {
-      tally.disagreements.push(`${name}: generated validator ${fast ? "accepts" : "rejects"}, zod ${zod.success ? "accepts" : "rejects"}`);
+      tally.disagreements.push(
+        `${name}: generated validator ${fast ? "accepts" : "rejects"}, zod ${zod.success ? "accepts" : "rejects"}`,
+      );
       continue;
     }
     if (zod.success) {
       tally.accepted++;
       const copy = copyClientEvent(event);
       if (!isDeepStrictEqual(copy, zod.data) || JSON.stringify(copy) !== JSON.stringify(zod.data)) {
-        tally.disagreements.push(`${name}: copy ${JSON.stringify(copy)} differs from zod's ${JSON.stringify(zod.data)}`);
+        tally.disagreements.push(
+          `${name}: copy ${JSON.stringify(copy)} differs from zod's ${JSON.stringify(zod.data)}`,
+        );
       }
     } else {
       // The fast path said no, so validateEvents hands the event to the same zod call: nothing more to compare.
@@ -42,8 +46,13 @@ function compare(cases: readonly Case[]): Tally {
     }
     const withFastPath = validateEvents([event], DEFAULT_LIMITS);
     const zodOnlyResult = validateEvents([event], DEFAULT_LIMITS, zodOnly);
-    if (!isDeepStrictEqual(withFastPath, zodOnlyResult) || JSON.stringify(withFastPath) !== JSON.stringify(zodOnlyResult)) {
-      tally.disagreements.push(`${name}: validateEvents ${JSON.stringify(withFastPath)} differs from zod's ${JSON.stringify(zodOnlyResult)}`);
+    if (
+      !isDeepStrictEqual(withFastPath, zodOnlyResult) ||
+      JSON.stringify(withFastPath) !== JSON.stringify(zodOnlyResult)
+    ) {
+      tally.disagreements.push(
+        `${name}: validateEvents ${JSON.stringify(withFastPath)} differs from zod's ${JSON.stringify(zodOnlyResult)}`,
+      );
     }
     if (JSON.stringify(event) !== before) tally.disagreements.push(`${name}: the input was changed`);
   }

@@ -92,7 +92,9 @@ describe.skipIf(!hasChromium)("the dashboard in headless Chromium", () => {
 
   it("shows posted events in the live view as they arrive", async () => {
     await page.getByRole("tab", { name: "Live events" }).click();
-    await expect.poll(() => page.textContent("#live-status"), { timeout: 15_000 }).toContain("Connected · showing all types");
+    await expect
+      .poll(() => page.textContent("#live-status"), { timeout: 15_000 })
+      .toContain("Connected · showing all types");
     const posted = await postSeedEvents(collector, TENANT);
     await expect.poll(() => page.textContent("#live-count"), { timeout: 15_000 }).toBe(String(posted));
     expect(await page.locator("#live-rows tr").first().textContent()).toContain("voiceevent");
@@ -116,7 +118,10 @@ describe.skipIf(!hasChromium)("the dashboard in headless Chromium", () => {
     await page.getByRole("tab", { name: "Export files" }).click();
     await expect.poll(() => page.locator("#exports-rows button").count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await screenshot("6-exports");
-    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#exports-rows button").first().click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator("#exports-rows button").first().click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/\.jsonl\.gz$/);
     expect(download.url()).toMatch(/^blob:/);
   }, 60_000);
@@ -125,7 +130,9 @@ describe.skipIf(!hasChromium)("the dashboard in headless Chromium", () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole("tab", { name: "Real time" }).click();
     await page.waitForSelector("#realtime-totals[data-events]");
-    const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    const overflow = await page.evaluate<number>(
+      "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot("7-phone");
   }, 60_000);

@@ -19,7 +19,9 @@ beforeAll(async () => {
   [s3, azure] = await Promise.all([startLocalS3(["landing"]), startLocalAzure()]);
   await azure.createContainer("landing");
   // Retries a second apart, so a recovered destination is caught up within the test.
-  collector = await startLocalCollector({ vars: { DELIVERY_RETRY_FIRST_SECONDS: "1", DELIVERY_RETRY_MAX_SECONDS: "2" } });
+  collector = await startLocalCollector({
+    vars: { DELIVERY_RETRY_FIRST_SECONDS: "1", DELIVERY_RETRY_MAX_SECONDS: "2" },
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -30,10 +32,18 @@ afterAll(async () => {
 /** Runs `npm run tenant -- destination …` in process against the local collector; returns its exit code and output. */
 async function destination(...args: string[]): Promise<{ code: number; output: string }> {
   const lines: string[] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...parts: unknown[]) => void lines.push(parts.map(String).join(" ")));
+  const log = vi
+    .spyOn(console, "log")
+    .mockImplementation((...parts: unknown[]) => void lines.push(parts.map(String).join(" ")));
   const table = vi.spyOn(console, "table").mockImplementation((rows: unknown) => void lines.push(JSON.stringify(rows)));
   try {
-    const code = await runDestinationCommand([...args, "--url", collector.url.toString(), "--token", collector.adminToken]);
+    const code = await runDestinationCommand([
+      ...args,
+      "--url",
+      collector.url.toString(),
+      "--token",
+      collector.adminToken,
+    ]);
     return { code, output: lines.join("\n") };
   } finally {
     log.mockRestore();
@@ -48,7 +58,10 @@ async function postSeedEvents(): Promise<void> {
   const events = seedEvents().map((event) => ({ ...event, sequencenumber: ++sequence }));
   const response = await fetch(new URL("/v1/events", collector.url), {
     method: "POST",
-    headers: { authorization: `Bearer ${await collector.token(TENANT, "events:write")}`, "content-type": "application/json" },
+    headers: {
+      authorization: `Bearer ${await collector.token(TENANT, "events:write")}`,
+      "content-type": "application/json",
+    },
     body: JSON.stringify({ schemaversion: "1.0", events }),
   });
   expect(response.status).toBe(202);
@@ -82,29 +95,99 @@ const relative = (key: string) => key.slice(TENANT.length + 1);
 async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 90_000;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}: ${JSON.stringify((await todaysManifest()).deliveries)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting until ${what}: ${JSON.stringify((await todaysManifest()).deliveries)}`);
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
 }
 
 describe("push delivery from a locally running collector", () => {
   it("destination test reports wrong credentials and a missing bucket by name, and passes for good ones", async () => {
-    await destination("add", TENANT, "wrong-key", "--kind", "s3", "--bucket", "landing", "--endpoint", s3.endpoint, "--access-key-id", "AKIAWRONG", "--secret-access-key", "not-the-secret");
+    await destination(
+      "add",
+      TENANT,
+      "wrong-key",
+      "--kind",
+      "s3",
+      "--bucket",
+      "landing",
+      "--endpoint",
+      s3.endpoint,
+      "--access-key-id",
+      "AKIAWRONG",
+      "--secret-access-key",
+      "not-the-secret",
+    );
     const wrongKey = await destination("test", TENANT, "wrong-key");
     expect(wrongKey.code).toBe(1);
-    expect(wrongKey.output).toMatch(/write .*: FAILED, credentials: the access key or secret is wrong.*InvalidAccessKeyId/);
+    expect(wrongKey.output).toMatch(
+      /write .*: FAILED, credentials: the access key or secret is wrong.*InvalidAccessKeyId/,
+    );
 
-    await destination("add", TENANT, "no-bucket", "--kind", "s3", "--bucket", "missing", "--endpoint", s3.endpoint, "--access-key-id", S3RVER_KEY.accessKeyId, "--secret-access-key", S3RVER_KEY.secretAccessKey);
+    await destination(
+      "add",
+      TENANT,
+      "no-bucket",
+      "--kind",
+      "s3",
+      "--bucket",
+      "missing",
+      "--endpoint",
+      s3.endpoint,
+      "--access-key-id",
+      S3RVER_KEY.accessKeyId,
+      "--secret-access-key",
+      S3RVER_KEY.secretAccessKey,
+    );
     expect((await destination("test", TENANT, "no-bucket")).output).toMatch(/FAILED, bucket_missing: .*NoSuchBucket/);
 
     const wrongAzureKey = Buffer.alloc(64, 7).toString("base64");
-    await destination("add", TENANT, "wrong-azure", "--kind", "azure", "--container-url", `${azure.accountUrl}/landing`, "--account-key", wrongAzureKey);
+    await destination(
+      "add",
+      TENANT,
+      "wrong-azure",
+      "--kind",
+      "azure",
+      "--container-url",
+      `${azure.accountUrl}/landing`,
+      "--account-key",
+      wrongAzureKey,
+    );
     expect((await destination("test", TENANT, "wrong-azure")).output).toMatch(/FAILED, credentials/);
 
-    for (const name of ["wrong-key", "no-bucket", "wrong-azure"]) expect((await destination("remove", TENANT, name)).code).toBe(0);
+    for (const name of ["wrong-key", "no-bucket", "wrong-azure"])
+      expect((await destination("remove", TENANT, name)).code).toBe(0);
 
-    await destination("add", TENANT, "s3", "--kind", "s3", "--bucket", "landing", "--endpoint", s3.endpoint, "--prefix", "audiogum", "--access-key-id", S3RVER_KEY.accessKeyId, "--secret-access-key", S3RVER_KEY.secretAccessKey);
-    await destination("add", TENANT, "azure", "--kind", "azure", "--container-url", `${azure.accountUrl}/landing`, "--prefix", "exports/", "--account-key", AZURITE_KEY);
+    await destination(
+      "add",
+      TENANT,
+      "s3",
+      "--kind",
+      "s3",
+      "--bucket",
+      "landing",
+      "--endpoint",
+      s3.endpoint,
+      "--prefix",
+      "audiogum",
+      "--access-key-id",
+      S3RVER_KEY.accessKeyId,
+      "--secret-access-key",
+      S3RVER_KEY.secretAccessKey,
+    );
+    await destination(
+      "add",
+      TENANT,
+      "azure",
+      "--kind",
+      "azure",
+      "--container-url",
+      `${azure.accountUrl}/landing`,
+      "--prefix",
+      "exports/",
+      "--account-key",
+      AZURITE_KEY,
+    );
     const s3Test = await destination("test", TENANT, "s3");
     expect(s3Test).toMatchObject({ code: 0 });
     expect(s3Test.output).toMatch(/write .*: ok\ndelete .*: ok/);
@@ -112,7 +195,8 @@ describe("push delivery from a locally running collector", () => {
 
     const listing = await destination("list", TENANT);
     expect(listing.output).toContain("landing");
-    for (const secret of [S3RVER_KEY.secretAccessKey, AZURITE_KEY, "not-the-secret", wrongAzureKey]) expect(listing.output).not.toContain(secret);
+    for (const secret of [S3RVER_KEY.secretAccessKey, AZURITE_KEY, "not-the-secret", wrongAzureKey])
+      expect(listing.output).not.toContain(secret);
     // The probes cleaned up after themselves.
     expect(await s3.keys("landing")).toEqual([]);
   }, 60_000);
@@ -123,7 +207,10 @@ describe("push delivery from a locally running collector", () => {
     await waitFor(async () => (await todaysManifest()).events === 2 * seedEvents().length, "both posts are exported");
     await waitFor(async () => {
       const manifest = await todaysManifest();
-      return manifest.deliveries.length === manifest.files.length * 2 && manifest.deliveries.every((entry) => entry.state === "delivered");
+      return (
+        manifest.deliveries.length === manifest.files.length * 2 &&
+        manifest.deliveries.every((entry) => entry.state === "delivered")
+      );
     }, "every file is delivered to both destinations");
 
     const files = await committedFiles();
@@ -137,7 +224,9 @@ describe("push delivery from a locally running collector", () => {
       expect(Buffer.from(atAzure.bytes).equals(original)).toBe(true);
       expect(atS3.contentType).toBe("application/gzip");
       expect(atAzure.contentType).toBe("application/gzip");
-      expect(relative(key)).toMatch(/^(\d{4})\/\1-(\d{2})\/\1-\2-(\d{2})\/\1-\2-\3T\d{4}_\d{6}\.\d{3}_[0-9a-f-]{36}\.jsonl\.gz$/);
+      expect(relative(key)).toMatch(
+        /^(\d{4})\/\1-(\d{2})\/\1-\2-(\d{2})\/\1-\2-\3T\d{4}_\d{6}\.\d{3}_[0-9a-f-]{36}\.jsonl\.gz$/,
+      );
     }
   }, 120_000);
 
@@ -147,19 +236,30 @@ describe("push delivery from a locally running collector", () => {
     await postSeedEvents();
     await waitFor(async () => {
       const manifest = await todaysManifest();
-      return manifest.deliveries.some((entry) => entry.destination === "s3" && entry.state === "pending" && entry.attempts >= 2);
+      return manifest.deliveries.some(
+        (entry) => entry.destination === "s3" && entry.state === "pending" && entry.attempts >= 2,
+      );
     }, "the S3 delivery has failed twice");
-    const failing = (await todaysManifest()).deliveries.find((entry) => entry.destination === "s3" && entry.state === "pending");
+    const failing = (await todaysManifest()).deliveries.find(
+      (entry) => entry.destination === "s3" && entry.state === "pending",
+    );
     expect(failing?.last_error).toMatch(/could not be reached/);
     expect(failing?.last_error).not.toContain(S3RVER_KEY.secretAccessKey);
 
     await s3.start();
-    await waitFor(async () => (await todaysManifest()).deliveries.every((entry) => entry.state === "delivered"), "every delivery recovers");
+    await waitFor(
+      async () => (await todaysManifest()).deliveries.every((entry) => entry.state === "delivered"),
+      "every delivery recovers",
+    );
     const files = await committedFiles();
     expect(files.filter((key) => !before.has(key)).length).toBeGreaterThan(0);
     expect(await s3.keys("landing")).toEqual(files.map((key) => `audiogum/${relative(key)}`).sort());
     for (const key of files) {
-      expect(Buffer.from((await s3.get("landing", `audiogum/${relative(key)}`)).bytes).equals(Buffer.from(await exportBytes(key)))).toBe(true);
+      expect(
+        Buffer.from((await s3.get("landing", `audiogum/${relative(key)}`)).bytes).equals(
+          Buffer.from(await exportBytes(key)),
+        ),
+      ).toBe(true);
     }
   }, 150_000);
 });

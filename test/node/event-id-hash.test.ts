@@ -34,16 +34,36 @@ describe("sha1", () => {
   });
 
   it("matches the FIPS 180 example", () => {
-    expect(Buffer.from(sha1(new TextEncoder().encode("abc"))).toString("hex")).toBe("a9993e364706816aba3e25717850c26c9cd0d89d");
+    expect(Buffer.from(sha1(new TextEncoder().encode("abc"))).toString("hex")).toBe(
+      "a9993e364706816aba3e25717850c26c9cd0d89d",
+    );
   });
 });
 
 describe("event ids", () => {
   const identities: EventIdentity[] = [
     { tenant: "acme", userid: "u", deviceid: undefined, sessionid: "AB", sequencenumber: 1 },
-    { tenant: "acme", userid: "b746b99cdb99455bbd0dfcfe2c5152b4", deviceid: "speaker-0042", sessionid: "5F71E09784354CFABD8253FE24D6B701", sequencenumber: 9007199254740991 },
-    { tenant: "t-1", userid: "用户-ü-🎵", deviceid: "设备 \"quoted\"", sessionid: "5f71e09784354cfabd8253fe24d6b701", sequencenumber: -3 },
-    { tenant: "x".repeat(63), userid: "y".repeat(500), deviceid: "z".repeat(300), sessionid: "0".repeat(32), sequencenumber: 0 },
+    {
+      tenant: "acme",
+      userid: "b746b99cdb99455bbd0dfcfe2c5152b4",
+      deviceid: "speaker-0042",
+      sessionid: "5F71E09784354CFABD8253FE24D6B701",
+      sequencenumber: 9007199254740991,
+    },
+    {
+      tenant: "t-1",
+      userid: "用户-ü-🎵",
+      deviceid: '设备 "quoted"',
+      sessionid: "5f71e09784354cfabd8253fe24d6b701",
+      sequencenumber: -3,
+    },
+    {
+      tenant: "x".repeat(63),
+      userid: "y".repeat(500),
+      deviceid: "z".repeat(300),
+      sessionid: "0".repeat(32),
+      sequencenumber: 0,
+    },
   ];
 
   it("are the ids the crypto.subtle implementation derived", async () => {
@@ -56,7 +76,16 @@ describe("event ids", () => {
 
 describe("utf8ByteLength", () => {
   it("counts as TextEncoder does, ASCII or not", () => {
-    for (const text of ["", "plain ascii", "é", "英语人教版", "🎵 and text", "lone \ud800 surrogate", "\u007f\u0080", "…".repeat(50)]) {
+    for (const text of [
+      "",
+      "plain ascii",
+      "é",
+      "英语人教版",
+      "🎵 and text",
+      "lone \ud800 surrogate",
+      "\u007f\u0080",
+      "…".repeat(50),
+    ]) {
       expect(utf8ByteLength(text)).toBe(new TextEncoder().encode(text).byteLength);
     }
   });

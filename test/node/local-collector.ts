@@ -53,7 +53,18 @@ export async function startLocalCollector(options: { vars?: Record<string, strin
     url: await worker.url,
     adminToken: ADMIN_TOKEN,
     folder,
-    token: (tenant, scope) => sign({ tenant, sub: `user-of-${tenant}`, deviceid: `device-of-${tenant}`, scope, exp: Math.floor(Date.now() / 1000) + 3600 }, SECRET, "HS256"),
+    token: (tenant, scope) =>
+      sign(
+        {
+          tenant,
+          sub: `user-of-${tenant}`,
+          deviceid: `device-of-${tenant}`,
+          scope,
+          exp: Math.floor(Date.now() / 1000) + 3600,
+        },
+        SECRET,
+        "HS256",
+      ),
     stop: () => worker.dispose(),
   };
 }
@@ -88,6 +99,8 @@ function runWrangler(args: string[]): Promise<void> {
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`wrangler ${args.join(" ")} exited ${code}:\n${output}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`wrangler ${args.join(" ")} exited ${code}:\n${output}`)),
+    );
   });
 }

@@ -11,7 +11,10 @@ export async function postSeedEvents(collector: LocalCollector, tenant: string):
   const events = seedEvents().map((event) => ({ ...event, sequencenumber: ++sequence }));
   const response = await fetch(new URL("/v1/events", collector.url), {
     method: "POST",
-    headers: { authorization: `Bearer ${await collector.token(tenant, "events:write")}`, "content-type": "application/json" },
+    headers: {
+      authorization: `Bearer ${await collector.token(tenant, "events:write")}`,
+      "content-type": "application/json",
+    },
     body: JSON.stringify({ schemaversion: "1.0", events }),
   });
   expect(response.status, await response.clone().text()).toBe(202);

@@ -27,9 +27,14 @@ afterEach(async () => {
 });
 
 function exportFile(key: string, lines: number): { entry: ExportFileEntry; body: Buffer } {
-  const text = Array.from({ length: lines }, (_, index) => `${JSON.stringify({ type: "playevent", n: index })}\n`).join("");
+  const text = Array.from({ length: lines }, (_, index) => `${JSON.stringify({ type: "playevent", n: index })}\n`).join(
+    "",
+  );
   const body = gzipSync(text);
-  return { entry: { key, size: body.byteLength, events: lines, first: "", last: "", etag: `etag-${key.length}-${lines}` }, body };
+  return {
+    entry: { key, size: body.byteLength, events: lines, first: "", last: "", etag: `etag-${key.length}-${lines}` },
+    body,
+  };
 }
 
 async function startStandIn(standIn: StandIn): Promise<URL> {
@@ -75,8 +80,14 @@ describe("npm run pull", () => {
     const a = exportFile("acme/2024/2024-03/2024-03-18/a.jsonl.gz", 40);
     const b = exportFile("acme/2024/2024-03/2024-03-19/b.jsonl.gz", 7);
     const standIn: StandIn = {
-      files: new Map([[a.entry.key, a], [b.entry.key, b]]),
-      faults: new Map([[a.entry.key, ["truncate"]], [b.entry.key, ["503", "503"]]]),
+      files: new Map([
+        [a.entry.key, a],
+        [b.entry.key, b],
+      ]),
+      faults: new Map([
+        [a.entry.key, ["truncate"]],
+        [b.entry.key, ["503", "503"]],
+      ]),
       downloads: [],
     };
     const collector = await startStandIn(standIn);
@@ -84,7 +95,14 @@ describe("npm run pull", () => {
     const options = { collector, token: "t", since: "2024-03-01", until: undefined, outDir, concurrency: 2 };
 
     const first = await pullExports(options, quiet, noWait);
-    expect(first).toMatchObject({ listed: 2, downloaded: 2, skipped: 0, failed: 0, events: 47, bytes: a.body.byteLength + b.body.byteLength });
+    expect(first).toMatchObject({
+      listed: 2,
+      downloaded: 2,
+      skipped: 0,
+      failed: 0,
+      events: 47,
+      bytes: a.body.byteLength + b.body.byteLength,
+    });
     expect(standIn.downloads.filter((key) => key === a.entry.key)).toHaveLength(2);
     expect(standIn.downloads.filter((key) => key === b.entry.key)).toHaveLength(3);
     expect(await allFiles(outDir)).toEqual([STATE_FILE, a.entry.key, b.entry.key].sort());
@@ -109,7 +127,14 @@ describe("npm run pull", () => {
     };
     const outDir = await outFolder();
     const summary = await pullExports(
-      { collector: await startStandIn(standIn), token: "t", since: "2024-03-01", until: undefined, outDir, concurrency: 1 },
+      {
+        collector: await startStandIn(standIn),
+        token: "t",
+        since: "2024-03-01",
+        until: undefined,
+        outDir,
+        concurrency: 1,
+      },
       quiet,
       noWait,
     );
@@ -123,7 +148,14 @@ describe("npm run pull", () => {
     const standIn: StandIn = { files: new Map([[evil.entry.key, evil]]), faults: new Map(), downloads: [] };
     const outDir = await outFolder();
     const summary = await pullExports(
-      { collector: await startStandIn(standIn), token: "t", since: "2024-03-01", until: undefined, outDir, concurrency: 1 },
+      {
+        collector: await startStandIn(standIn),
+        token: "t",
+        since: "2024-03-01",
+        until: undefined,
+        outDir,
+        concurrency: 1,
+      },
       quiet,
       noWait,
     );

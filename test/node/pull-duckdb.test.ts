@@ -26,20 +26,26 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await collector?.stop();
-  for (const folder of [collector?.folder, ...temporaryFolders]) if (folder) await rm(folder, { recursive: true, force: true });
+  for (const folder of [collector?.folder, ...temporaryFolders])
+    if (folder) await rm(folder, { recursive: true, force: true });
 });
 
 async function postBatch(events: Record<string, unknown>[]): Promise<void> {
   const response = await fetch(new URL("/v1/events", collector.url), {
     method: "POST",
-    headers: { authorization: `Bearer ${await collector.token(TENANT, "events:write")}`, "content-type": "application/json" },
+    headers: {
+      authorization: `Bearer ${await collector.token(TENANT, "events:write")}`,
+      "content-type": "application/json",
+    },
     body: JSON.stringify({ schemaversion: "1.0", events }),
   });
   expect(response.status, await response.clone().text()).toBe(202);
 }
 
 async function listedEvents(token: string): Promise<number> {
-  const response = await fetch(new URL("/v1/exports", collector.url), { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(new URL("/v1/exports", collector.url), {
+    headers: { authorization: `Bearer ${token}` },
+  });
   expect(response.status).toBe(200);
   return exportListingSchema.parse(await response.json()).files.reduce((sum, file) => sum + file.events, 0);
 }
@@ -83,7 +89,8 @@ describe("pulling exports from a locally running collector and reading them with
     // The consumer exports on the queue's schedule; wait until the manifest holds every posted event.
     const readToken = await collector.token(TENANT, "exports:read");
     const deadline = Date.now() + 60_000;
-    while ((await listedEvents(readToken)) < posted.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    while ((await listedEvents(readToken)) < posted.length && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 250));
     expect(await listedEvents(readToken)).toBe(posted.length);
 
     const outDir = await mkdtemp(path.join(tmpdir(), "pulled-"));
@@ -101,9 +108,15 @@ describe("pulling exports from a locally running collector and reading them with
     const source = `read_json_auto('${glob}', format = 'newline_delimited', union_by_name = true)`;
     const byType = await queryAll(`SELECT type, count(*)::INTEGER AS events FROM ${source} GROUP BY type`);
     expect(Object.fromEntries(byType.map((row) => [row.type, row.events]))).toEqual(tally(posted, "type"));
-    const byCountry = await queryAll(`SELECT countrycode, count(*)::INTEGER AS events FROM ${source} GROUP BY countrycode`);
-    expect(Object.fromEntries(byCountry.map((row) => [row.countrycode, row.events]))).toEqual(tally(posted, "countrycode"));
-    const [ids] = await queryAll(`SELECT count(DISTINCT eventid)::INTEGER AS ids, count(*)::INTEGER AS lines FROM ${source}`);
+    const byCountry = await queryAll(
+      `SELECT countrycode, count(*)::INTEGER AS events FROM ${source} GROUP BY countrycode`,
+    );
+    expect(Object.fromEntries(byCountry.map((row) => [row.countrycode, row.events]))).toEqual(
+      tally(posted, "countrycode"),
+    );
+    const [ids] = await queryAll(
+      `SELECT count(DISTINCT eventid)::INTEGER AS ids, count(*)::INTEGER AS lines FROM ${source}`,
+    );
     expect(ids).toEqual({ ids: posted.length, lines: posted.length });
 
     const second = await pull(outDir);

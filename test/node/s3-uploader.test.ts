@@ -27,7 +27,10 @@ const settings = (overrides: Partial<S3Settings> = {}): S3Settings => ({
 const limits = { singlePutMaxBytes: 8 * 1024 * 1024, partBytes: 5 * 1024 * 1024 };
 
 async function failureOf(promise: Promise<unknown>): Promise<StorageFailure> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(StorageFailure);
   return error as StorageFailure;
 }
@@ -35,7 +38,11 @@ async function failureOf(promise: Promise<unknown>): Promise<StorageFailure> {
 describe("the S3 uploader", () => {
   it("writes a small file in one PUT, byte for byte, as application/gzip", async () => {
     const bytes = new Uint8Array(randomBytes(2048));
-    await s3Uploader(settings(), S3RVER_KEY.secretAccessKey).put("audiogum/2026/2026-05/2026-05-01/small.jsonl.gz", bytesSource(bytes), limits);
+    await s3Uploader(settings(), S3RVER_KEY.secretAccessKey).put(
+      "audiogum/2026/2026-05/2026-05-01/small.jsonl.gz",
+      bytesSource(bytes),
+      limits,
+    );
     const stored = await s3.get("landing", "audiogum/2026/2026-05/2026-05-01/small.jsonl.gz");
     expect(Buffer.from(stored.bytes).equals(Buffer.from(bytes))).toBe(true);
     expect(stored.contentType).toBe("application/gzip");
@@ -59,21 +66,33 @@ describe("the S3 uploader", () => {
 
   it("names an unknown access key a credentials failure, with the storage's code", async () => {
     const failure = await failureOf(
-      s3Uploader(settings({ accessKeyId: "AKIANOTAKEY" }), "whatever").put("audiogum/x", bytesSource(new Uint8Array([1])), limits),
+      s3Uploader(settings({ accessKeyId: "AKIANOTAKEY" }), "whatever").put(
+        "audiogum/x",
+        bytesSource(new Uint8Array([1])),
+        limits,
+      ),
     );
     expect(failure).toMatchObject({ reason: "credentials", storageCode: "InvalidAccessKeyId", status: 403 });
   });
 
   it("names a missing bucket", async () => {
     const failure = await failureOf(
-      s3Uploader(settings({ bucket: "no-such-bucket" }), S3RVER_KEY.secretAccessKey).put("audiogum/x", bytesSource(new Uint8Array([1])), limits),
+      s3Uploader(settings({ bucket: "no-such-bucket" }), S3RVER_KEY.secretAccessKey).put(
+        "audiogum/x",
+        bytesSource(new Uint8Array([1])),
+        limits,
+      ),
     );
     expect(failure).toMatchObject({ reason: "bucket_missing", storageCode: "NoSuchBucket", status: 404 });
   });
 
   it("names an unreachable endpoint unavailable", async () => {
     const failure = await failureOf(
-      s3Uploader(settings({ endpoint: "http://127.0.0.1:9" }), S3RVER_KEY.secretAccessKey).put("audiogum/x", bytesSource(new Uint8Array([1])), limits),
+      s3Uploader(settings({ endpoint: "http://127.0.0.1:9" }), S3RVER_KEY.secretAccessKey).put(
+        "audiogum/x",
+        bytesSource(new Uint8Array([1])),
+        limits,
+      ),
     );
     expect(failure).toMatchObject({ reason: "unavailable", storageCode: "network", status: null });
   });

@@ -8,7 +8,13 @@ import { signToken, tokenClaims } from "../../scripts/mint-token.js";
 
 const SECRET = "a-local-dev-secret";
 const auth = parseConfig({ JWT_SECRET: SECRET }).auth;
-const request = { tenant: "demo", userid: "u1", deviceid: "d1", scopes: ["events:write", "exports:read"], ttlSeconds: 60 };
+const request = {
+  tenant: "demo",
+  userid: "u1",
+  deviceid: "d1",
+  scopes: ["events:write", "exports:read"],
+  ttlSeconds: 60,
+};
 
 describe("dev tokens", () => {
   it("are accepted by the edge as the tenant, user, device and scopes they were minted for", async () => {
@@ -44,7 +50,9 @@ describe("fillMissingSecrets", () => {
   it("fills the empty lines of the example and leaves the rotation secret empty", () => {
     const filled = fillMissingSecrets("JWT_SECRET=\nJWT_SECRET_PREVIOUS=\nADMIN_TOKEN=\nDESTINATION_KEY=\n", newSecret);
     expect(filled.created).toEqual(["JWT_SECRET", "ADMIN_TOKEN", "DESTINATION_KEY"]);
-    expect(filled.text).toBe("JWT_SECRET=generated\nJWT_SECRET_PREVIOUS=\nADMIN_TOKEN=generated\nDESTINATION_KEY=generated\n");
+    expect(filled.text).toBe(
+      "JWT_SECRET=generated\nJWT_SECRET_PREVIOUS=\nADMIN_TOKEN=generated\nDESTINATION_KEY=generated\n",
+    );
   });
 
   it("never overwrites a value and appends only what is absent", () => {

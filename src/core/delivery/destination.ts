@@ -13,9 +13,12 @@ export const DESTINATION_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 const prefixSchema = z
   .string()
   .max(512)
-  .refine((prefix) => !prefix.startsWith("/") && !prefix.split("/").some((segment) => segment === ".." || segment === "."), {
-    error: "prefix must not start with / nor hold . or .. segments",
-  })
+  .refine(
+    (prefix) => !prefix.startsWith("/") && !prefix.split("/").some((segment) => segment === ".." || segment === "."),
+    {
+      error: "prefix must not start with / nor hold . or .. segments",
+    },
+  )
   .default("");
 
 const httpUrl = z.url({ protocol: /^https?$/ });
@@ -24,7 +27,10 @@ const httpUrl = z.url({ protocol: /^https?$/ });
 export const s3SettingsSchema = z.object({
   kind: z.literal("s3"),
   bucket: z.string().regex(/^[a-z0-9][a-z0-9.\-_]{1,221}[a-z0-9]$/, { error: "not a valid bucket name" }),
-  region: z.string().regex(/^[a-z0-9-]{2,32}$/).default("us-east-1"),
+  region: z
+    .string()
+    .regex(/^[a-z0-9-]{2,32}$/)
+    .default("us-east-1"),
   /** Set for anything but AWS itself; requests are then path-style: {endpoint}/{bucket}/{key}. */
   endpoint: httpUrl.optional(),
   prefix: prefixSchema,
@@ -38,7 +44,10 @@ export const azureSettingsSchema = z.object({
   containerUrl: httpUrl.refine((url) => !url.includes("?"), { error: "give the SAS token apart, not in the URL" }),
   auth: z.enum(["sas", "shared_key"]),
   /** The storage account, for shared-key signing; read from the URL when not given. */
-  accountName: z.string().regex(/^[a-z0-9]{3,24}$/).optional(),
+  accountName: z
+    .string()
+    .regex(/^[a-z0-9]{3,24}$/)
+    .optional(),
   prefix: prefixSchema,
 });
 
@@ -49,7 +58,10 @@ export type AzureSettings = z.infer<typeof azureSettingsSchema>;
 
 /** What POST /admin/tenants/{tenant}/destinations takes: the settings plus exactly the secret their auth needs. */
 export const destinationInputSchema = z.discriminatedUnion("kind", [
-  s3SettingsSchema.extend({ name: z.string().regex(DESTINATION_NAME_PATTERN), secretAccessKey: z.string().min(1).max(1024) }),
+  s3SettingsSchema.extend({
+    name: z.string().regex(DESTINATION_NAME_PATTERN),
+    secretAccessKey: z.string().min(1).max(1024),
+  }),
   azureSettingsSchema.extend({
     name: z.string().regex(DESTINATION_NAME_PATTERN),
     sasToken: z.string().min(1).max(4096).optional(),
@@ -86,7 +98,10 @@ export function splitSecret(input: DestinationInput): { name: string; settings: 
       {
         code: "custom",
         path: [settings.auth === "sas" ? "sasToken" : "accountKey"],
-        message: settings.auth === "sas" ? "auth sas takes sasToken (and no accountKey)" : "auth shared_key takes accountKey (and no sasToken)",
+        message:
+          settings.auth === "sas"
+            ? "auth sas takes sasToken (and no accountKey)"
+            : "auth shared_key takes accountKey (and no sasToken)",
         input,
       },
     ]);

@@ -35,7 +35,10 @@ export interface BatchValidation {
 /** Checks the `{"schemaversion": "1.0", "events": [...]}` envelope and returns its events. */
 export function validateEnvelope(body: unknown, limits: RequestLimits): unknown[] {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new CollectorError("invalid_envelope", 'The body must be a JSON object: {"schemaversion": "1.0", "events": [...]}.');
+    throw new CollectorError(
+      "invalid_envelope",
+      'The body must be a JSON object: {"schemaversion": "1.0", "events": [...]}.',
+    );
   }
   const { schemaversion, events } = body as { schemaversion?: unknown; events?: unknown };
   if (schemaversion !== SUPPORTED_SCHEMA_VERSION) {

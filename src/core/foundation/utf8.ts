@@ -1,5 +1,6 @@
 // Counts the UTF-8 bytes of a string without encoding it: queue and request limits are in bytes.
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range is every ASCII code unit, control characters included.
 const NON_ASCII = /[^\x00-\x7f]/;
 
 export function utf8ByteLength(text: string): number {

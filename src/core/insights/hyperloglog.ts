@@ -60,7 +60,8 @@ export function encodeSketch(sketch: Sketch): string {
 
 /** Reads a stored sketch; throws on text no encodeSketch could have written (a corrupt row must not count). */
 export function decodeSketch(text: string): Sketch {
-  if (text.length !== SKETCH_REGISTERS) throw new Error(`a sketch has ${SKETCH_REGISTERS} registers, not ${text.length}`);
+  if (text.length !== SKETCH_REGISTERS)
+    throw new Error(`a sketch has ${SKETCH_REGISTERS} registers, not ${text.length}`);
   const sketch = emptySketch();
   for (let register = 0; register < SKETCH_REGISTERS; register++) {
     const rank = text.charCodeAt(register) - RANK_ZERO_CODE;

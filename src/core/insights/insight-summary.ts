@@ -1,6 +1,13 @@
 // Builds a summary (insight-summary-schema.ts) from rollup rows: adds counts up per period and over the range,
 // merges the HyperLogLog sketches per period and over the range, and fills empty periods with zeros.
-import { decodeSketch, emptySketch, estimateDistinct, mergeSketchInto, SKETCH_STANDARD_ERROR, type Sketch } from "./hyperloglog.js";
+import {
+  decodeSketch,
+  emptySketch,
+  estimateDistinct,
+  mergeSketchInto,
+  SKETCH_STANDARD_ERROR,
+  type Sketch,
+} from "./hyperloglog.js";
 import { COUNT_DIMENSIONS, type DistinctKind } from "./insight-dimensions.js";
 import type { CountsByDimension, Summary, SummaryPeriod } from "./insight-summary-schema.js";
 

@@ -51,28 +51,32 @@
   }
 
   function api(path) {
-    return fetch(path, { headers: { authorization: "Bearer " + token() }, cache: "no-store" }).then(function (response) {
-      if (response.status === 401) {
-        signOut("Your token was refused (expired or not valid); paste a new one.");
-        throw new Error("signed out");
-      }
-      if (!response.ok) {
-        return response.json().then(
-          function (body) {
-            throw new Error((body.error && body.error.message) || response.status + " " + response.statusText);
-          },
-          function () {
-            throw new Error(response.status + " " + response.statusText);
-          },
-        );
-      }
-      return response;
-    });
+    return fetch(path, { headers: { authorization: "Bearer " + token() }, cache: "no-store" }).then(
+      function (response) {
+        if (response.status === 401) {
+          signOut("Your token was refused (expired or not valid); paste a new one.");
+          throw new Error("signed out");
+        }
+        if (!response.ok) {
+          return response.json().then(
+            function (body) {
+              throw new Error((body.error && body.error.message) || response.status + " " + response.statusText);
+            },
+            function () {
+              throw new Error(response.status + " " + response.statusText);
+            },
+          );
+        }
+        return response;
+      },
+    );
   }
 
   function signIn(event) {
     event.preventDefault();
-    var pasted = $("token-input").value.trim().replace(/^Bearer\s+/i, "");
+    var pasted = $("token-input")
+      .value.trim()
+      .replace(/^Bearer\s+/i, "");
     var parsed = claims(pasted);
     if (!parsed || typeof parsed.tenant !== "string") {
       $("signin-error").textContent = "That is not a collector token (a JWT with a tenant claim).";
@@ -121,8 +125,10 @@
         loadSummary("realtime", "/v1/summaries/realtime");
       }, REALTIME_REFRESH_MS);
     }
-    if (view === "daily") loadSummary("daily", "/v1/summaries/daily?from=" + $("daily-from").value + "&to=" + $("daily-to").value);
-    if (view === "monthly") loadSummary("monthly", "/v1/summaries/monthly?from=" + $("monthly-from").value + "&to=" + $("monthly-to").value);
+    if (view === "daily")
+      loadSummary("daily", "/v1/summaries/daily?from=" + $("daily-from").value + "&to=" + $("daily-to").value);
+    if (view === "monthly")
+      loadSummary("monthly", "/v1/summaries/monthly?from=" + $("monthly-from").value + "&to=" + $("monthly-to").value);
     if (view === "live") openLive();
     if (view === "exports") loadExports();
   }
@@ -139,7 +145,12 @@
       })
       .then(function (summary) {
         renderSummary(view, summary);
-        status.textContent = "Updated " + new Date().toLocaleTimeString() + " · users and devices are estimates (±" + (summary.standard_error * 100).toFixed(1) + "%)";
+        status.textContent =
+          "Updated " +
+          new Date().toLocaleTimeString() +
+          " · users and devices are estimates (±" +
+          (summary.standard_error * 100).toFixed(1) +
+          "%)";
       })
       .catch(function (error) {
         if (error.message === "signed out") return;
@@ -187,7 +198,10 @@
       : [el("tr", {}, [el("td", { text: "none yet", colspan: "2" })])];
     return el("div", { class: "card", "data-dimension": dimension }, [
       el("h2", { text: title }),
-      el("table", {}, [el("thead", {}, [el("tr", {}, [el("th", { text: "value" }), el("th", { class: "n", text: "events" })])]), el("tbody", {}, body)]),
+      el("table", {}, [
+        el("thead", {}, [el("tr", {}, [el("th", { text: "value" }), el("th", { class: "n", text: "events" })])]),
+        el("tbody", {}, body),
+      ]),
     ]);
   }
 
@@ -209,8 +223,19 @@
     return el("div", { class: "card scroll" }, [
       el("h2", { text: summary.view === "realtime" ? "Minutes with events" : "Periods" }),
       el("table", {}, [
-        el("thead", {}, [el("tr", {}, [el("th", { text: "period (UTC)" }), el("th", { class: "n", text: "events" }), el("th", { class: "n", text: "users" }), el("th", { class: "n", text: "devices" })])]),
-        el("tbody", {}, rows.length ? rows : [el("tr", {}, [el("td", { text: "no events in this range", colspan: "4" })])]),
+        el("thead", {}, [
+          el("tr", {}, [
+            el("th", { text: "period (UTC)" }),
+            el("th", { class: "n", text: "events" }),
+            el("th", { class: "n", text: "users" }),
+            el("th", { class: "n", text: "devices" }),
+          ]),
+        ]),
+        el(
+          "tbody",
+          {},
+          rows.length ? rows : [el("tr", {}, [el("td", { text: "no events in this range", colspan: "4" })])],
+        ),
       ]),
     ]);
   }
@@ -248,7 +273,14 @@
         tzDate: function (ts) {
           return uPlot.tzDate(new Date(ts * 1000), "Etc/UTC");
         },
-        scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
+        scales: {
+          x: { time: true },
+          y: {
+            range: function (u, min, max) {
+              return [0, Math.max(1, max)];
+            },
+          },
+        },
         series: [
           {},
           { label: "events", stroke: "#0b6bcb", fill: "rgba(11,107,203,0.25)", paths: bars, points: { show: false } },
@@ -282,7 +314,10 @@
     socket.addEventListener("close", function (event) {
       if (state.socket !== socket) return;
       state.socket = null;
-      setLiveStatus(event.code === 4001 ? "Your token expired; sign in again." : "Disconnected. Open the tab again to reconnect.", true);
+      setLiveStatus(
+        event.code === 4001 ? "Your token expired; sign in again." : "Disconnected. Open the tab again to reconnect.",
+        true,
+      );
     });
     socket.addEventListener("error", function () {
       setLiveStatus("The live connection failed (is the token allowed to read insights?).", true);
@@ -304,7 +339,8 @@
   }
 
   function sendFilter() {
-    if (state.socket && state.socket.readyState === WebSocket.OPEN) state.socket.send(JSON.stringify({ filter: currentFilter() }));
+    if (state.socket && state.socket.readyState === WebSocket.OPEN)
+      state.socket.send(JSON.stringify({ filter: currentFilter() }));
   }
 
   function describeFilter(filter) {
@@ -362,10 +398,21 @@
             el("td", { text: file.key.split("/").pop() }),
             el("td", { class: "n", text: String(file.events) }),
             el("td", { class: "n", text: (file.size / 1024).toFixed(1) + " KB" }),
-            el("td", {}, [el("button", { class: "link", text: "download", onclick: function () { download(file.key); } })]),
+            el("td", {}, [
+              el("button", {
+                class: "link",
+                text: "download",
+                onclick: function () {
+                  download(file.key);
+                },
+              }),
+            ]),
           ]);
         });
-        $("exports-rows").replaceChildren.apply($("exports-rows"), rows.length ? rows : [el("tr", {}, [el("td", { text: "no files in this range", colspan: "4" })])]);
+        $("exports-rows").replaceChildren.apply(
+          $("exports-rows"),
+          rows.length ? rows : [el("tr", {}, [el("td", { text: "no files in this range", colspan: "4" })])],
+        );
         status.textContent = listing.files.length + " file(s)" + (listing.cursor ? " (more: narrow the dates)" : "");
       })
       .catch(function (error) {
@@ -425,8 +472,12 @@
         select(button.dataset.view);
       });
     });
-    $("daily-load").addEventListener("click", function () { select("daily"); });
-    $("monthly-load").addEventListener("click", function () { select("monthly"); });
+    $("daily-load").addEventListener("click", function () {
+      select("daily");
+    });
+    $("monthly-load").addEventListener("click", function () {
+      select("monthly");
+    });
     $("exports-load").addEventListener("click", loadExports);
     $("live-type").addEventListener("change", sendFilter);
     $("live-user").addEventListener("change", sendFilter);
@@ -441,7 +492,8 @@
     window.addEventListener("resize", function () {
       Object.keys(state.charts).forEach(function (view) {
         var container = $(view + "-chart");
-        if (container.clientWidth > 0) state.charts[view].setSize({ width: Math.max(280, container.clientWidth), height: 240 });
+        if (container.clientWidth > 0)
+          state.charts[view].setSize({ width: Math.max(280, container.clientWidth), height: 240 });
       });
     });
     if (token()) showApp();

@@ -12,14 +12,22 @@ import { CollectorError } from "../../core/foundation/errors.js";
 import { sealSecret } from "../../core/delivery/secret-box.js";
 import { isValidTenant } from "../../core/tenants/tenant-name.js";
 import { deliveryCountsByDestination } from "../../delivery/delivery-ledger.js";
-import { findDestinationByName, insertDestination, listDestinations, removeDestination } from "../../delivery/destination-store.js";
+import {
+  findDestinationByName,
+  insertDestination,
+  listDestinations,
+  removeDestination,
+} from "../../delivery/destination-store.js";
 import { probeDestination } from "../../delivery/probe-destination.js";
 import { requireAdminToken } from "../auth/admin-auth.js";
 import type { EdgeEnv } from "../edge-env.js";
 
 export async function getDestinations(c: Context<EdgeEnv>): Promise<Response> {
   const tenant = await adminTenant(c);
-  const [destinations, counts] = await Promise.all([listDestinations(c.env.DB, tenant), deliveryCountsByDestination(c.env.DB, tenant)]);
+  const [destinations, counts] = await Promise.all([
+    listDestinations(c.env.DB, tenant),
+    deliveryCountsByDestination(c.env.DB, tenant),
+  ]);
   return c.json({
     destinations: destinations.map((destination) => ({
       ...destination,
@@ -35,8 +43,19 @@ export async function postDestination(c: Context<EdgeEnv>): Promise<Response> {
   const { name, settings, secret } = validated(() => splitSecret(input));
   const id = crypto.randomUUID();
   const createdAt = Date.now();
-  const added = await insertDestination(c.env.DB, { id, tenant, name, settings, sealedSecret: await sealSecret(key, secret, id), createdAt });
-  if (!added) throw new CollectorError("destination_exists", `Tenant ${tenant} already has a destination ${name}; remove it first.`);
+  const added = await insertDestination(c.env.DB, {
+    id,
+    tenant,
+    name,
+    settings,
+    sealedSecret: await sealSecret(key, secret, id),
+    createdAt,
+  });
+  if (!added)
+    throw new CollectorError(
+      "destination_exists",
+      `Tenant ${tenant} already has a destination ${name}; remove it first.`,
+    );
   c.set("logFields", { ...c.get("logFields"), tenant, destination: name, kind: settings.kind });
   return c.json({ destination: { id, tenant, name, created_at: new Date(createdAt).toISOString(), settings } }, 201);
 }
@@ -68,7 +87,11 @@ export async function adminTenant(c: Context<EdgeEnv>): Promise<string> {
 
 function destinationKey(env: Env): Uint8Array {
   const key = parseDestinationKey(env.DESTINATION_KEY);
-  if (!key) throw new CollectorError("delivery_not_configured", "The Worker has no DESTINATION_KEY secret; set one to store destinations.");
+  if (!key)
+    throw new CollectorError(
+      "delivery_not_configured",
+      "The Worker has no DESTINATION_KEY secret; set one to store destinations.",
+    );
   return key;
 }
 
@@ -89,12 +112,19 @@ function validated<T>(parse: () => T): T {
     if (!(error instanceof ZodError)) throw error;
     // Issues name the field and the rule, never the value given (it may be a secret).
     const issues = error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
-    throw new CollectorError("invalid_destination", issues.map((issue) => `${issue.path || "destination"}: ${issue.message}`).join("; "), {
-      details: { issues },
-    });
+    throw new CollectorError(
+      "invalid_destination",
+      issues.map((issue) => `${issue.path || "destination"}: ${issue.message}`).join("; "),
+      {
+        details: { issues },
+      },
+    );
   }
 }
 
 function unknownDestination(tenant: string, name: string): CollectorError {
-  return new CollectorError("unknown_destination", `Tenant ${tenant} has no destination ${JSON.stringify(name.slice(0, 40))}.`);
+  return new CollectorError(
+    "unknown_destination",
+    `Tenant ${tenant} has no destination ${JSON.stringify(name.slice(0, 40))}.`,
+  );
 }

@@ -21,7 +21,11 @@ export async function postRedeliver(c: Context<EdgeEnv>): Promise<Response> {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_FILES) {
     throw new CollectorError("invalid_query", `limit must be a whole number from 1 to ${MAX_FILES}.`);
   }
-  const page = await resetForRedelivery(c.env.DB, { tenant, fromDay, toDay, afterKey: c.req.query("after") ?? "", limit }, Date.now());
+  const page = await resetForRedelivery(
+    c.env.DB,
+    { tenant, fromDay, toDay, afterKey: c.req.query("after") ?? "", limit },
+    Date.now(),
+  );
   // Rows first, then messages: if sending fails the rows stay pending and the cron sends them.
   await enqueueDeliveries(c.env.DELIVERIES, page.tasks);
   c.set("logFields", { ...c.get("logFields"), tenant, files: page.files, deliveries: page.tasks.length });
@@ -29,6 +33,7 @@ export async function postRedeliver(c: Context<EdgeEnv>): Promise<Response> {
 }
 
 function day(raw: string | undefined, name: string): string {
-  if (!raw || !isCalendarDay(raw)) throw new CollectorError("invalid_query", `${name} must be a day written YYYY-MM-DD.`);
+  if (!raw || !isCalendarDay(raw))
+    throw new CollectorError("invalid_query", `${name} must be a day written YYYY-MM-DD.`);
   return raw;
 }

@@ -2,7 +2,10 @@
 // `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time.
 import { CollectorError } from "../../core/foundation/errors.js";
 
-export async function requireAdminToken(authorization: string | undefined, adminToken: string | undefined): Promise<void> {
+export async function requireAdminToken(
+  authorization: string | undefined,
+  adminToken: string | undefined,
+): Promise<void> {
   const presented = /^Bearer +(\S+)\s*$/i.exec(authorization ?? "")?.[1];
   // An unset ADMIN_TOKEN disables the admin routes rather than accepting an empty token.
   if (presented && adminToken && (await constantTimeEquals(presented, adminToken))) return;

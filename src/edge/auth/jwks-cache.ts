@@ -15,7 +15,11 @@ interface CachedKeySet {
 
 const keySets = new Map<string, CachedKeySet>();
 
-export async function jwksKeys(url: string, maxAgeSeconds: number, wantedKid: string | undefined): Promise<HonoJsonWebKey[]> {
+export async function jwksKeys(
+  url: string,
+  maxAgeSeconds: number,
+  wantedKid: string | undefined,
+): Promise<HonoJsonWebKey[]> {
   const cached = keySets.get(url);
   const now = Date.now();
   if (cached && !needsRefresh(cached, now, maxAgeSeconds, wantedKid)) return cached.keys;
@@ -39,7 +43,12 @@ export function clearJwksCache(): void {
   keySets.clear();
 }
 
-function needsRefresh(cached: CachedKeySet, now: number, maxAgeSeconds: number, wantedKid: string | undefined): boolean {
+function needsRefresh(
+  cached: CachedKeySet,
+  now: number,
+  maxAgeSeconds: number,
+  wantedKid: string | undefined,
+): boolean {
   if (now - cached.fetchedAt > maxAgeSeconds * 1000) return true;
   if (wantedKid === undefined) return false;
   return !cached.keys.some((key) => key.kid === wantedKid);

@@ -3,7 +3,12 @@
 import type { TenancyConfig } from "../../core/foundation/config.js";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { logError } from "../../core/foundation/log.js";
-import { DEFAULT_TENANT_SETTINGS, settingsFromRow, type TenantRow, type TenantSettings } from "../../core/tenants/tenant-settings.js";
+import {
+  DEFAULT_TENANT_SETTINGS,
+  settingsFromRow,
+  type TenantRow,
+  type TenantSettings,
+} from "../../core/tenants/tenant-settings.js";
 
 interface CachedSettings {
   /** null: the tenants table has no row for this tenant. */
@@ -13,7 +18,11 @@ interface CachedSettings {
 
 const cache = new Map<string, CachedSettings>();
 
-export async function tenantSettingsFor(db: D1Database, tenant: string, tenancy: TenancyConfig): Promise<TenantSettings> {
+export async function tenantSettingsFor(
+  db: D1Database,
+  tenant: string,
+  tenancy: TenancyConfig,
+): Promise<TenantSettings> {
   const settings = (await cachedSettings(db, tenant, tenancy)) ?? openTenancyDefaults(tenant, tenancy);
   if (!settings.enabled) {
     throw new CollectorError("tenant_disabled", `Tenant "${tenant}" is disabled; ask the collector's operators.`);

@@ -14,7 +14,10 @@ export async function getExportDay(c: Context<EdgeEnv>): Promise<Response> {
   const principal = await authenticateRequest(c, "exports:read");
   const day = c.req.param("day") ?? "";
   if (!isCalendarDay(day)) {
-    throw new CollectorError("invalid_query", `The day must be a date written YYYY-MM-DD (UTC); got ${JSON.stringify(day.slice(0, 40))}.`);
+    throw new CollectorError(
+      "invalid_query",
+      `The day must be a date written YYYY-MM-DD (UTC); got ${JSON.stringify(day.slice(0, 40))}.`,
+    );
   }
   const [{ files, types }, deliveries] = await Promise.all([
     readDayFiles(c.env.DB, principal.tenant, day),

@@ -30,7 +30,10 @@ export function parseByteRange(header: string | undefined, size: number): ByteRa
 export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
   return header.split(",").some((candidate) => {
-    const tag = candidate.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
+    const tag = candidate
+      .trim()
+      .replace(/^W\//, "")
+      .replace(/^"(.*)"$/, "$1");
     return tag === "*" || tag === etag;
   });
 }

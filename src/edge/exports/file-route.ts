@@ -31,9 +31,13 @@ export async function getExportFile(c: Context<EdgeEnv>): Promise<Response> {
 
   const range = parseByteRange(c.req.header("range"), file.size);
   if (range === "unsatisfiable") {
-    throw new CollectorError("range_not_satisfiable", `The file is ${file.size} bytes; the Range asks for none of them.`, {
-      headers: { "content-range": `bytes */${file.size}` },
-    });
+    throw new CollectorError(
+      "range_not_satisfiable",
+      `The file is ${file.size} bytes; the Range asks for none of them.`,
+      {
+        headers: { "content-range": `bytes */${file.size}` },
+      },
+    );
   }
   const object = await readExportObject(c.env.EXPORTS, key, range);
   if (!object) throw noSuchFile();

@@ -14,7 +14,10 @@ export function encodeCursor(lastKey: string): string {
 export function decodeCursor(cursor: string, tenant: string): string {
   const key = base64UrlToText(cursor);
   if (key === undefined || !isTenantExportKey(key, tenant)) {
-    throw new CollectorError("invalid_query", "cursor is not one this API returned; pass the cursor of the previous page as it is.");
+    throw new CollectorError(
+      "invalid_query",
+      "cursor is not one this API returned; pass the cursor of the previous page as it is.",
+    );
   }
   return key;
 }

@@ -42,7 +42,10 @@ export function parseListQuery(url: URL, tenant: string): ListRequest {
     const issue = result.error.issues[0];
     if (issue?.code === "unrecognized_keys") {
       const names = issue.keys.join(", ");
-      throw new CollectorError("invalid_query", `Unknown parameter ${names}; the parameters are from, to, limit and cursor.`);
+      throw new CollectorError(
+        "invalid_query",
+        `Unknown parameter ${names}; the parameters are from, to, limit and cursor.`,
+      );
     }
     const name = String(issue?.path[0] ?? "query");
     const got = JSON.stringify(raw[name] ?? "").slice(0, 40);

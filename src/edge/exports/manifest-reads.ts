@@ -36,7 +36,11 @@ export async function listCommittedFiles(db: D1Database, range: FileRange): Prom
 }
 
 /** The committed file at `key` if it is the tenant's, else undefined. */
-export async function findCommittedFile(db: D1Database, tenant: string, key: string): Promise<ExportFileEntry | undefined> {
+export async function findCommittedFile(
+  db: D1Database,
+  tenant: string,
+  key: string,
+): Promise<ExportFileEntry | undefined> {
   const row = await db
     .prepare(`SELECT ${FILE_COLUMNS} FROM export_files WHERE key = ?1 AND tenant = ?2 AND state = 'committed'`)
     .bind(key, tenant)
@@ -54,7 +58,9 @@ export interface DayFiles {
 export async function readDayFiles(db: D1Database, tenant: string, day: string): Promise<DayFiles> {
   const [files, types] = await db.batch<ManifestRow | { type: string; events: number }>([
     db
-      .prepare(`SELECT ${FILE_COLUMNS} FROM export_files WHERE tenant = ?1 AND day = ?2 AND state = 'committed' ORDER BY key`)
+      .prepare(
+        `SELECT ${FILE_COLUMNS} FROM export_files WHERE tenant = ?1 AND day = ?2 AND state = 'committed' ORDER BY key`,
+      )
       .bind(tenant, day),
     db
       .prepare(
@@ -67,7 +73,9 @@ export async function readDayFiles(db: D1Database, tenant: string, day: string):
   ]);
   return {
     files: ((files?.results ?? []) as ManifestRow[]).map(toEntry),
-    types: Object.fromEntries(((types?.results ?? []) as { type: string; events: number }[]).map((row) => [row.type, row.events])),
+    types: Object.fromEntries(
+      ((types?.results ?? []) as { type: string; events: number }[]).map((row) => [row.type, row.events]),
+    ),
   };
 }
 

@@ -2,7 +2,11 @@
 // predates the etag column. Objects are written once and never changed, so no read needs a precondition.
 import type { ByteRange } from "./download-headers.js";
 
-export function readExportObject(bucket: R2Bucket, key: string, range: ByteRange | undefined): Promise<R2ObjectBody | null> {
+export function readExportObject(
+  bucket: R2Bucket,
+  key: string,
+  range: ByteRange | undefined,
+): Promise<R2ObjectBody | null> {
   return bucket.get(key, range ? { range } : {});
 }
 

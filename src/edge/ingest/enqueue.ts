@@ -9,13 +9,19 @@ export interface EnqueueResult {
   sendBatches: number;
 }
 
-export async function enqueueEvents(queue: Queue, tenant: string, events: readonly ExportedEvent[]): Promise<EnqueueResult> {
+export async function enqueueEvents(
+  queue: Queue,
+  tenant: string,
+  events: readonly ExportedEvent[],
+): Promise<EnqueueResult> {
   const messages = packEventMessages(tenant, events);
   const batches = groupIntoSendBatches(messages);
   try {
     // If any call fails the request fails; the device's retry carries the same event ids, so the copies that
     // did reach the queue are dropped by the export's dedupe.
-    await Promise.all(batches.map((batch) => queue.sendBatch(batch.map((body) => ({ body, contentType: "text" as const })))));
+    await Promise.all(
+      batches.map((batch) => queue.sendBatch(batch.map((body) => ({ body, contentType: "text" as const })))),
+    );
   } catch (error) {
     throw new CollectorError("queue_unavailable", "The events could not be queued; retry the same request later.", {
       cause: error,

@@ -28,7 +28,12 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
   c.set("logFields", { ...c.get("logFields"), bytes_in: body.wireBytes, bytes_decoded: body.decodedBytes });
   const events = validateEnvelope(body.value, config.limits);
   const { valid, rejected } = validateEvents(events, config.limits, clientEventSchemaFor(settings.extraSources));
-  c.set("logFields", { ...c.get("logFields"), accepted: 0, rejected: rejected.length, reject_reasons: rejectReasons(rejected) });
+  c.set("logFields", {
+    ...c.get("logFields"),
+    accepted: 0,
+    rejected: rejected.length,
+    reject_reasons: rejectReasons(rejected),
+  });
   if (valid.length === 0) {
     return c.json(
       {

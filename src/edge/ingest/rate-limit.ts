@@ -7,7 +7,10 @@ import type { Principal } from "../auth/verify-token.js";
 /** The period of every limiter binding in wrangler.toml, in seconds: when a limited device may try again. */
 const RATE_LIMIT_PERIOD_SECONDS = 60;
 
-type Limiters = Pick<Env, "DEVICE_RATE_LIMIT" | "DEVICE_RATE_LIMIT_HIGH" | "TENANT_RATE_LIMIT" | "TENANT_RATE_LIMIT_HIGH">;
+type Limiters = Pick<
+  Env,
+  "DEVICE_RATE_LIMIT" | "DEVICE_RATE_LIMIT_HIGH" | "TENANT_RATE_LIMIT" | "TENANT_RATE_LIMIT_HIGH"
+>;
 
 export async function enforceRateLimits(env: Limiters, principal: Principal, settings: TenantSettings): Promise<void> {
   const device = deviceLimiter(env, settings.deviceRateTier);

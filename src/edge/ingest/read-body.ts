@@ -83,9 +83,13 @@ async function readLimited(
     const wireError = await pump.finished;
     if (wireError) throw wireError;
     if (error instanceof CollectorError) throw error;
-    throw new CollectorError("invalid_body_encoding", "The gzip body could not be decoded; it is corrupt or truncated.", {
-      cause: error,
-    });
+    throw new CollectorError(
+      "invalid_body_encoding",
+      "The gzip body could not be decoded; it is corrupt or truncated.",
+      {
+        cause: error,
+      },
+    );
   }
   await pump.finished;
   counter.decodedBytes = bytes.byteLength;

@@ -17,7 +17,8 @@ const PUBLISHED = {
     schema: exportedEventSchema,
     io: "output",
     title: "Audiogum exported event",
-    description: "One line of an export file (gzipped JSON Lines): the event as sent, with the collector's fields added.",
+    description:
+      "One line of an export file (gzipped JSON Lines): the event as sent, with the collector's fields added.",
   },
 } as const;
 

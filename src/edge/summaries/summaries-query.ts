@@ -29,7 +29,10 @@ export function parseDailyQuery(url: URL, now: Date): SummaryRange {
   const from = givenFrom ?? addDays(to, 1 - DEFAULT_DAILY_DAYS);
   checkOrder(from, to);
   if (daysBetween(from, to) > MAX_DAILY_DAYS) {
-    throw new CollectorError("invalid_query", `The daily summary covers at most ${MAX_DAILY_DAYS} days; ${from} to ${to} is ${daysBetween(from, to)}.`);
+    throw new CollectorError(
+      "invalid_query",
+      `The daily summary covers at most ${MAX_DAILY_DAYS} days; ${from} to ${to} is ${daysBetween(from, to)}.`,
+    );
   }
   return dailyRange(from, to);
 }

@@ -22,7 +22,11 @@ export const getDailySummary = (c: Context<EdgeEnv>) => answer(c, "daily", parse
 
 export const getMonthlySummary = (c: Context<EdgeEnv>) => answer(c, "monthly", parseMonthlyQuery);
 
-async function answer(c: Context<EdgeEnv>, view: Summary["view"], rangeOf: (url: URL, now: Date) => SummaryRange): Promise<Response> {
+async function answer(
+  c: Context<EdgeEnv>,
+  view: Summary["view"],
+  rangeOf: (url: URL, now: Date) => SummaryRange,
+): Promise<Response> {
   const principal = await authenticateRequest(c, INSIGHTS_SCOPES);
   const range = rangeOf(new URL(c.req.url), new Date());
   const rows = await readRollups(c.env.DB, principal.tenant, range);

@@ -22,7 +22,10 @@ export async function readExportText(key: string): Promise<string> {
 
 export async function readExportLines(key: string): Promise<Record<string, unknown>[]> {
   const text = await readExportText(key);
-  return text.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line) as Record<string, unknown>);
+  return text
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 /** Every event line in every object under the tenant's prefix. */
@@ -32,7 +35,9 @@ export async function exportedLines(tenant: string): Promise<Record<string, unkn
 }
 
 export async function committedKeys(tenant: string): Promise<string[]> {
-  const rows = await env.DB.prepare("SELECT key FROM export_files WHERE tenant = ? AND state = 'committed' ORDER BY key")
+  const rows = await env.DB.prepare(
+    "SELECT key FROM export_files WHERE tenant = ? AND state = 'committed' ORDER BY key",
+  )
     .bind(tenant)
     .all<{ key: string }>();
   return rows.results.map((row) => row.key);

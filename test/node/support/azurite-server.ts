@@ -6,7 +6,15 @@ import { fileURLToPath } from "node:url";
 import { sharedKeyAuthorization } from "../../../src/delivery/azure-shared-key.js";
 import { freePort } from "./free-port.js";
 
-const AZURITE_BLOB = path.join(fileURLToPath(new URL("../../..", import.meta.url)), "node_modules", "azurite", "dist", "src", "blob", "main.js");
+const AZURITE_BLOB = path.join(
+  fileURLToPath(new URL("../../..", import.meta.url)),
+  "node_modules",
+  "azurite",
+  "dist",
+  "src",
+  "blob",
+  "main.js",
+);
 
 export const AZURITE_ACCOUNT = "devstoreaccount1";
 export const AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
@@ -24,14 +32,28 @@ export async function startLocalAzure(): Promise<LocalAzure> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
-    [AZURITE_BLOB, "--blobHost", "127.0.0.1", "--blobPort", String(port), "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl"],
+    [
+      AZURITE_BLOB,
+      "--blobHost",
+      "127.0.0.1",
+      "--blobPort",
+      String(port),
+      "--inMemoryPersistence",
+      "--silent",
+      "--skipApiVersionCheck",
+      "--disableProductStyleUrl",
+    ],
     { stdio: "ignore" },
   );
   const accountUrl = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
   const request = async (method: string, pathAndQuery: string): Promise<Response> => {
     const url = new URL(`${accountUrl}${pathAndQuery}`);
     const headers: Record<string, string> = { "x-ms-date": new Date().toUTCString(), "x-ms-version": "2021-12-02" };
-    headers.authorization = await sharedKeyAuthorization({ method, url, headers, contentLength: 0 }, AZURITE_ACCOUNT, AZURITE_KEY);
+    headers.authorization = await sharedKeyAuthorization(
+      { method, url, headers, contentLength: 0 },
+      AZURITE_ACCOUNT,
+      AZURITE_KEY,
+    );
     return fetch(url, { method, headers });
   };
   const deadline = Date.now() + 30_000;
@@ -48,7 +70,8 @@ export async function startLocalAzure(): Promise<LocalAzure> {
     accountUrl,
     async createContainer(name) {
       const response = await request("PUT", `/${name}?restype=container`);
-      if (response.status !== 201) throw new Error(`create container ${name}: ${response.status} ${await response.text()}`);
+      if (response.status !== 201)
+        throw new Error(`create container ${name}: ${response.status} ${await response.text()}`);
     },
     async keys(container) {
       const response = await request("GET", `/${container}?restype=container&comp=list`);

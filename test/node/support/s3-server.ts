@@ -29,7 +29,13 @@ export async function startLocalS3(buckets: readonly string[]): Promise<LocalS3>
   const local: LocalS3 = {
     endpoint,
     async start() {
-      server = new S3rver({ port, address: "127.0.0.1", silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
+      server = new S3rver({
+        port,
+        address: "127.0.0.1",
+        silent: true,
+        directory,
+        configureBuckets: buckets.map((name) => ({ name })),
+      });
       await server.run();
     },
     async stop() {
@@ -37,7 +43,9 @@ export async function startLocalS3(buckets: readonly string[]): Promise<LocalS3>
       server = undefined;
     },
     async keys(bucket, prefix = "") {
-      const response = await client.fetch(`${endpoint}/${bucket}?list-type=2&max-keys=1000&prefix=${encodeURIComponent(prefix)}`);
+      const response = await client.fetch(
+        `${endpoint}/${bucket}?list-type=2&max-keys=1000&prefix=${encodeURIComponent(prefix)}`,
+      );
       const xml = await response.text();
       return [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((match) => match[1]!).sort();
     },

@@ -32,7 +32,16 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 export const CONNECTIONS = ["none", "wan", "cellular"] as const;
 export const INITIATORS = ["user", "client"] as const;
-export const AUDIO_SOURCES = ["playable", "spotifyconnect", "airplay", "bluetooth", "dlna", "aux", "usb", "other"] as const;
+export const AUDIO_SOURCES = [
+  "playable",
+  "spotifyconnect",
+  "airplay",
+  "bluetooth",
+  "dlna",
+  "aux",
+  "usb",
+  "other",
+] as const;
 export const PLAY_ACTIONS = [
   "start",
   "mediabegin",
@@ -68,7 +77,6 @@ export const commonFields = {
   initiator: oneOf(INITIATORS).optional(),
   timing: long.optional(),
 };
-
 
 export const appStartEventSchema = looseObject({
   type: z.literal("appstartevent"),

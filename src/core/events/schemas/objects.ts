@@ -2,7 +2,15 @@
 // Every object is loose: fields the document does not list are kept verbatim (the document requires it for
 // item and playable.parameters; for the rest, nothing a device sends is lost).
 import { z } from "zod";
-import { expecting, guidWithoutHyphens, long, looseObject, oneOf, optionalString, requiredString } from "./primitives.js";
+import {
+  expecting,
+  guidWithoutHyphens,
+  long,
+  looseObject,
+  oneOf,
+  optionalString,
+  requiredString,
+} from "./primitives.js";
 
 export const artistSchema = looseObject({
   id: guidWithoutHyphens.optional(),

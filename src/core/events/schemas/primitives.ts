@@ -19,7 +19,8 @@ export const guidWithoutHyphens = z
 export const long = z.int({
   error: (issue: { input?: unknown; code?: string }) => {
     if (issue.input === undefined) return "is required";
-    if (issue.code === "too_big") return `must be at most ${Number.MAX_SAFE_INTEGER} (larger numbers lose precision in JSON)`;
+    if (issue.code === "too_big")
+      return `must be at most ${Number.MAX_SAFE_INTEGER} (larger numbers lose precision in JSON)`;
     if (issue.code === "too_small") return `must be at least ${Number.MIN_SAFE_INTEGER}`;
     return "must be a whole number";
   },
