@@ -1,5 +1,8 @@
-// Turns every part's results into the one table the benchmark prints (and BENCHMARKS.md shows): a section
-// per part, then the cost lines with each service's share, then the targets with pass or fail.
+/**
+ * Turns every part's results into the one table the benchmark prints (and BENCHMARKS.md shows): a section
+ * per part, then the cost lines with each service's share, then the targets with pass or fail.
+ * @module
+ */
 import { FLEET_PROFILE, purgeRowsReadPerEvent } from "./cost/cost-model.js";
 import { coreRows } from "./core/core-rows.js";
 import { PRICES_AS_OF } from "./cost/prices.js";

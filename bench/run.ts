@@ -1,6 +1,9 @@
-// `npm run bench`: runs every part in turn (validation in Node and workerd, the edge under load, the
-// consumer, memory), computes the cost per million events and checks the targets, then prints ONE table and
-// writes it with every figure to bench/results/latest.json. BENCH_QUICK=1 runs fewer and shorter rounds.
+/**
+ * `npm run bench`: runs every part in turn (validation in Node and workerd, the edge under load, the
+ * consumer, memory), computes the cost per million events and checks the targets, then prints ONE table and
+ * writes it with every figure to bench/results/latest.json. BENCH_QUICK=1 runs fewer and shorter rounds.
+ * @module
+ */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { runConsumer } from "./consumer/consumer-bench.js";

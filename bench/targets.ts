@@ -1,4 +1,7 @@
-// Part 5: the targets, each checked against figures of this run.
+/**
+ * Part 5: the issue's targets, each checked against figures of this run.
+ * @module
+ */
 import type { ConsumerResult } from "./consumer/consumer-bench.js";
 import type { CoreResult } from "./core/core-result.js";
 import type { CostResult } from "./cost/cost-model.js";

@@ -1,6 +1,9 @@
-// The benchmark workload: the seed examples of the events document, weighted toward play events as a music
-// device fleet sends them, with a unique session and sequence number per event so every event id differs.
-// Deterministic (a seeded generator), so Node, workerd and every run see the same bytes.
+/**
+ * The benchmark workload: the seed examples of the events document, weighted toward play events as a music
+ * device fleet sends them, with a unique session and sequence number per event so every event id differs.
+ * Deterministic (a seeded generator), so Node, workerd and every run see the same bytes.
+ * @module
+ */
 import { seedExamples } from "../fixtures/seed-events.js";
 
 /** How many copies of each example go into the mix, by event type: play events dominate a listening fleet. */

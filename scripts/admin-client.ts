@@ -1,6 +1,9 @@
-// How the operator scripts reach a collector's admin routes: its URL and ADMIN_TOKEN from flags, else from the
-// environment (COLLECTOR_URL, ADMIN_TOKEN), else the local `npm run dev` collector and .dev.vars. The admin
-// route does the work in the Worker, so secrets are sealed with the Worker's own key, locally or --remote.
+/**
+ * How the operator scripts reach a collector's admin routes: its URL and ADMIN_TOKEN from flags, else from the
+ * environment (COLLECTOR_URL, ADMIN_TOKEN), else the local `npm run dev` collector and .dev.vars. The admin
+ * route does the work in the Worker, so secrets are sealed with the Worker's own key, locally or --remote.
+ * @module
+ */
 import { existsSync, readFileSync } from "node:fs";
 import { parseDevVars } from "./dev-secrets.js";
 import { DEV_VARS_PATH } from "./project-paths.js";

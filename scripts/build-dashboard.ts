@@ -1,6 +1,9 @@
-// `npm run build:dashboard`: embeds the dashboard's browser files (src/dashboard/client/) and uPlot (from npm,
-// so no CDN) into src/dashboard/assets.generated.ts, which the Worker serves. Commit the result; a Node test
-// (test/node/dashboard-assets.test.ts) fails when it is stale.
+/**
+ * `npm run build:dashboard`: embeds the dashboard's browser files (src/dashboard/client/) and uPlot (from npm,
+ * so no CDN) into src/dashboard/assets.generated.ts, which the Worker serves. Commit the result; a Node test
+ * (test/node/dashboard-assets.test.ts) fails when it is stale.
+ * @module
+ */
 import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";

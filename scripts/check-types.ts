@@ -1,10 +1,13 @@
-// The first step of `npm test`: fails when worker-configuration.d.ts no longer matches wrangler.toml and
-// .dev.vars.example, so a new binding or var cannot go untyped. Fix with `npm run types`.
-//
-// Why not `wrangler types --check`: in wrangler 4.86.0 the check ignores --env-file and reads the secrets from
-// .dev.vars (or .env) instead, so it fails on every fresh clone and whenever .dev.vars has other keys. This
-// generates the types with exactly the flags of `npm run types` beside the committed file (the same folder keeps
-// the relative import of the entry module identical) and compares the two.
+/**
+ * The first step of `npm test`: fails when worker-configuration.d.ts no longer matches wrangler.toml and
+ * .dev.vars.example, so a new binding or var cannot go untyped. Fix with `npm run types`.
+ *
+ * Why not `wrangler types --check`: in wrangler 4.86.0 the check ignores --env-file and reads the secrets from
+ * .dev.vars (or .env) instead, so it fails on every fresh clone and whenever .dev.vars has other keys. This
+ * generates the types with exactly the flags of `npm run types` beside the committed file (the same folder keeps
+ * the relative import of the entry module identical) and compares the two.
+ * @module
+ */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { DEV_VARS_EXAMPLE, ENV_TYPES_PATH, PROJECT_ROOT } from "./project-paths.js";

@@ -1,5 +1,8 @@
-// Runs one SQL command on the collector's D1 database (local, or --remote) through the pinned wrangler and
-// returns the rows it produced.
+/**
+ * Runs one SQL command on the collector's D1 database (local, or --remote) through the pinned wrangler and
+ * returns the rows it produced.
+ * @module
+ */
 import { spawn } from "node:child_process";
 import { PROJECT_ROOT, WRANGLER_ENTRY } from "./project-paths.js";
 

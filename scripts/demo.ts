@@ -1,6 +1,9 @@
-// `npm run demo [-- --url http://127.0.0.1:8787]`: posts every example of the Audiogum document to a local
-// collector with a fresh dev token and prints the status and the response, as a device would see them; then the
-// dashboard's address and a token to sign in there.
+/**
+ * `npm run demo [-- --url http://127.0.0.1:8787]`: posts every example of the Audiogum document to a local
+ * collector with a fresh dev token and prints the status and the response, as a device would see them; then the
+ * dashboard's address and a token to sign in there.
+ * @module
+ */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { seedEvents } from "../fixtures/seed-events.js";

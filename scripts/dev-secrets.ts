@@ -1,5 +1,8 @@
-// Owns .dev.vars, the local secrets of `wrangler dev`: creates the dev signing secret and admin token when they are
-// missing (or empty), never overwrites a value someone set, and reads them back for the scripts that mint tokens.
+/**
+ * Owns .dev.vars, the local secrets of `wrangler dev`: creates the dev signing secret and admin token when they are
+ * missing (or empty), never overwrites a value someone set, and reads them back for the scripts that mint tokens.
+ * @module
+ */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";

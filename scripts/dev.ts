@@ -1,6 +1,9 @@
-// `npm run dev`: the collector on wrangler's local Queues/R2/D1. Creates the dev secrets if missing, applies the
-// D1 migrations to the local database, registers the "demo" tenant there, then runs `wrangler dev` with every
-// extra argument passed through.
+/**
+ * `npm run dev`: the collector on wrangler's local Queues/R2/D1. Creates the dev secrets if missing, applies the
+ * D1 migrations to the local database, registers the "demo" tenant there, then runs `wrangler dev` with every
+ * extra argument passed through.
+ * @module
+ */
 import { DEFAULT_TENANT_SETTINGS } from "../src/core/tenants/tenant-settings.js";
 import { executeD1 } from "./d1-execute.js";
 import { ensureDevSecrets, reportCreated } from "./dev-secrets.js";

@@ -1,15 +1,18 @@
-// `npm run generate`: writes src/core/events/generated/, the fast path of validateEvents for the default event schema,
-// from the zod schema in src/core/events/schemas/events.ts (the single source of truth):
-//   client-event-validator.js  ajv standalone code of the JSON Schema z.toJSONSchema makes of clientEventSchema:
-//                              valid or not, nothing else. workerd forbids `new Function`, so neither ajv nor
-//                              zod can compile a validator there at run time; this one is compiled here.
-//   client-event-copy.js       a copy of a valid event exactly as zod's parse returns it: declared keys in the
-//                              schema's order, then undeclared ones in the device's order, nested objects too.
-// `--check` (run by `npm test`) regenerates in memory and fails when a checked-in file differs. Offline, ~1 s.
-//
-// The generator refuses any schema construct it does not know to carry over faithfully (refinements,
-// transforms, regex flags, defaults, …): JSON Schema would silently drop them and the fast path would then accept
-// what zod rejects. test/node/client-event-validator-parity.test.ts checks the verdicts and copies against zod.
+/**
+ * `npm run generate`: writes src/core/events/generated/, the fast path of validateEvents for the default event schema,
+ * from the zod schema in src/core/events/schemas/events.ts (the single source of truth):
+ *   client-event-validator.js  ajv standalone code of the JSON Schema z.toJSONSchema makes of clientEventSchema:
+ *                              valid or not, nothing else. workerd forbids `new Function`, so neither ajv nor
+ *                              zod can compile a validator there at run time; this one is compiled here.
+ *   client-event-copy.js       a copy of a valid event exactly as zod's parse returns it: declared keys in the
+ *                              schema's order, then undeclared ones in the device's order, nested objects too.
+ * `--check` (run by `npm test`) regenerates in memory and fails when a checked-in file differs. Offline, ~1 s.
+ *
+ * The generator refuses any schema construct it does not know to carry over faithfully (refinements,
+ * transforms, regex flags, defaults, …): JSON Schema would silently drop them and the fast path would then accept
+ * what zod rejects. test/node/client-event-validator-parity.test.ts checks the verdicts and copies against zod.
+ * @module
+ */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";

@@ -1,5 +1,8 @@
-// Mints the tokens a local collector accepts: HS256 with the dev secret of .dev.vars and the claims
-// src/edge/auth/verify-token.ts reads (tenant, sub = the Audiogum userid, deviceid, scope, iat, exp).
+/**
+ * Mints the tokens a local collector accepts: HS256 with the dev secret of .dev.vars and the claims
+ * src/edge/auth/verify-token.ts reads (tenant, sub = the Audiogum userid, deviceid, scope, iat, exp).
+ * @module
+ */
 import { sign } from "hono/utils/jwt/jwt";
 import { devSigningSecret } from "./dev-secrets.js";
 

@@ -1,5 +1,8 @@
-// Where the developer scripts find the project: every path is resolved from this file, not the caller's cwd,
-// so a script behaves the same whether npm or a person in another folder starts it.
+/**
+ * Where the developer scripts find the project: every path is resolved from this file, not the caller's cwd,
+ * so a script behaves the same whether npm or a person in another folder starts it.
+ * @module
+ */
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 

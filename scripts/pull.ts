@@ -1,6 +1,9 @@
-// `npm run pull -- --url <collector> --token <token> --since YYYY-MM-DD --out <dir>`: a customer's incremental
-// download of their export files. Progress goes to stderr, the one-line summary to stdout. Exit: 0 all pulled,
-// 1 some file failed or the collector refused, 2 bad usage.
+/**
+ * `npm run pull -- --url <collector> --token <token> --since YYYY-MM-DD --out <dir>`: a customer's incremental
+ * download of their export files. Progress goes to stderr, the one-line summary to stdout. Exit: 0 all pulled,
+ * 1 some file failed or the collector refused, 2 bad usage.
+ * @module
+ */
 import { parsePullArgs, PULL_USAGE, UsageError } from "./pull/args.js";
 import { CollectorRefusal } from "./pull/collector-client.js";
 import { formatSummary, pullExports } from "./pull/pull-exports.js";

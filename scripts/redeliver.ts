@@ -1,6 +1,9 @@
-// `npm run redeliver -- --tenant T --from DAY [--to DAY] [--remote] [--url U] [--token T]`: backfill. Every
-// committed export file of the tenant in those day folders goes again to each of its destinations, one page per
-// POST /admin/tenants/{tenant}/redeliver; prints the totals as JSON. Bad usage: exit 2; a failed request: 1.
+/**
+ * `npm run redeliver -- --tenant T --from DAY [--to DAY] [--remote] [--url U] [--token T]`: backfill. Every
+ * committed export file of the tenant in those day folders goes again to each of its destinations, one page per
+ * POST /admin/tenants/{tenant}/redeliver; prints the totals as JSON. Bad usage: exit 2; a failed request: 1.
+ * @module
+ */
 import { parseArgs } from "node:util";
 import { adminRequest, adminTarget, AdminUsageError } from "./admin-client.js";
 

@@ -1,6 +1,9 @@
-// `npm run redrive -- --url <collector> [--token <admin token>] [--limit <page size>]`: sends every dead letter
-// back through the pipeline, one page per POST /admin/redrive, and prints the totals as JSON. The token defaults
-// to ADMIN_TOKEN of .dev.vars (the local collector's). Bad usage: exit 2; a failed request: exit 1.
+/**
+ * `npm run redrive -- --url <collector> [--token <admin token>] [--limit <page size>]`: sends every dead letter
+ * back through the pipeline, one page per POST /admin/redrive, and prints the totals as JSON. The token defaults
+ * to ADMIN_TOKEN of .dev.vars (the local collector's). Bad usage: exit 2; a failed request: exit 1.
+ * @module
+ */
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { parseDevVars } from "./dev-secrets.js";

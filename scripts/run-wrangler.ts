@@ -1,5 +1,8 @@
-// Runs the project's pinned wrangler as a child process with the terminal attached, and relays signals so
-// Ctrl-C or a `kill` of the script stops wrangler (and its workerd) instead of orphaning them.
+/**
+ * Runs the project's pinned wrangler as a child process with the terminal attached, and relays signals so
+ * Ctrl-C or a `kill` of the script stops wrangler (and its workerd) instead of orphaning them.
+ * @module
+ */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { PROJECT_ROOT, WRANGLER_ENTRY } from "./project-paths.js";

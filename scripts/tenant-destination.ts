@@ -1,6 +1,9 @@
-// `npm run tenant -- destination add|test|list|remove …`: a tenant's push destinations, through the collector's
-// admin routes (scripts/admin-client.ts). Secrets may come from flags or from the environment variables the
-// storages' own tools use, so they need not sit in shell history; they are never printed.
+/**
+ * `npm run tenant -- destination add|test|list|remove …`: a tenant's push destinations, through the collector's
+ * admin routes (scripts/admin-client.ts). Secrets may come from flags or from the environment variables the
+ * storages' own tools use, so they need not sit in shell history; they are never printed.
+ * @module
+ */
 import { parseArgs } from "node:util";
 import type { DestinationView } from "../src/core/delivery/destination.js";
 import type { ProbeReport } from "../src/delivery/probe-destination.js";

@@ -1,5 +1,8 @@
-// Builds the SQL of `npm run tenant` from validated settings. wrangler's `d1 execute --command` takes no bound
-// parameters, so every value is checked against the settings schema and quoted as a SQL literal here.
+/**
+ * Builds the SQL of `npm run tenant` from validated settings. wrangler's `d1 execute --command` takes no bound
+ * parameters, so every value is checked against the settings schema and quoted as a SQL literal here.
+ * @module
+ */
 import { isValidTenant } from "../src/core/tenants/tenant-name.js";
 import { tenantSettingsSchema, type TenantSettings } from "../src/core/tenants/tenant-settings.js";
 

@@ -1,5 +1,8 @@
-// `npm run tenant -- add|set|list …`: manages the tenants table (local D1 by default, --remote for the
-// deployed one). Settings reach the edge within TENANT_CACHE_SECONDS. `destination …` is tenant-destination.ts.
+/**
+ * `npm run tenant -- add|set|list …`: manages the tenants table (local D1 by default, --remote for the
+ * deployed one). Settings reach the edge within TENANT_CACHE_SECONDS. `destination …` is tenant-destination.ts.
+ * @module
+ */
 import { parseArgs } from "node:util";
 import { ZodError } from "zod";
 import { DEFAULT_TENANT_SETTINGS, RATE_TIERS, type RateTier } from "../src/core/tenants/tenant-settings.js";

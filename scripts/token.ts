@@ -1,5 +1,8 @@
-// `npm run token -- --tenant demo --user <id> --device <id> [--scope …] [--ttl seconds]`: prints a token for the
-// local collector alone on the last line of stdout, so `npm run token … | tail -n1` is the token. Bad usage: exit 2.
+/**
+ * `npm run token -- --tenant demo --user <id> --device <id> [--scope …] [--ttl seconds]`: prints a token for the
+ * local collector alone on the last line of stdout, so `npm run token … | tail -n1` is the token. Bad usage: exit 2.
+ * @module
+ */
 import { parseArgs } from "node:util";
 import { isValidTenant, TENANT_PATTERN } from "../src/core/tenants/tenant-name.js";
 import { SCOPES } from "../src/edge/auth/verify-token.js";

@@ -1,6 +1,9 @@
-// The Worker: the edge answers HTTP, the consumer exports queue batches (and rolls up insights), the delivery
-// consumer pushes files to tenants' storage, the cron purges old dedupe rows, prunes old rollups and catches up
-// on deliveries.
+/**
+ * The Worker: the edge answers HTTP, the consumer exports queue batches (and rolls up insights), the delivery
+ * consumer pushes files to tenants' storage, the cron purges old dedupe rows, prunes old rollups and catches up
+ * on deliveries.
+ * @module
+ */
 import { handleQueueBatch } from "./consumer/queue-handler.js";
 import { pruneInsights } from "./consumer/prune-insights.js";
 import { purgeExports } from "./consumer/purge-exports.js";

@@ -1,8 +1,11 @@
-// Part 3: the real queue consumer exporting full batches (100 messages of one 20-event request each, as the
-// edge packs them) to R2 with the D1 dedupe ledger, then the cron purge of the dedupe window: the 24 hourly runs
-// of a day, each of which purges one slice of the claims (src/consumer/purge-exports.ts). Figures come from the
-// consumer's own `batch` and `purge` log lines (events, D1 rows from each result's meta, its duration: workerd's
-// clock runs during execution locally) and workerd's CPU time from /proc.
+/**
+ * Part 3: the real queue consumer exporting full batches (100 messages of one 20-event request each, as the
+ * edge packs them) to R2 with the D1 dedupe ledger, then the cron purge of the dedupe window: the 24 hourly runs
+ * of a day, each of which purges one slice of the claims (src/consumer/purge-exports.ts). Figures come from the
+ * consumer's own `batch` and `purge` log lines (events, D1 rows from each result's meta, its duration: workerd's
+ * clock runs during execution locally) and workerd's CPU time from /proc.
+ * @module
+ */
 import { enrichEvents } from "../../src/core/events/enrich.js";
 import { packEventMessages } from "../../src/core/events/queue-message.js";
 import { validateEvents } from "../../src/core/events/validate-batch.js";

@@ -1,6 +1,9 @@
-// The ajv reference validator: the JSON Schema that zod 4 generates from the project's event schema
-// (z.toJSONSchema), compiled by ajv. In Node it is compiled at run time; workerd forbids `new Function`, so for
-// the bench Worker the same validator is emitted as standalone code and bundled in (see bundle.ts).
+/**
+ * The ajv reference validator: the JSON Schema that zod 4 generates from the project's event schema
+ * (z.toJSONSchema), compiled by ajv. In Node it is compiled at run time; workerd forbids `new Function`, so for
+ * the bench Worker the same validator is emitted as standalone code and bundled in (see bundle.ts).
+ * @module
+ */
 import { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import { z } from "zod";

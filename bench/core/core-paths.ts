@@ -1,13 +1,16 @@
-// The ways of handling one request body that the validation benchmark compares, as plain functions that run
-// the same in Node and in workerd. Each takes the body text (what the edge has after reading the request) and
-// returns the number of events handled; each ends by serialising, as the edge does when it queues.
-//   json        JSON.parse + JSON.stringify of the same bytes: the floor of any JSON-in, JSON-out service.
-//   ajv         json + an ajv validator (of the JSON Schema zod generates) run on every event.
-//   zod         json + validateEnvelope + validateEvents with zod alone (as for a tenant with custom sources,
-//               and as every event was validated before the generated fast path).
-//   validate    json + validateEnvelope + validateEvents as the edge runs them (generated fast path, zod behind).
-//   projectZod  project, but validating with zod alone: the core path as it was before the fast path.
-//   project     the edge's core path: validateEnvelope + validateEvents + enrichEvents + packEventMessages.
+/**
+ * The ways of handling one request body that the validation benchmark compares, as plain functions that run
+ * the same in Node and in workerd. Each takes the body text (what the edge has after reading the request) and
+ * returns the number of events handled; each ends by serialising, as the edge does when it queues.
+ *   json        JSON.parse + JSON.stringify of the same bytes: the floor of any JSON-in, JSON-out service.
+ *   ajv         json + an ajv validator (of the JSON Schema zod generates) run on every event.
+ *   zod         json + validateEnvelope + validateEvents with zod alone (as for a tenant with custom sources,
+ *               and as every event was validated before the generated fast path).
+ *   validate    json + validateEnvelope + validateEvents as the edge runs them (generated fast path, zod behind).
+ *   projectZod  project, but validating with zod alone: the core path as it was before the fast path.
+ *   project     the edge's core path: validateEnvelope + validateEvents + enrichEvents + packEventMessages.
+ * @module
+ */
 import { DEFAULT_LIMITS } from "../../src/core/foundation/config.js";
 import { enrichEvents, type EnrichmentContext } from "../../src/core/events/enrich.js";
 import { packEventMessages } from "../../src/core/events/queue-message.js";

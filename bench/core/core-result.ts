@@ -1,5 +1,8 @@
-// What one runtime's validation benchmark reports: events per second of each path and the ratios that the
-// targets use, each ratio taken within a run and then the median over runs.
+/**
+ * What one runtime's validation benchmark reports: events per second of each path and the ratios that the
+ * targets use, each ratio taken within a run and then the median over runs.
+ * @module
+ */
 import { medianByKey } from "../lib/stats.js";
 import type { CoreVariant } from "./core-paths.js";
 

@@ -1,5 +1,8 @@
-// The rows of part 1 (validation + enrichment) for one runtime, shared by the full report and by
-// `npx tsx bench/core/run-core.ts`, which runs part 1 alone.
+/**
+ * The rows of part 1 (validation + enrichment) for one runtime, shared by the full report and by
+ * `npx tsx bench/core/run-core.ts`, which runs part 1 alone.
+ * @module
+ */
 import type { Row } from "../lib/table.js";
 import type { CoreResult } from "./core-result.js";
 

@@ -1,6 +1,9 @@
-// Part 1 in Node: the validation paths timed in this process, interleaved within each run so a slower
-// moment of a shared machine hits every path alike. Node lets zod compile its parsers (JIT), which workerd
-// does not; workerd-core.ts measures the runtime that matters.
+/**
+ * Part 1 in Node: the validation paths timed in this process, interleaved within each run so a slower
+ * moment of a shared machine hits every path alike. Node lets zod compile its parsers (JIT), which workerd
+ * does not; workerd-core.ts measures the runtime that matters.
+ * @module
+ */
 import { requestBodies } from "../workload.js";
 import { compileEventValidator } from "./ajv-validator.js";
 import { CORE_VARIANTS, runPass, type CoreVariant } from "./core-paths.js";

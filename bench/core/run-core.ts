@@ -1,6 +1,9 @@
-// Part 1 of the benchmark alone (validation + enrichment in Node and in workerd), for work on src/core:
-// `npx tsx bench/core/run-core.ts`: 7 runs (BENCH_QUICK=1: 3; BENCH_CORE_RUNS=N: N, for a steadier median on a
-// busy machine). Prints its rows; writes nothing.
+/**
+ * Part 1 of the benchmark alone (validation + enrichment in Node and in workerd), for work on src/core:
+ * `npx tsx bench/core/run-core.ts`: 7 runs (BENCH_QUICK=1: 3; BENCH_CORE_RUNS=N: N, for a steadier median on a
+ * busy machine). Prints its rows; writes nothing.
+ * @module
+ */
 import { renderTable } from "../lib/table.js";
 import { coreRows } from "./core-rows.js";
 import { runNodeCore } from "./node-core.js";

@@ -1,7 +1,10 @@
-// Part 1 inside workerd: the bench-only Worker workers/core-bench.ts runs N passes of a path per request.
-// Each sample is timed from outside as (request with N passes) − (request with 0 passes), so neither the
-// request's own overhead nor workerd's clocks (frozen during execution in production) enter the figure.
-// It also records whether the runtime's Date.now()/performance.now() advanced while computing, locally.
+/**
+ * Part 1 inside workerd: the bench-only Worker workers/core-bench.ts runs N passes of a path per request.
+ * Each sample is timed from outside as (request with N passes) − (request with 0 passes), so neither the
+ * request's own overhead nor workerd's clocks (frozen during execution in production) enter the figure.
+ * It also records whether the runtime's Date.now()/performance.now() advanced while computing, locally.
+ * @module
+ */
 import { startBenchWorker } from "../runtime/bench-worker.js";
 import { CORE_VARIANTS, type CoreVariant } from "./core-paths.js";
 import { summariseCore, type CoreRates, type CoreResult } from "./core-result.js";

@@ -1,6 +1,9 @@
-// Part 4: dollars per million events at list prices, from the operations counted in this run (edge CPU per
-// request, consumer CPU, D1 rows from the consumer's and the purge's log lines, R2 puts and bytes, queue
-// message sizes) applied to a stated fleet profile. Each service's share is reported beside the total.
+/**
+ * Part 4: dollars per million events at list prices, from the operations counted in this run (edge CPU per
+ * request, consumer CPU, D1 rows from the consumer's and the purge's log lines, R2 puts and bytes, queue
+ * message sizes) applied to a stated fleet profile. Each service's share is reported beside the total.
+ * @module
+ */
 import type { ConsumerResult } from "../consumer/consumer-bench.js";
 import type { EdgeResult } from "../edge/edge-load.js";
 import { PRICES } from "./prices.js";

@@ -1,6 +1,9 @@
-// Part 2: the real collector under load from a second process (load-client.ts, autocannon) on loopback, in
-// the same run as its own GET /healthz and the bench-only echo Worker given the same bodies. Scenarios are
-// interleaved round by round; each figure is the median over rounds and each ratio is taken within a round.
+/**
+ * Part 2: the real collector under load from a second process (load-client.ts, autocannon) on loopback, in
+ * the same run as its own GET /healthz and the bench-only echo Worker given the same bodies. Scenarios are
+ * interleaved round by round; each figure is the median over rounds and each ratio is taken within a round.
+ * @module
+ */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";

@@ -1,8 +1,11 @@
-// The load generator, run as its own Node process (edge-load.ts spawns it) so it never shares an event loop
-// with the Worker it measures: autocannon with C connections for D seconds, each request taking the next
-// body and token round-robin. Prints one JSON line: requests/s, latency percentiles, status counts.
-// With one connection it times each request itself (hrtime, one keep-alive socket): autocannon's
-// percentiles are whole milliseconds, too coarse for a sub-millisecond GET /healthz.
+/**
+ * The load generator, run as its own Node process (edge-load.ts spawns it) so it never shares an event loop
+ * with the Worker it measures: autocannon with C connections for D seconds, each request taking the next
+ * body and token round-robin. Prints one JSON line: requests/s, latency percentiles, status counts.
+ * With one connection it times each request itself (hrtime, one keep-alive socket): autocannon's
+ * percentiles are whole milliseconds, too coarse for a sub-millisecond GET /healthz.
+ * @module
+ */
 import { readFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import autocannon from "autocannon";

@@ -1,5 +1,8 @@
-// Device tokens for the load test: one per simulated device, signed as the token issuer would (HS256 with
-// the bench collector's secret), so each request authenticates like a real device's.
+/**
+ * Device tokens for the load test: one per simulated device, signed as the token issuer would (HS256 with
+ * the bench collector's secret), so each request authenticates like a real device's.
+ * @module
+ */
 import { sign } from "hono/utils/jwt/jwt";
 import { BENCH_JWT_SECRET } from "../runtime/collector.js";
 

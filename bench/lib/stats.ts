@@ -1,4 +1,7 @@
-// Medians and percentiles: every figure the benchmark reports is the median of several runs.
+/**
+ * Medians and percentiles: every figure the benchmark reports is the median of several runs.
+ * @module
+ */
 
 export function median(values: readonly number[]): number {
   return percentile(values, 50);

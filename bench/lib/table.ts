@@ -1,4 +1,7 @@
-// Renders rows of text cells as one fixed-width table with a header line and a rule under it.
+/**
+ * Renders rows of text cells as one fixed-width table with a header line and a rule under it.
+ * @module
+ */
 
 export type Row = [string, string, string];
 

@@ -1,8 +1,11 @@
-// Target 4: the largest request the edge accepts (2,000 events, 4 MiB decoded) against the 128 MB isolate.
-// In workerd: the bench Worker keeps every stage of the core path alive at once (body text, parsed value,
-// validated events, enriched events, queue messages) and the isolate's heap is read over the inspector before
-// and while holding: the live set at the request's peak plus uncollected garbage, so an upper bound. In Node:
-// the same path with process.memoryUsage(), as a cross-check.
+/**
+ * Target 4: the largest request the edge accepts (2,000 events, 4 MiB decoded) against the 128 MB isolate.
+ * In workerd: the bench Worker keeps every stage of the core path alive at once (body text, parsed value,
+ * validated events, enriched events, queue messages) and the isolate's heap is read over the inspector before
+ * and while holding: the live set at the request's peak plus uncollected garbage, so an upper bound. In Node:
+ * the same path with process.memoryUsage(), as a cross-check.
+ * @module
+ */
 import { createServer } from "node:net";
 import { DEFAULT_LIMITS } from "../../src/core/foundation/config.js";
 import { coreStages } from "../core/core-paths.js";

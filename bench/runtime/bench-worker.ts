@@ -1,6 +1,9 @@
-// Starts a bench-only Worker in its own workerd (through Miniflare) on a free loopback port, with no
-// bindings and no storage, and stops it again. Every workerd the benchmark starts goes through here or
-// collector.ts, and each is disposed of in a finally.
+/**
+ * Starts a bench-only Worker in its own workerd (through Miniflare) on a free loopback port, with no
+ * bindings and no storage, and stops it again. Every workerd the benchmark starts goes through here or
+ * collector.ts, and each is disposed of in a finally.
+ * @module
+ */
 import { Miniflare } from "miniflare";
 import { bundleWorker } from "./bundle.js";
 import { COMPATIBILITY_DATE } from "./compatibility.js";

@@ -1,6 +1,9 @@
-// Bundles a Worker entry (TypeScript, npm imports) into one ES module with esbuild, as wrangler does: the
-// workerd export conditions, ES2024, no minification. The ajv validator is a virtual module whose source is
-// generated here, because workerd cannot compile one at run time.
+/**
+ * Bundles a Worker entry (TypeScript, npm imports) into one ES module with esbuild, as wrangler does: the
+ * workerd export conditions, ES2024, no minification. The ajv validator is a virtual module whose source is
+ * generated here, because workerd cannot compile one at run time.
+ * @module
+ */
 import path from "node:path";
 import { build, type Plugin } from "esbuild";
 import { eventValidatorModuleSource } from "../core/ajv-validator.js";

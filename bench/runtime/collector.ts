@@ -1,10 +1,13 @@
-// Starts the real collector (src/index.ts, bundled like the bench Workers) in workerd through Miniflare, with
-// the bindings wrangler.toml declares (as wrangler itself translates them), in-memory storage, the D1
-// migrations applied and a benchmark tenant registered. Two shapes:
-//   "edge":     the events queue is drained by a bench-only sink Worker that acks everything, so the load
-//               test measures the edge (including its real sendBatch) and not the exports competing for CPU.
-//   "consumer": the real queue consumer of wrangler.toml, with a short batch timeout.
-// The Worker's console lines are handed to `onLogLine` (the consumer's `batch` and `purge` lines).
+/**
+ * Starts the real collector (src/index.ts, bundled like the bench Workers) in workerd through Miniflare, with
+ * the bindings wrangler.toml declares (as wrangler itself translates them), in-memory storage, the D1
+ * migrations applied and a benchmark tenant registered. Two shapes:
+ *   "edge":     the events queue is drained by a bench-only sink Worker that acks everything, so the load
+ *               test measures the edge (including its real sendBatch) and not the exports competing for CPU.
+ *   "consumer": the real queue consumer of wrangler.toml, with a short batch timeout.
+ * The Worker's console lines are handed to `onLogLine` (the consumer's `batch` and `purge` lines).
+ * @module
+ */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";

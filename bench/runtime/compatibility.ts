@@ -1,5 +1,8 @@
-// The compatibility date of the collector (wrangler.toml), used for the bench-only Workers too so every
-// Worker in a run has the same runtime behaviour.
+/**
+ * The compatibility date of the collector (wrangler.toml), used for the bench-only Workers too so every
+ * Worker in a run has the same runtime behaviour.
+ * @module
+ */
 import { readFileSync } from "node:fs";
 import { WRANGLER_CONFIG } from "./paths.js";
 

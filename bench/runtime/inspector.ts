@@ -1,6 +1,9 @@
-// A minimal client of workerd's V8 inspector (Miniflare's inspectorPort): enough to read the isolate's heap,
-// which is what the 128 MB Workers memory limit applies to. (workerd does not answer
-// HeapProfiler.collectGarbage, so a reading includes garbage not yet collected: an upper bound.)
+/**
+ * A minimal client of workerd's V8 inspector (Miniflare's inspectorPort): enough to read the isolate's heap,
+ * which is what the 128 MB Workers memory limit applies to. (workerd does not answer
+ * HeapProfiler.collectGarbage, so a reading includes garbage not yet collected: an upper bound.)
+ * @module
+ */
 import WebSocket from "ws";
 
 export interface HeapUsage {

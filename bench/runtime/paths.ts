@@ -1,4 +1,7 @@
-// Where the benchmark finds the project and writes its results, resolved from this file.
+/**
+ * Where the benchmark finds the project and writes its results, resolved from this file.
+ * @module
+ */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 

@@ -1,6 +1,9 @@
-// CPU seconds used by the workerd processes this benchmark started (children of this process), read from
-// /proc: the upper bound of a Worker's CPU per request, since it also counts the runtime's HTTP handling,
-// the local queue broker and the sink. Linux only; elsewhere it reports NaN.
+/**
+ * CPU seconds used by the workerd processes this benchmark started (children of this process), read from
+ * /proc: the upper bound of a Worker's CPU per request, since it also counts the runtime's HTTP handling,
+ * the local queue broker and the sink. Linux only; elsewhere it reports NaN.
+ * @module
+ */
 import { readdirSync, readFileSync } from "node:fs";
 
 const CLOCK_TICKS_PER_SECOND = 100;

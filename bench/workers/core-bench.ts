@@ -1,8 +1,11 @@
-// Bench-only Worker (never deployed, not in wrangler.toml): runs the validation benchmark's paths inside
-// workerd, where zod cannot use its `new Function` JIT. POST /core?variant=…&passes=N runs N passes over the
-// workload and answers when done; the caller times requests from outside, because workerd's clocks do not
-// advance while a request computes. POST /hold keeps every stage of a request's core path alive so the
-// caller can read the isolate's heap over the inspector; POST /release lets it go.
+/**
+ * Bench-only Worker (never deployed, not in wrangler.toml): runs the validation benchmark's paths inside
+ * workerd, where zod cannot use its `new Function` JIT. POST /core?variant=…&passes=N runs N passes over the
+ * workload and answers when done; the caller times requests from outside, because workerd's clocks do not
+ * advance while a request computes. POST /hold keeps every stage of a request's core path alive so the
+ * caller can read the isolate's heap over the inspector; POST /release lets it go.
+ * @module
+ */
 import validate from "virtual:ajv-event-validator";
 import { CORE_VARIANTS, coreStages, runPass, type CoreVariant } from "../core/core-paths.js";
 import { requestBodies } from "../workload.js";

@@ -1,5 +1,8 @@
-// Reads the command line of `npm run pull`: where the collector is, the exports token, the first day and the
-// folder to pull into. Bad usage is a UsageError, which the entry point prints with the usage text (exit 2).
+/**
+ * Reads the command line of `npm run pull`: where the collector is, the exports token, the first day and the
+ * folder to pull into. Bad usage is a UsageError, which the entry point prints with the usage text (exit 2).
+ * @module
+ */
 import { parseArgs } from "node:util";
 import { isCalendarDay } from "../../src/core/exports/export-day.js";
 

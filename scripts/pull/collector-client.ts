@@ -1,5 +1,8 @@
-// Talks to the collector's pull API: lists the export files (every page) and opens a file's download. Statuses
-// become errors a person can act on; passing failures become TransientError for the retry loop.
+/**
+ * Talks to the collector's pull API: lists the export files (every page) and opens a file's download. Statuses
+ * become errors a person can act on; passing failures become TransientError for the retry loop.
+ * @module
+ */
 import { exportListingSchema, type ExportFileEntry } from "../../src/core/exports/export-listing.js";
 import { TRANSIENT_STATUSES, TransientError } from "./retry.js";
 

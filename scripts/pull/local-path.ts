@@ -1,5 +1,8 @@
-// Where a key is saved under the output folder: its own path, so the folder layout is the bucket's. A key that
-// would leave the folder (a `..`, an absolute path) is refused whatever the server says.
+/**
+ * Where a key is saved under the output folder: its own path, so the folder layout is the bucket's. A key that
+ * would leave the folder (a `..`, an absolute path) is refused whatever the server says.
+ * @module
+ */
 import path from "node:path";
 
 export function localPathFor(outDir: string, key: string): string {

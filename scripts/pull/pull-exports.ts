@@ -1,5 +1,8 @@
-// The pull: list the files since a day (every page), skip those already pulled with the same etag, download
-// the rest a few at a time (retrying passing failures), and record each one in the state file as it lands.
+/**
+ * The pull: list the files since a day (every page), skip those already pulled with the same etag, download
+ * the rest a few at a time (retrying passing failures), and record each one in the state file as it lands.
+ * @module
+ */
 import { stat } from "node:fs/promises";
 import type { ExportFileEntry } from "../../src/core/exports/export-listing.js";
 import type { PullOptions } from "./args.js";

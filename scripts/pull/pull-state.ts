@@ -1,5 +1,8 @@
-// .pull-state.json in the output folder: the etag of every file already pulled, so a later pull skips them.
-// Written atomically (a temporary file renamed over it), so an interruption leaves the old state or the new.
+/**
+ * .pull-state.json in the output folder: the etag of every file already pulled, so a later pull skips them.
+ * Written atomically (a temporary file renamed over it), so an interruption leaves the old state or the new.
+ * @module
+ */
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";

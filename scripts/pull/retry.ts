@@ -1,5 +1,8 @@
-// Retries what fails for a passing reason (the network, a 429 or 5xx, a download cut short) with a doubling
-// delay, honouring Retry-After; anything else fails at once. One place, so listing and downloads agree.
+/**
+ * Retries what fails for a passing reason (the network, a 429 or 5xx, a download cut short) with a doubling
+ * delay, honouring Retry-After; anything else fails at once. One place, so listing and downloads agree.
+ * @module
+ */
 
 export class TransientError extends Error {
   /** Seconds the server asked us to wait (Retry-After), if it did. */

@@ -1,6 +1,9 @@
-// Saves one download under its final name only once it is whole: the bytes go to a temporary name beside it,
-// must be the listed size and must gunzip to the end (counting the JSON lines), and only then are renamed.
-// An interrupted or corrupt download never leaves a file that a later pull would take for a good one.
+/**
+ * Saves one download under its final name only once it is whole: the bytes go to a temporary name beside it,
+ * must be the listed size and must gunzip to the end (counting the JSON lines), and only then are renamed.
+ * An interrupted or corrupt download never leaves a file that a later pull would take for a good one.
+ * @module
+ */
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";

@@ -1,5 +1,8 @@
-// Adds up the rows D1 reports reading and writing (each result's `meta`), for the batch and purge log lines:
-// rows are what D1 bills and what shows a query gone wrong.
+/**
+ * Adds up the rows D1 reports reading and writing (each result's `meta`), for the batch and purge log lines:
+ * rows are what D1 bills and what shows a query gone wrong.
+ * @module
+ */
 
 export class D1Usage {
   rowsRead = 0;

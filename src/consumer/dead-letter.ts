@@ -1,6 +1,9 @@
-// Keeps a dead message in R2 exactly as the queue delivered it, at _deadletter/{yyyy-mm-dd}/{message id}.json,
-// and logs one `deadletter` line: nothing given to the queue is ever dropped. The day is the message's
-// timestamp, not today, so a retried write lands on the same key instead of making a second copy.
+/**
+ * Keeps a dead message in R2 exactly as the queue delivered it, at _deadletter/{yyyy-mm-dd}/{message id}.json,
+ * and logs one `deadletter` line: nothing given to the queue is ever dropped. The day is the message's
+ * timestamp, not today, so a retried write lands on the same key instead of making a second copy.
+ * @module
+ */
 import { deadLetterKey } from "../core/exports/export-key.js";
 import { logWarn } from "../core/foundation/log.js";
 

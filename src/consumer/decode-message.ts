@@ -1,7 +1,10 @@
-// Reads a queue message body into its tenant and events, or throws if it is poison (not what the edge sends).
-// parseEventMessage validates; the events are then taken from the plain JSON because zod's output lists the
-// schema's keys first, which would reorder the fields of every exported line (the edge writes server fields
-// first, then the event as the device sent it).
+/**
+ * Reads a queue message body into its tenant and events, or throws if it is poison (not what the edge sends).
+ * parseEventMessage validates; the events are then taken from the plain JSON because zod's output lists the
+ * schema's keys first, which would reorder the fields of every exported line (the edge writes server fields
+ * first, then the event as the device sent it).
+ * @module
+ */
 import { parseEventMessage } from "../core/events/queue-message.js";
 import type { QueuedEvent } from "../core/exports/tenant-groups.js";
 

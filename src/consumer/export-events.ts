@@ -1,7 +1,10 @@
-// The consumer of the events queue: reads each message, exports each tenant's events as one file
-// (export-tenant-group.ts), settles every message on its own, and logs one `batch` line.
-// A poison message is kept as a dead letter right away and acked: it can never parse, so the queue's retries
-// would only delay it (and re-run the batch's work) before the DLQ consumer stored the very same bytes.
+/**
+ * The consumer of the events queue: reads each message, exports each tenant's events as one file
+ * (export-tenant-group.ts), settles every message on its own, and logs one `batch` line.
+ * A poison message is kept as a dead letter right away and acked: it can never parse, so the queue's retries
+ * would only delay it (and re-run the batch's work) before the DLQ consumer stored the very same bytes.
+ * @module
+ */
 import { logError, logInfo } from "../core/foundation/log.js";
 import { isReadinessProbe } from "../core/events/queue-message.js";
 import { groupByTenant, type DecodedMessage } from "../core/exports/tenant-groups.js";

@@ -1,9 +1,12 @@
-// The D1 statements of the exactly-once protocol (see export-tenant-group.ts): claim event ids for a new file,
-// rename a pending file, commit it, or discard it. Event ids travel as JSON array parameters read with
-// json_each, never one statement or one bound parameter per event.
-// event_claims has no index but its primary key, eventid (migrations/0006): D1 bills a written row per index an
-// insert touches, so every statement here finds a file's claims through the ids the caller holds, never by
-// file_key.
+/**
+ * The D1 statements of the exactly-once protocol (see export-tenant-group.ts): claim event ids for a new file,
+ * rename a pending file, commit it, or discard it. Event ids travel as JSON array parameters read with
+ * json_each, never one statement or one bound parameter per event.
+ * event_claims has no index but its primary key, eventid (migrations/0006): D1 bills a written row per index an
+ * insert touches, so every statement here finds a file's claims through the ids the caller holds, never by
+ * file_key.
+ * @module
+ */
 import type { EventTypeCounts } from "../core/exports/event-type-counts.js";
 import type { D1Usage } from "./d1-usage.js";
 

@@ -1,22 +1,25 @@
-// Exports one tenant's events of a consumer batch as one file, exactly once, with D1 as the ledger.
-//
-// The protocol (every step may fail, and the Worker may die between any two):
-//  1. CLAIM (one D1 transaction): insert file K as 'pending'; mark 'abandoned' every pending file that holds
-//     one of our ids (an earlier or concurrent attempt: it can no longer commit); claim our ids for K unless a
-//     committed file holds them. The ids returned are K's; the rest are duplicates and are dropped.
-//  2. Delete the objects of the abandoned files (best effort: the cron sweeper deletes what this misses).
-//  3. Nothing claimed: forget K and ack (every event is already exported).
-//  4. WRITE the claimed events to R2 at K.
-//  5. COMMIT: K becomes 'committed' only if still pending and still holding all it claimed. If not (a later
-//     attempt took over), delete K's object and retry. If the commit throws, its outcome is unknown: keep the
-//     object and retry; the next attempt either finds the ids committed (duplicates) or abandons K.
-// A failure at 1 or 4, or a death anywhere, leaves K pending or abandoned: the messages come back, the next
-// attempt abandons K and deletes its object, so an event is never lost and never in two committed files.
-// Claims are found by eventid only (the table's one key; no index on file_key or claimed_at): K's claims are
-// exactly the ids step 1 returned, so steps 3, 5 and a rename look those ids up and check that they still name K.
-// The cron sweeper deletes the objects and rows of files that never committed (abandoned, or pending for over
-// an hour: no attempt is still working on them) and leaves their claims, which name no committed file and are
-// taken over at step 1 like any other uncommitted claim; the age purge removes them with the rest.
+/**
+ * Exports one tenant's events of a consumer batch as one file, exactly once, with D1 as the ledger.
+ *
+ * The protocol (every step may fail, and the Worker may die between any two):
+ *  1. CLAIM (one D1 transaction): insert file K as 'pending'; mark 'abandoned' every pending file that holds
+ *     one of our ids (an earlier or concurrent attempt: it can no longer commit); claim our ids for K unless a
+ *     committed file holds them. The ids returned are K's; the rest are duplicates and are dropped.
+ *  2. Delete the objects of the abandoned files (best effort: the cron sweeper deletes what this misses).
+ *  3. Nothing claimed: forget K and ack (every event is already exported).
+ *  4. WRITE the claimed events to R2 at K.
+ *  5. COMMIT: K becomes 'committed' only if still pending and still holding all it claimed. If not (a later
+ *     attempt took over), delete K's object and retry. If the commit throws, its outcome is unknown: keep the
+ *     object and retry; the next attempt either finds the ids committed (duplicates) or abandons K.
+ * A failure at 1 or 4, or a death anywhere, leaves K pending or abandoned: the messages come back, the next
+ * attempt abandons K and deletes its object, so an event is never lost and never in two committed files.
+ * Claims are found by eventid only (the table's one key; no index on file_key or claimed_at): K's claims are
+ * exactly the ids step 1 returned, so steps 3, 5 and a rename look those ids up and check that they still name K.
+ * The cron sweeper deletes the objects and rows of files that never committed (abandoned, or pending for over
+ * an hour: no attempt is still working on them) and leaves their claims, which name no committed file and are
+ * taken over at step 1 like any other uncommitted claim; the age purge removes them with the rest.
+ * @module
+ */
 import { exportKey, utcDay } from "../core/exports/export-key.js";
 import { countEventTypes } from "../core/exports/event-type-counts.js";
 import { buildExportFile, exportFileMetadata, type ExportFile } from "../core/exports/export-file.js";

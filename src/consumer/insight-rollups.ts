@@ -1,13 +1,16 @@
-// The insights rollups' D1 statements for one export file. They run in the same D1 batch (one transaction) as
-// the file's commit (export-ledger.ts: commitExportFile), after it, and each applies only if that commit did:
-// `WHERE EXISTS (... key = ?1 AND state = 'committed')`. Why this counts every event exactly once:
-//  - The file's key holds a fresh uuid, so only this attempt's commit statement can make it 'committed'; inside
-//    the transaction the condition is true exactly when that statement changed the row.
-//  - The transaction is all or nothing: no rollup without the commit, no commit without the rollup.
-//  - The rolled-up events are `ours`, the ids the claim step gave this file, i.e. never in a committed file
-//    before. A retry after a commit of unknown outcome finds them committed (duplicates, rolled up with that
-//    commit) or takes them over from the file that did not commit (never rolled up).
-// Each statement carries its rows as one JSON parameter read with json_each, never one statement per row.
+/**
+ * The insights rollups' D1 statements for one export file. They run in the same D1 batch (one transaction) as
+ * the file's commit (export-ledger.ts: commitExportFile), after it, and each applies only if that commit did:
+ * `WHERE EXISTS (... key = ?1 AND state = 'committed')`. Why this counts every event exactly once:
+ *  - The file's key holds a fresh uuid, so only this attempt's commit statement can make it 'committed'; inside
+ *    the transaction the condition is true exactly when that statement changed the row.
+ *  - The transaction is all or nothing: no rollup without the commit, no commit without the rollup.
+ *  - The rolled-up events are `ours`, the ids the claim step gave this file, i.e. never in a committed file
+ *    before. A retry after a commit of unknown outcome finds them committed (duplicates, rolled up with that
+ *    commit) or takes them over from the file that did not commit (never rolled up).
+ * Each statement carries its rows as one JSON parameter read with json_each, never one statement per row.
+ * @module
+ */
 import { rollUpEvents, type CountIncrement, type SketchUpdate } from "../core/insights/insight-rollup.js";
 import { inChunks } from "./export-ledger.js";
 

@@ -1,5 +1,8 @@
-// The consumer of the dead-letter queue: every message is kept in R2 (dead-letter.ts) and acked; if R2 fails
-// it is retried, so a dead letter is only ever gone once it is stored.
+/**
+ * The consumer of the dead-letter queue: every message is kept in R2 (dead-letter.ts) and acked; if R2 fails
+ * it is retried, so a dead letter is only ever gone once it is stored.
+ * @module
+ */
 import { logError } from "../core/foundation/log.js";
 import { keepDeadLetter } from "./dead-letter.js";
 import { settleMessage } from "./settle.js";

@@ -1,6 +1,9 @@
-// The cron's pruning of insights rollups: minute rows older than 24 hours, day rows older than 400 days
-// (ROLLUP_RETENTION_MS). Deletes run in bounded chunks, so one run never holds D1 for long; what a run leaves
-// the next one finds. Logs one `insights_prune` line.
+/**
+ * The cron's pruning of insights rollups: minute rows older than 24 hours, day rows older than 400 days
+ * (ROLLUP_RETENTION_MS). Deletes run in bounded chunks, so one run never holds D1 for long; what a run leaves
+ * the next one finds. Logs one `insights_prune` line.
+ * @module
+ */
 import { bucketOf, ROLLUP_GRAINS, ROLLUP_RETENTION_MS, type RollupGrain } from "../core/insights/insight-rollup.js";
 import { logError, logInfo } from "../core/foundation/log.js";
 import { D1Usage } from "./d1-usage.js";

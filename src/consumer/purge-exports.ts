@@ -1,9 +1,12 @@
-// The cron job (hourly, wrangler.toml): purge dedupe claims older than DEDUPE_WINDOW_DAYS, and sweep files that
-// never committed (abandoned, or pending for over an hour): their objects first, then their rows, so a failure
-// part-way leaves rows that the next run finds again. Logs one `purge` line.
-// Each run purges the claims of one slice of the eventid range, chosen by the UTC hour it is scheduled for, so
-// the 24 runs of a day cover every claim once: the window is enforced to within a day (a claim lives between
-// DEDUPE_WINDOW_DAYS and DEDUPE_WINDOW_DAYS + 1 days; a run that fails or is skipped delays its slice a day more).
+/**
+ * The cron job (hourly, wrangler.toml): purge dedupe claims older than DEDUPE_WINDOW_DAYS, and sweep files that
+ * never committed (abandoned, or pending for over an hour): their objects first, then their rows, so a failure
+ * part-way leaves rows that the next run finds again. Logs one `purge` line.
+ * Each run purges the claims of one slice of the eventid range, chosen by the UTC hour it is scheduled for, so
+ * the 24 runs of a day cover every claim once: the window is enforced to within a day (a claim lives between
+ * DEDUPE_WINDOW_DAYS and DEDUPE_WINDOW_DAYS + 1 days; a run that fails or is skipped delays its slice a day more).
+ * @module
+ */
 import { readConfig } from "../core/foundation/config.js";
 import { logError, logInfo } from "../core/foundation/log.js";
 import { D1Usage } from "./d1-usage.js";

@@ -1,5 +1,8 @@
-// Routes a queue batch to its consumer: the dead-letter queue keeps its messages, the events queue exports, the
-// delivery queue pushes files to tenants' storage and its dead-letter queue marks deliveries failed.
+/**
+ * Routes a queue batch to its consumer: the dead-letter queue keeps its messages, the events queue exports, the
+ * delivery queue pushes files to tenants' storage and its dead-letter queue marks deliveries failed.
+ * @module
+ */
 import { deliverFiles } from "../delivery/deliver-files.js";
 import { failDeliveries } from "../delivery/fail-deliveries.js";
 import { exportEvents } from "./export-events.js";

@@ -1,7 +1,10 @@
-// Sends dead letters back through the pipeline: one page of `_deadletter/` objects is re-queued on EVENTS as
-// text (byte for byte what died) and then deleted. Sending comes first, so a failure part-way can only send a
-// message twice, and event ids make the export drop the second copy. A message that is still poison dies again
-// with a new message id; `uploadedBefore` keeps a run from picking those up again.
+/**
+ * Sends dead letters back through the pipeline: one page of `_deadletter/` objects is re-queued on EVENTS as
+ * text (byte for byte what died) and then deleted. Sending comes first, so a failure part-way can only send a
+ * message twice, and event ids make the export drop the second copy. A message that is still poison dies again
+ * with a new message id; `uploadedBefore` keeps a run from picking those up again.
+ * @module
+ */
 import { DEAD_LETTER_PREFIX } from "../core/exports/export-key.js";
 import { logInfo } from "../core/foundation/log.js";
 import { groupIntoSendBatches } from "../core/events/queue-message.js";

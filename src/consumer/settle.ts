@@ -1,5 +1,8 @@
-// Settles a queue message explicitly, never by the batch's default: ack it, or retry it after a delay that
-// grows with its attempts (after max_retries the queue moves it to the dead-letter queue).
+/**
+ * Settles a queue message explicitly, never by the batch's default: ack it, or retry it after a delay that
+ * grows with its attempts (after max_retries the queue moves it to the dead-letter queue).
+ * @module
+ */
 import { retryDelaySeconds } from "../core/foundation/retry-backoff.js";
 
 export type Settlement = "ack" | "retry";

@@ -1,5 +1,8 @@
-// The D1 statements of the cron purge: forget dedupe claims older than the window, and find and forget export
-// files that never committed. Each statement covers a bounded slice, so one run never holds D1 for long.
+/**
+ * The D1 statements of the cron purge: forget dedupe claims older than the window, and find and forget export
+ * files that never committed. Each statement covers a bounded slice, so one run never holds D1 for long.
+ * @module
+ */
 import type { D1Usage } from "./d1-usage.js";
 
 /**

@@ -1,5 +1,8 @@
-// The dashboard's HTML: a static shell, the same for everyone (no data, no token); dashboard.js fills it in
-// after sign-in. Scripts and styles come from /dashboard/assets/ so the CSP can forbid anything inline.
+/**
+ * The dashboard's HTML: a static shell, the same for everyone (no data, no token); dashboard.js fills it in
+ * after sign-in. Scripts and styles come from /dashboard/assets/ so the CSP can forbid anything inline.
+ * @module
+ */
 export function dashboardPage(version: string): string {
   const asset = (name: string) => `/dashboard/assets/${name}?v=${version}`;
   const eventTypes = ["appstartevent", "authevent", "navigationevent", "playevent", "profileevent", "voiceevent"];

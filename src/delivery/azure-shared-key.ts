@@ -1,5 +1,8 @@
-// Azure Storage's Shared Key authorisation, with crypto.subtle: the string-to-sign of the Blob service
-// (version 2015-02-21 and later) and the Authorization header it yields. See "Authorize with Shared Key".
+/**
+ * Azure Storage's Shared Key authorisation, with crypto.subtle: the string-to-sign of the Blob service
+ * (version 2015-02-21 and later) and the Authorization header it yields. See "Authorize with Shared Key".
+ * @module
+ */
 
 export interface SignableRequest {
   method: string;

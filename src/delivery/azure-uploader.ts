@@ -1,6 +1,9 @@
-// Uploads to Azure Blob Storage through its REST API with plain fetch: Put Blob (x-ms-blob-type: BlockBlob) for
-// a small file, Put Block per part then Put Block List for a large one. Requests are authorised by the SAS
-// token in the query string, or signed with the account key (azure-shared-key.ts).
+/**
+ * Uploads to Azure Blob Storage through its REST API with plain fetch: Put Blob (x-ms-blob-type: BlockBlob) for
+ * a small file, Put Block per part then Put Block List for a large one. Requests are authorised by the SAS
+ * token in the query string, or signed with the account key (azure-shared-key.ts).
+ * @module
+ */
 import type { AzureSettings } from "../core/delivery/destination.js";
 import { sharedKeyAuthorization } from "./azure-shared-key.js";
 import { encodeKeyPath } from "./object-key.js";

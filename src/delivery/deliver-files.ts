@@ -1,7 +1,10 @@
-// The consumer of the delivery queue: each message uploads one committed export file, byte for byte from R2, to
-// one destination under the same relative key, and records the outcome in D1. A failure is retried with a
-// growing delay (delivery-backoff.ts); after max_retries the queue moves the message to the dead-letter queue,
-// whose consumer marks the row failed (fail-deliveries.ts). Every message is settled explicitly.
+/**
+ * The consumer of the delivery queue: each message uploads one committed export file, byte for byte from R2, to
+ * one destination under the same relative key, and records the outcome in D1. A failure is retried with a
+ * growing delay (delivery-backoff.ts); after max_retries the queue moves the message to the dead-letter queue,
+ * whose consumer marks the row failed (fail-deliveries.ts). Every message is settled explicitly.
+ * @module
+ */
 import { parseDestinationKey, readConfig } from "../core/foundation/config.js";
 import { describeCause, logError, logInfo, logWarn } from "../core/foundation/log.js";
 import { deliveryRetryDelaySeconds } from "./delivery-backoff.js";

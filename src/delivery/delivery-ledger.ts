@@ -1,7 +1,10 @@
-// The D1 statements over the deliveries table (one row per committed file and destination): record what must be
-// delivered, find what was missed, and move a row through pending → delivered | failed. Every insert is
-// ON CONFLICT DO NOTHING ... RETURNING, so of two writers racing for the same row only one gets it back and
-// enqueues it.
+/**
+ * The D1 statements over the deliveries table (one row per committed file and destination): record what must be
+ * delivered, find what was missed, and move a row through pending → delivered | failed. Every insert is
+ * ON CONFLICT DO NOTHING ... RETURNING, so of two writers racing for the same row only one gets it back and
+ * enqueues it.
+ * @module
+ */
 import type { DeliveryTask } from "./delivery-message.js";
 
 interface TaskRow {

@@ -1,5 +1,8 @@
-// The message of the delivery queue: one export file to one destination. Small and versioned like the events
-// queue's messages; everything else (bytes, settings, secret) is read fresh when it is delivered.
+/**
+ * The message of the delivery queue: one export file to one destination. Small and versioned like the events
+ * queue's messages; everything else (bytes, settings, secret) is read fresh when it is delivered.
+ * @module
+ */
 import { z } from "zod";
 
 export const DELIVERY_MESSAGE_VERSION = 1;

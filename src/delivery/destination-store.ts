@@ -1,4 +1,7 @@
-// The D1 statements over the destinations table: add, list, remove, and load one with its secret opened.
+/**
+ * The D1 statements over the destinations table: add, list, remove, and load one with its secret opened.
+ * @module
+ */
 import type { DestinationSettings, DestinationView, ResolvedDestination } from "../core/delivery/destination.js";
 import { destinationSettingsSchema } from "../core/delivery/destination.js";
 import { openSecret } from "../core/delivery/secret-box.js";

@@ -1,5 +1,8 @@
-// The consumer of the delivery dead-letter queue: the queue gave up on these deliveries, so their rows become
-// 'failed' (keeping the last error) until an operator runs `npm run redeliver`. Acked once recorded.
+/**
+ * The consumer of the delivery dead-letter queue: the queue gave up on these deliveries, so their rows become
+ * 'failed' (keeping the last error) until an operator runs `npm run redeliver`. Acked once recorded.
+ * @module
+ */
 import { logError, logWarn } from "../core/foundation/log.js";
 import { markFailed } from "./delivery-ledger.js";
 import { type DeliveryTask, parseDeliveryMessage } from "./delivery-message.js";

@@ -1,5 +1,8 @@
-// Where an export file lands at a destination: its key relative to the tenant's R2 prefix (the Omny folder and
-// file convention, `{yyyy}/{yyyy-mm}/{yyyy-mm-dd}/{name}.jsonl.gz`) under the destination's prefix.
+/**
+ * Where an export file lands at a destination: its key relative to the tenant's R2 prefix (the Omny folder and
+ * file convention, `{yyyy}/{yyyy-mm}/{yyyy-mm-dd}/{name}.jsonl.gz`) under the destination's prefix.
+ * @module
+ */
 
 export function destinationObjectKey(fileKey: string, tenant: string, prefix: string): string {
   const tenantPrefix = `${tenant}/`;

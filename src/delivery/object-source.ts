@@ -1,5 +1,8 @@
-// The bytes a delivery uploads: its size and any range of it. The R2 source reads ranges on demand, so a
-// multipart upload holds one part in memory at a time, never the whole file.
+/**
+ * The bytes a delivery uploads: its size and any range of it. The R2 source reads ranges on demand, so a
+ * multipart upload holds one part in memory at a time, never the whole file.
+ * @module
+ */
 
 export interface ObjectSource {
   size: number;

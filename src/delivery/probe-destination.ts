@@ -1,5 +1,8 @@
-// `destination test`: writes a small probe object where deliveries go, then deletes it, and says exactly which
-// step failed and why. Delivery needs only write access, so a refused delete is reported but is not a failure.
+/**
+ * `destination test`: writes a small probe object where deliveries go, then deletes it, and says exactly which
+ * step failed and why. Delivery needs only write access, so a refused delete is reported but is not a failure.
+ * @module
+ */
 import type { ResolvedDestination } from "../core/delivery/destination.js";
 import { bytesSource } from "./object-source.js";
 import { StorageFailure } from "./storage-failure.js";

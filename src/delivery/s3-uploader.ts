@@ -1,6 +1,9 @@
-// Uploads to Amazon S3, S3-compatible stores and GCS's XML API with SigV4 (aws4fetch): one PUT for a small file,
-// CreateMultipartUpload / UploadPart / CompleteMultipartUpload for a large one (aborted if a part fails, so no
-// half upload lingers billed at the customer's).
+/**
+ * Uploads to Amazon S3, S3-compatible stores and GCS's XML API with SigV4 (aws4fetch): one PUT for a small file,
+ * CreateMultipartUpload / UploadPart / CompleteMultipartUpload for a large one (aborted if a part fails, so no
+ * half upload lingers billed at the customer's).
+ * @module
+ */
 import { AwsClient } from "aws4fetch";
 import type { S3Settings } from "../core/delivery/destination.js";
 import { encodeKeyPath } from "./object-key.js";

@@ -1,6 +1,9 @@
-// The consumer's hook after an export file commits: a pending row per destination of the tenant, then one
-// delivery message per row. Never throws: the file is committed whatever happens here, and the cron
-// (sweep-deliveries.ts) writes the rows or sends the messages this misses.
+/**
+ * The consumer's hook after an export file commits: a pending row per destination of the tenant, then one
+ * delivery message per row. Never throws: the file is committed whatever happens here, and the cron
+ * (sweep-deliveries.ts) writes the rows or sends the messages this misses.
+ * @module
+ */
 import { describeCause, logWarn } from "../core/foundation/log.js";
 import { insertPendingDeliveries } from "./delivery-ledger.js";
 import { enqueueDeliveries } from "./delivery-message.js";

@@ -1,6 +1,9 @@
-// What went wrong at a destination, in the operator's words: the storage's own error code (S3's and Azure's
-// <Code>, or Azure's x-ms-error-code header) mapped to a reason that says what to fix. Used by the delivery
-// consumer's log line and last_error, and by `destination test`.
+/**
+ * What went wrong at a destination, in the operator's words: the storage's own error code (S3's and Azure's
+ * <Code>, or Azure's x-ms-error-code header) mapped to a reason that says what to fix. Used by the delivery
+ * consumer's log line and last_error, and by `destination test`.
+ * @module
+ */
 
 export const FAILURE_REASONS = [
   "credentials",

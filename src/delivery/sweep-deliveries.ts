@@ -1,9 +1,12 @@
-// The cron's part of delivery: what the commit hook missed is found here, so no committed file is ever left
-// undelivered. (1) Files committed in the last days with no row for a destination that existed at commit get
-// one and a message. (2) Pending rows that no attempt touched for longer than the longest retry delay have lost
-// their message (a failed send after the row was written): they get a new one. A second message for a row
-// that is in fact still queued is harmless: the first to finish marks it delivered and the other then acks
-// without uploading, or both PUT the same bytes to the same key.
+/**
+ * The cron's part of delivery: what the commit hook missed is found here, so no committed file is ever left
+ * undelivered. (1) Files committed in the last days with no row for a destination that existed at commit get
+ * one and a message. (2) Pending rows that no attempt touched for longer than the longest retry delay have lost
+ * their message (a failed send after the row was written): they get a new one. A second message for a row
+ * that is in fact still queued is harmless: the first to finish marks it delivered and the other then acks
+ * without uploading, or both PUT the same bytes to the same key.
+ * @module
+ */
 import { readConfig } from "../core/foundation/config.js";
 import { logError, logInfo } from "../core/foundation/log.js";
 import { claimStalePendingDeliveries, insertMissedDeliveries } from "./delivery-ledger.js";

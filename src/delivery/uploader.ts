@@ -1,5 +1,8 @@
-// The one interface both storages implement for delivery and for `destination test`, and the choice between
-// them by a destination's kind.
+/**
+ * The one interface both storages implement for delivery and for `destination test`, and the choice between
+ * them by a destination's kind.
+ * @module
+ */
 import type { ResolvedDestination } from "../core/delivery/destination.js";
 import { azureUploader } from "./azure-uploader.js";
 import type { ObjectSource } from "./object-source.js";

@@ -1,5 +1,8 @@
-// The edge's HTTP surface: routes, the request log line, and the JSON answers for unknown paths, wrong methods
-// and errors. Routes own their logic; this module owns how requests and failures are framed.
+/**
+ * The edge's HTTP surface: routes, the request log line, and the JSON answers for unknown paths, wrong methods
+ * and errors. Routes own their logic; this module owns how requests and failures are framed.
+ * @module
+ */
 import { Hono, type Context } from "hono";
 import { CollectorError } from "../core/foundation/errors.js";
 import { logError, logInfo } from "../core/foundation/log.js";

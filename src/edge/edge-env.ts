@@ -1,4 +1,7 @@
-// The Hono environment of the edge: the Worker's bindings and the per-request values routes share.
+/**
+ * The Hono environment of the edge: the Worker's bindings and the per-request values routes share.
+ * @module
+ */
 import type { LogFields } from "../core/foundation/log.js";
 import type { Principal } from "./auth/verify-token.js";
 

@@ -1,4 +1,7 @@
-// The one place that turns a CollectorError (or anything unexpected) into the JSON error response.
+/**
+ * The one place that turns a CollectorError (or anything unexpected) into the JSON error response.
+ * @module
+ */
 import type { Context } from "hono";
 import { CollectorError } from "../core/foundation/errors.js";
 

@@ -1,8 +1,11 @@
-// One Durable Object per tenant: the room of the tenant's live raw-events viewers. Its sockets use the
-// WebSocket Hibernation API (ctx.acceptWebSocket), so a room with viewers and no events costs no duration, and a
-// room with no viewers is never woken by the edge for long (publish answers 0 and the edge stops calling: see
-// src/edge/live/live-publish.ts). Only the edge reaches a room, after authenticating the viewer for its tenant, so a
-// room never holds another tenant's viewer.
+/**
+ * One Durable Object per tenant: the room of the tenant's live raw-events viewers. Its sockets use the
+ * WebSocket Hibernation API (ctx.acceptWebSocket), so a room with viewers and no events costs no duration, and a
+ * room with no viewers is never woken by the edge for long (publish answers 0 and the edge stops calling: see
+ * src/edge/live/live-publish.ts). Only the edge reaches a room, after authenticating the viewer for its tenant, so a
+ * room never holds another tenant's viewer.
+ * @module
+ */
 import { DurableObject } from "cloudflare:workers";
 import {
   LIVE_PROTOCOL,

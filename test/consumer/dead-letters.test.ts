@@ -1,5 +1,8 @@
-// Dead letters: whatever the queue could not deliver (or the consumer cannot read) is kept in R2 byte for byte,
-// logged, and can be sent back through the pipeline by POST /admin/redrive.
+/**
+ * Dead letters: whatever the queue could not deliver (or the consumer cannot read) is kept in R2 byte for byte,
+ * logged, and can be sent back through the pipeline by POST /admin/redrive.
+ * @module
+ */
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";

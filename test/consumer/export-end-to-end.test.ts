@@ -1,5 +1,8 @@
-// End to end inside workerd: events POSTed through the real Worker come out of R2 as one gzipped JSON Lines
-// file per tenant per batch, each accepted event exactly once.
+/**
+ * End to end inside workerd: events POSTed through the real Worker come out of R2 as one gzipped JSON Lines
+ * file per tenant per batch, each accepted event exactly once.
+ * @module
+ */
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";

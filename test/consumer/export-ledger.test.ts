@@ -1,6 +1,9 @@
-// The D1 ledger of the exactly-once protocol, statement by statement, against D1 itself: what a claim returns
-// (RETURNING on an upsert must leave out the rows its DO UPDATE ... WHERE skipped), what it abandons, when a
-// commit is refused, and what a claim costs in rows written (D1's price).
+/**
+ * The D1 ledger of the exactly-once protocol, statement by statement, against D1 itself: what a claim returns
+ * (RETURNING on an upsert must leave out the rows its DO UPDATE ... WHERE skipped), what it abandons, when a
+ * commit is refused, and what a claim costs in rows written (D1's price).
+ * @module
+ */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { D1Usage } from "../../src/consumer/d1-usage.js";

@@ -1,6 +1,9 @@
-// The fault matrix: R2 and D1 fail at each step of the export (the bindings are wrapped), the queue replays
-// what was retried, and every accepted event still ends up in R2 exactly once, with no object left outside
-// the committed files.
+/**
+ * The fault matrix: R2 and D1 fail at each step of the export (the bindings are wrapped), the queue replays
+ * what was retried, and every accepted event still ends up in R2 exactly once, with no object left outside
+ * the committed files.
+ * @module
+ */
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";

@@ -1,6 +1,9 @@
-// The cron job: dedupe claims expire after DEDUPE_WINDOW_DAYS (each hourly run purges one slice of the eventid
-// range, so within a day after the window), and files that never committed are swept (object, row) once no
-// attempt can still be working on them; their claims stay for the age purge and are taken over meanwhile.
+/**
+ * The cron job: dedupe claims expire after DEDUPE_WINDOW_DAYS (each hourly run purges one slice of the eventid
+ * range, so within a day after the window), and files that never committed are swept (object, row) once no
+ * attempt can still be working on them; their claims stay for the age purge and are taken over meanwhile.
+ * @module
+ */
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";

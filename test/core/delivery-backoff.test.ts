@@ -1,4 +1,7 @@
-// The delivery queue's retry delays: doubling from the first, capped, so an outage of hours is retried hourly.
+/**
+ * The delivery queue's retry delays: doubling from the first, capped, so an outage of hours is retried hourly.
+ * @module
+ */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_DELIVERY } from "../../src/core/foundation/config.js";
 import { deliveryRetryDelaySeconds } from "../../src/delivery/delivery-backoff.js";

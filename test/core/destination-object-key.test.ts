@@ -1,4 +1,7 @@
-// Where a file lands at a destination: the Omny folder and file convention under the destination's prefix.
+/**
+ * Where a file lands at a destination: the Omny folder and file convention under the destination's prefix.
+ * @module
+ */
 import { describe, expect, it } from "vitest";
 import { destinationObjectKey } from "../../src/delivery/object-key.js";
 

@@ -1,5 +1,8 @@
-// The HyperLogLog sketches behind the distinct users and devices of the insights: estimates within the stated
-// error, merges that count the union, and a stored form that round-trips and refuses corrupt text.
+/**
+ * The HyperLogLog sketches behind the distinct users and devices of the insights: estimates within the stated
+ * error, merges that count the union, and a stored form that round-trips and refuses corrupt text.
+ * @module
+ */
 import { describe, expect, it } from "vitest";
 import {
   addToSketch,

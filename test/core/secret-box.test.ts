@@ -1,4 +1,7 @@
-// Destination secrets sealed with AES-GCM: only the same key and the same destination open them.
+/**
+ * Destination secrets sealed with AES-GCM: only the same key and the same destination open them.
+ * @module
+ */
 import { describe, expect, it } from "vitest";
 import { parseDestinationKey } from "../../src/core/foundation/config.js";
 import { openSecret, sealSecret } from "../../src/core/delivery/secret-box.js";

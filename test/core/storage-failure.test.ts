@@ -1,5 +1,8 @@
-// Storage error answers become reasons an operator can act on: credentials, missing bucket, clock skew,
-// permissions, unavailable. The codes are those S3 and Azure document.
+/**
+ * Storage error answers become reasons an operator can act on: credentials, missing bucket, clock skew,
+ * permissions, unavailable. The codes are those S3 and Azure document.
+ * @module
+ */
 import { describe, expect, it } from "vitest";
 import { classifyStorageError } from "../../src/delivery/storage-failure.js";
 

@@ -1,7 +1,10 @@
-// The delivery pipeline inside workerd, with the customer's storage played by a stubbed fetch: a committed file
-// gets a pending row and a message per destination; the consumer uploads it byte for byte under the Omny
-// convention, retries with a growing delay and a clear log line on failure, and the dead-letter consumer marks
-// it failed. The same path against real S3 and Azure servers is in test/node/delivery-end-to-end.test.ts.
+/**
+ * The delivery pipeline inside workerd, with the customer's storage played by a stubbed fetch: a committed file
+ * gets a pending row and a message per destination; the consumer uploads it byte for byte under the Omny
+ * convention, retries with a growing delay and a clear log line on failure, and the dead-letter consumer marks
+ * it failed. The same path against real S3 and Azure servers is in test/node/delivery-end-to-end.test.ts.
+ * @module
+ */
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";

@@ -1,4 +1,7 @@
-// The admin routes of destinations: only with the admin token; secrets sealed in D1 and never shown again.
+/**
+ * The admin routes of destinations: only with the admin token; secrets sealed in D1 and never shown again.
+ * @module
+ */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { uniqueTenant } from "../edge/exports-fixtures.js";

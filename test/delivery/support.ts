@@ -1,5 +1,8 @@
-// Helpers of the delivery tests: admin requests to the real Worker, a destination added through them, and a
-// stand-in delivery queue that records what is sent instead of delivering it.
+/**
+ * Helpers of the delivery tests: admin requests to the real Worker, a destination added through them, and a
+ * stand-in delivery queue that records what is sent instead of delivering it.
+ * @module
+ */
 import { env } from "cloudflare:test";
 import { callWorker } from "../support/ingest.js";
 

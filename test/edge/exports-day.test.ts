@@ -1,4 +1,7 @@
-// GET /v1/exports/days/{day}: a day folder's files, events by type, first/last event, and whether it is closed.
+/**
+ * GET /v1/exports/days/{day}: a day folder's files, events by type, first/last event, and whether it is closed.
+ * @module
+ */
 import { describe, expect, it } from "vitest";
 import { dayClosesAt, isDayClosed } from "../../src/core/exports/export-day.js";
 import type { DayManifest } from "../../src/core/exports/export-listing.js";

@@ -1,5 +1,8 @@
-// GET /v1/exports/{key}: the stored gzip bytes of a committed file of the caller's, with ETag, 304 and 206; every
-// other key gets the very same 404.
+/**
+ * GET /v1/exports/{key}: the stored gzip bytes of a committed file of the caller's, with ETag, 304 and 206; every
+ * other key gets the very same 404.
+ * @module
+ */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { getAs, gunzipText, noonDaysAgo, readerToken, storeExportFile, uniqueTenant } from "./exports-fixtures.js";

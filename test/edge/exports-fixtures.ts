@@ -1,5 +1,8 @@
-// Export files for the pull API's tests, stored the way the consumer stores them (an R2 object and its manifest
-// row) but on days and in states a test chooses, plus the requests a customer's exports reader makes.
+/**
+ * Export files for the pull API's tests, stored the way the consumer stores them (an R2 object and its manifest
+ * row) but on days and in states a test chooses, plus the requests a customer's exports reader makes.
+ * @module
+ */
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { countEventTypes } from "../../src/core/exports/event-type-counts.js";

@@ -1,4 +1,7 @@
-// GET /v1/exports: the caller's committed files in key order, paginated by an opaque cursor, filtered by day.
+/**
+ * GET /v1/exports: the caller's committed files in key order, paginated by an opaque cursor, filtered by day.
+ * @module
+ */
 import { describe, expect, it } from "vitest";
 import type { ExportListing } from "../../src/core/exports/export-listing.js";
 import { DAY_MS, getAs, noonDaysAgo, readerToken, storeExportFile, uniqueTenant } from "./exports-fixtures.js";

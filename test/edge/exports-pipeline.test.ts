@@ -1,5 +1,8 @@
-// The pull API over files the real pipeline wrote: events POSTed to the Worker, exported by its queue consumer,
-// then listed, summed by day and downloaded through the API.
+/**
+ * The pull API over files the real pipeline wrote: events POSTed to the Worker, exported by its queue consumer,
+ * then listed, summed by day and downloaded through the API.
+ * @module
+ */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";

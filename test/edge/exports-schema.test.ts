@@ -1,5 +1,8 @@
-// GET /v1/schema/events and /v1/schema/export: JSON Schema from the zod schemas, checked with an independent
-// JSON Schema validator (@cfworker/json-schema, which runs in workerd) against seed events and broken ones.
+/**
+ * GET /v1/schema/events and /v1/schema/export: JSON Schema from the zod schemas, checked with an independent
+ * JSON Schema validator (@cfworker/json-schema, which runs in workerd) against seed events and broken ones.
+ * @module
+ */
 import { Validator, type Schema } from "@cfworker/json-schema";
 import { describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";

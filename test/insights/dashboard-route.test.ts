@@ -1,5 +1,8 @@
-// GET /dashboard: the page and its bundled assets come from the Worker, under a CSP that allows nothing inline
-// and nothing from another origin; the page carries no data and no token.
+/**
+ * GET /dashboard: the page and its bundled assets come from the Worker, under a CSP that allows nothing inline
+ * and nothing from another origin; the page carries no data and no token.
+ * @module
+ */
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 

@@ -1,6 +1,9 @@
-// The live raw-events view through the real Worker: a viewer's WebSocket (token as a subprotocol) gets its own
-// tenant's newest events within the request that brought them, filtered as it asks, and never another tenant's;
-// the ingest answer never depends on the live room.
+/**
+ * The live raw-events view through the real Worker: a viewer's WebSocket (token as a subprotocol) gets its own
+ * tenant's newest events within the request that brought them, filtered as it asks, and never another tenant's;
+ * the ingest answer never depends on the live room.
+ * @module
+ */
 import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";

@@ -1,6 +1,9 @@
-// The insights rollups, end to end in workerd: events posted through the real Worker and consumed by its queue
-// handler are counted exactly once per type, play action, source, country, platform and device model, in UTC
-// minute and day buckets, whatever the duplicates, redeliveries and commit failures.
+/**
+ * The insights rollups, end to end in workerd: events posted through the real Worker and consumed by its queue
+ * handler are counted exactly once per type, play action, source, country, platform and device model, in UTC
+ * minute and day buckets, whatever the duplicates, redeliveries and commit failures.
+ * @module
+ */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";

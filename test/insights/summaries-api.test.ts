@@ -1,4 +1,7 @@
-// GET /v1/summaries/{realtime,daily,monthly}: who may read them, what they answer, and the queries they refuse.
+/**
+ * GET /v1/summaries/{realtime,daily,monthly}: who may read them, what they answer, and the queries they refuse.
+ * @module
+ */
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";

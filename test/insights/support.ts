@@ -1,5 +1,8 @@
-// Helpers of the insights tests: tokens that may read summaries, reading a summary through the real Worker, and
-// the counts a list of events should give.
+/**
+ * Helpers of the insights tests: tokens that may read summaries, reading a summary through the real Worker, and
+ * the counts a list of events should give.
+ * @module
+ */
 import { env, SELF } from "cloudflare:test";
 import { sign } from "hono/utils/jwt/jwt";
 import { expect } from "vitest";

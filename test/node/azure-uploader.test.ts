@@ -1,5 +1,8 @@
-// The Azure uploader against Azurite, which checks Shared Key signatures: Put Blob or blocks, the bytes and the
-// Content-Type kept, and failures named by what to fix.
+/**
+ * The Azure uploader against Azurite, which checks Shared Key signatures: Put Blob or blocks, the bytes and the
+ * Content-Type kept, and failures named by what to fix.
+ * @module
+ */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AzureSettings } from "../../src/core/delivery/destination.js";

@@ -1,8 +1,11 @@
-// The events the fast-path parity test feeds to both the generated validator and zod: the seed examples, and
-// systematic mutations of them: every field (declared by the schema or not, nested ones too) removed and set
-// to each of a list of values chosen to sit on the edges of the schema's rules (types, enums, GUIDs, date-times,
-// country codes, integers and their safe range, empty strings, nulls, arrays, objects), plus whole-event cases.
-// Every case is JSON text parsed back, as the edge only ever validates what JSON.parse returned.
+/**
+ * The events the fast-path parity test feeds to both the generated validator and zod: the seed examples, and
+ * systematic mutations of them: every field (declared by the schema or not, nested ones too) removed and set
+ * to each of a list of values chosen to sit on the edges of the schema's rules (types, enums, GUIDs, date-times,
+ * country codes, integers and their safe range, empty strings, nulls, arrays, objects), plus whole-event cases.
+ * Every case is JSON text parsed back, as the edge only ever validates what JSON.parse returned.
+ * @module
+ */
 import { z } from "zod";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { clientEventSchema, EVENT_TYPES } from "../../src/core/events/schemas/events.js";

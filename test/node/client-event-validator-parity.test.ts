@@ -1,6 +1,9 @@
-// The generated fast path (src/core/events/generated/, from `npm run generate`) must agree with zod on every event:
-// never accept what zod rejects (nor the reverse), and return the value zod would, keys in the same order.
-// Cases: the seed examples and tens of thousands of systematic mutations (client-event-validator-cases.ts).
+/**
+ * The generated fast path (src/core/events/generated/, from `npm run generate`) must agree with zod on every event:
+ * never accept what zod rejects (nor the reverse), and return the value zod would, keys in the same order.
+ * Cases: the seed examples and tens of thousands of systematic mutations (client-event-validator-cases.ts).
+ * @module
+ */
 import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS } from "../../src/core/foundation/config.js";

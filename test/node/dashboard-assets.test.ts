@@ -1,5 +1,8 @@
-// The dashboard's embedded assets (src/dashboard/assets.generated.ts) are what `npm run build:dashboard` makes
-// of src/dashboard/client/ and the installed uPlot: a stale file would serve an old page.
+/**
+ * The dashboard's embedded assets (src/dashboard/assets.generated.ts) are what `npm run build:dashboard` makes
+ * of src/dashboard/client/ and the installed uPlot: a stale file would serve an old page.
+ * @module
+ */
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { GENERATED_PATH, generatedAssetsModule } from "../../scripts/build-dashboard.js";

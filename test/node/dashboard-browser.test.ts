@@ -1,8 +1,11 @@
-// The dashboard in real headless Chromium (Debian's `chromium`, driven by playwright-core) against the real
-// Worker run locally by wrangler: sign in with a token, watch the live view receive posted events, see the
-// counts in the realtime, daily and monthly views, list and download an export file, and fit a phone's width,
-// with no error in the browser's console. Screenshots go to test/artifacts/ (gitignored).
-// Skips, saying so, when no Chromium is installed (.ci/run installs it).
+/**
+ * The dashboard in real headless Chromium (Debian's `chromium`, driven by playwright-core) against the real
+ * Worker run locally by wrangler: sign in with a token, watch the live view receive posted events, see the
+ * counts in the realtime, daily and monthly views, list and download an export file, and fit a phone's width,
+ * with no error in the browser's console. Screenshots go to test/artifacts/ (gitignored).
+ * Skips, saying so, when no Chromium is installed (.ci/run installs it).
+ * @module
+ */
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

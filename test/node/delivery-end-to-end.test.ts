@@ -1,7 +1,10 @@
-// Push delivery with real tools: the Worker runs locally under wrangler, the customer's storage is a real
-// S3-compatible server (s3rver) and Azure's emulator (Azurite), destinations are added and tested with
-// `npm run tenant -- destination …`, events are POSTed, and every committed export file must arrive at each
-// destination byte for byte, under the Omny convention, once, also across an outage of the destination.
+/**
+ * Push delivery with real tools: the Worker runs locally under wrangler, the customer's storage is a real
+ * S3-compatible server (s3rver) and Azure's emulator (Azurite), destinations are added and tested with
+ * `npm run tenant -- destination …`, events are POSTed, and every committed export file must arrive at each
+ * destination byte for byte, under the Omny convention, once, also across an outage of the destination.
+ * @module
+ */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { dayManifestSchema, exportListingSchema } from "../../src/core/exports/export-listing.js";

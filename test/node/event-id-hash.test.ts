@@ -1,5 +1,8 @@
-// The synchronous SHA-1 behind event ids: the same digests as Node's crypto, and the same event ids as the
-// crypto.subtle implementation it replaced (event ids must never change: they are the dedupe key).
+/**
+ * The synchronous SHA-1 behind event ids: the same digests as Node's crypto, and the same event ids as the
+ * crypto.subtle implementation it replaced (event ids must never change: they are the dedupe key).
+ * @module
+ */
 import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { eventIdFor, type EventIdentity } from "../../src/core/events/event-id.js";

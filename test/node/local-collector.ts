@@ -1,7 +1,10 @@
-// Runs the real Worker locally for Node tests, as `npm run dev` does: wrangler applies the D1 migrations with
-// `d1 migrations apply --local`, then wrangler's unstable_startWorker serves it on loopback in local mode (workerd
-// with local Queues, R2 and D1; nothing remote). It uses a copy of wrangler.toml in a temporary folder so the
-// test chooses its own secret, open tenancy and a 1 s queue batch timeout, and keeps its storage there.
+/**
+ * Runs the real Worker locally for Node tests, as `npm run dev` does: wrangler applies the D1 migrations with
+ * `d1 migrations apply --local`, then wrangler's unstable_startWorker serves it on loopback in local mode (workerd
+ * with local Queues, R2 and D1; nothing remote). It uses a copy of wrangler.toml in a temporary folder so the
+ * test chooses its own secret, open tenancy and a 1 s queue batch timeout, and keeps its storage there.
+ * @module
+ */
 import { spawn } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -1,5 +1,8 @@
-// POSTs the document's examples to a locally running collector as one of a tenant's devices, each time with
-// fresh sequence numbers: the same events again would be dropped as duplicates.
+/**
+ * POSTs the document's examples to a locally running collector as one of a tenant's devices, each time with
+ * fresh sequence numbers: the same events again would be dropped as duplicates.
+ * @module
+ */
 import { expect } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import type { LocalCollector } from "./local-collector.js";

@@ -1,6 +1,9 @@
-// The pull command against a stand-in collector on loopback that misbehaves on purpose: a cut-short download,
-// a 503, a key that would escape the folder. What must hold: only verified files are kept, under their key path,
-// passing failures are retried, nothing half-written is left, and the state makes the next pull skip them.
+/**
+ * The pull command against a stand-in collector on loopback that misbehaves on purpose: a cut-short download,
+ * a 503, a key that would escape the folder. What must hold: only verified files are kept, under their key path,
+ * passing failures are retried, nothing half-written is left, and the state makes the next pull skip them.
+ * @module
+ */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { existsSync } from "node:fs";

@@ -1,7 +1,10 @@
-// The whole path with real tools: the Worker runs locally under wrangler, events with chosen country codes are
-// POSTed to it, its queue consumer writes the export files, the customer's pull command downloads them, and
-// DuckDB reads the gzipped JSON Lines with read_json_auto. Counts by type and country must be what was posted,
-// and a second pull must download nothing.
+/**
+ * The whole path with real tools: the Worker runs locally under wrangler, events with chosen country codes are
+ * POSTed to it, its queue consumer writes the export files, the customer's pull command downloads them, and
+ * DuckDB reads the gzipped JSON Lines with read_json_auto. Counts by type and country must be what was posted,
+ * and a second pull must download nothing.
+ * @module
+ */
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";

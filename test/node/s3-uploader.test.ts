@@ -1,5 +1,8 @@
-// The S3 uploader against a real S3-compatible server (s3rver): one PUT or multipart, the bytes and the
-// Content-Type kept, and failures named by what to fix.
+/**
+ * The S3 uploader against a real S3-compatible server (s3rver): one PUT or multipart, the bytes and the
+ * Content-Type kept, and failures named by what to fix.
+ * @module
+ */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { S3Settings } from "../../src/core/delivery/destination.js";

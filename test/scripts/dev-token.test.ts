@@ -1,5 +1,8 @@
-// The tokens `npm run token` and `npm run demo` mint are the tokens the edge accepts, and .dev.vars parsing reads
-// what wrangler reads: if either drifts from src/edge/auth/verify-token.ts, local development breaks before anyone notices.
+/**
+ * The tokens `npm run token` and `npm run demo` mint are the tokens the edge accepts, and .dev.vars parsing reads
+ * what wrangler reads: if either drifts from src/edge/auth/verify-token.ts, local development breaks before anyone notices.
+ * @module
+ */
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/foundation/config.js";
 import { authenticate } from "../../src/edge/auth/verify-token.js";

@@ -1,4 +1,7 @@
-// Test-only bindings added by vitest.config.ts.
+/**
+ * Test-only bindings added by vitest.config.ts.
+ * @module
+ */
 declare namespace Cloudflare {
   interface Env {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];

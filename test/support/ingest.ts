@@ -1,4 +1,7 @@
-// Drives the real Worker's fetch handler with real bindings, optionally swapping one binding for a wrapper.
+/**
+ * Drives the real Worker's fetch handler with real bindings, optionally swapping one binding for a wrapper.
+ * @module
+ */
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import worker from "../../src/index.js";
 import { deviceClaims, signToken, type TestClaims } from "./tokens.js";

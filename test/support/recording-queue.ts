@@ -1,4 +1,7 @@
-// A wrapper of the real EVENTS queue that records every message body the edge sends, or fails on demand.
+/**
+ * A wrapper of the real EVENTS queue that records every message body the edge sends, or fails on demand.
+ * @module
+ */
 import { env } from "cloudflare:test";
 
 export interface RecordingQueue {

@@ -1,4 +1,7 @@
-// Writes rows of the tenants table the way `npm run tenant` does, and forgets the edge's cached settings.
+/**
+ * Writes rows of the tenants table the way `npm run tenant` does, and forgets the edge's cached settings.
+ * @module
+ */
 import { env } from "cloudflare:test";
 import { clearTenantSettingsCache } from "../../src/edge/auth/tenant-settings-cache.js";
 import { DEFAULT_TENANT_SETTINGS, type TenantSettings } from "../../src/core/tenants/tenant-settings.js";

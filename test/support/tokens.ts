@@ -1,4 +1,7 @@
-// Signs test tokens the way a device's token issuer would: HS256 with the Worker's JWT_SECRET.
+/**
+ * Signs test tokens the way a device's token issuer would: HS256 with the Worker's JWT_SECRET.
+ * @module
+ */
 import { env } from "cloudflare:test";
 import { sign } from "hono/utils/jwt/jwt";
 

@@ -1,6 +1,9 @@
-// A tenant's push destination: what an operator gives (destinationInputSchema), what D1 keeps in clear
-// (settings) and sealed (secret), and what listings show (never a secret). One schema for the admin route,
-// the delivery consumer and the admin command.
+/**
+ * A tenant's push destination: what an operator gives (destinationInputSchema), what D1 keeps in clear
+ * (settings) and sealed (secret), and what listings show (never a secret). One schema for the admin route,
+ * the delivery consumer and the admin command.
+ * @module
+ */
 import { z } from "zod";
 
 export const DESTINATION_KINDS = ["s3", "azure"] as const;

@@ -1,6 +1,9 @@
-// Seals destination secrets (storage keys, SAS tokens) for D1 with AES-256-GCM under the Worker secret
-// DESTINATION_KEY. The destination's id is the additional data, so a sealed value copied onto another
-// destination's row does not open. Format: base64(iv[12] || ciphertext+tag).
+/**
+ * Seals destination secrets (storage keys, SAS tokens) for D1 with AES-256-GCM under the Worker secret
+ * DESTINATION_KEY. The destination's id is the additional data, so a sealed value copied onto another
+ * destination's row does not open. Format: base64(iv[12] || ciphertext+tag).
+ * @module
+ */
 
 const IV_BYTES = 12;
 

@@ -1,5 +1,8 @@
-// Adds the server-derived fields to a validated event: its deterministic id, the receive time, who sent it
-// (from the token) and where from (from the edge).
+/**
+ * Adds the server-derived fields to a validated event: its deterministic id, the receive time, who sent it
+ * (from the token) and where from (from the edge).
+ * @module
+ */
 import { eventIdFor } from "./event-id.js";
 import type { ClientEvent } from "./schemas/events.js";
 import type { ExportedEvent, Geo } from "./schemas/envelope.js";

@@ -1,6 +1,9 @@
-// Deterministic event ids: a UUID (version 5, SHA-1) of the fields that identify an event in its session, so a
-// device that re-sends the same events after a timeout gets the same ids and the export drops the copies.
-// The hash is the synchronous sha1.ts: one crypto.subtle.digest per event cost more than the rest of enrichment.
+/**
+ * Deterministic event ids: a UUID (version 5, SHA-1) of the fields that identify an event in its session, so a
+ * device that re-sends the same events after a timeout gets the same ids and the export drops the copies.
+ * The hash is the synchronous sha1.ts: one crypto.subtle.digest per event cost more than the rest of enrichment.
+ * @module
+ */
 import { sha1 } from "./sha1.js";
 
 /** The collector's own UUID namespace; changing it would change every event id. */

@@ -1,4 +1,7 @@
-// Maps the request's `cf` object (Cloudflare's estimate of where the client is) to the `geo` of an event.
+/**
+ * Maps the request's `cf` object (Cloudflare's estimate of where the client is) to the `geo` of an event.
+ * @module
+ */
 import type { Geo } from "./schemas/envelope.js";
 
 /** The parts of `request.cf` that geo reads; every one may be missing. */

@@ -1,5 +1,8 @@
-// The queue message between the edge and the consumer: JSON text {"v":1,"tenant":"…","events":[…]} holding many
-// events of one tenant. Sent as text so the dead-letter copy in R2 is the message byte for byte.
+/**
+ * The queue message between the edge and the consumer: JSON text {"v":1,"tenant":"…","events":[…]} holding many
+ * events of one tenant. Sent as text so the dead-letter copy in R2 is the message byte for byte.
+ * @module
+ */
 import { z } from "zod";
 import type { ExportedEvent } from "./schemas/envelope.js";
 import { TENANT_PATTERN } from "../tenants/tenant-name.js";

@@ -1,6 +1,9 @@
-// SHA-1 (FIPS 180-4) in plain synchronous JavaScript, for the UUIDv5 event ids only: an event id is one hash
-// of ~150 bytes, where crypto.subtle.digest costs a promise (and in Node a thread-pool hop) per event.
-// Not for anything secret: SHA-1 is what RFC 9562 prescribes for version 5 UUIDs, nothing more.
+/**
+ * SHA-1 (FIPS 180-4) in plain synchronous JavaScript, for the UUIDv5 event ids only: an event id is one hash
+ * of ~150 bytes, where crypto.subtle.digest costs a promise (and in Node a thread-pool hop) per event.
+ * Not for anything secret: SHA-1 is what RFC 9562 prescribes for version 5 UUIDs, nothing more.
+ * @module
+ */
 
 const BLOCK_BYTES = 64;
 

@@ -1,5 +1,8 @@
-// Validates a decoded request body: the envelope as a whole (errors here reject the request), then each event
-// on its own (errors here reject only that event, with the path and reason of every problem).
+/**
+ * Validates a decoded request body: the envelope as a whole (errors here reject the request), then each event
+ * on its own (errors here reject only that event, with the path and reason of every problem).
+ * @module
+ */
 import type { RequestLimits } from "../foundation/config.js";
 import { CollectorError } from "../foundation/errors.js";
 import { copyClientEvent } from "./generated/client-event-copy.js";

@@ -1,4 +1,7 @@
-// Counts an export file's events by `type`, for its manifest row and so for the day manifest's counts.
+/**
+ * Counts an export file's events by `type`, for its manifest row and so for the day manifest's counts.
+ * @module
+ */
 
 export type EventTypeCounts = Record<string, number>;
 

@@ -1,6 +1,9 @@
-// The UTC days of the export: which text is a day, and when a day is closed. Files land in the folder of the
-// day they are written, and an event may reach a file up to 24 hours after it happened (the Omny export's
-// late-delivery note), so a day's folder is final only 24 hours after the day has ended.
+/**
+ * The UTC days of the export: which text is a day, and when a day is closed. Files land in the folder of the
+ * day they are written, and an event may reach a file up to 24 hours after it happened (the Omny export's
+ * late-delivery note), so a day's folder is final only 24 hours after the day has ended.
+ * @module
+ */
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How late an event may be delivered into a file; the day stays open this long past its end. */

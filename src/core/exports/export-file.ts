@@ -1,5 +1,8 @@
-// Builds the body of one export file: the events as gzipped JSON Lines, and the facts its R2 metadata and
-// manifest row record about it.
+/**
+ * Builds the body of one export file: the events as gzipped JSON Lines, and the facts its R2 metadata and
+ * manifest row record about it.
+ * @module
+ */
 import { gzip } from "./gzip.js";
 import { encodeJsonLines } from "./jsonl.js";
 import type { QueuedEvent } from "./tenant-groups.js";

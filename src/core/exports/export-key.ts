@@ -1,5 +1,8 @@
-// Names the R2 objects the export writes: the Omny file convention under each tenant's prefix, and the
-// dead-letter objects under `_deadletter/` (a prefix no tenant can take: tenants start with [a-z0-9]).
+/**
+ * Names the R2 objects the export writes: the Omny file convention under each tenant's prefix, and the
+ * dead-letter objects under `_deadletter/` (a prefix no tenant can take: tenants start with [a-z0-9]).
+ * @module
+ */
 
 export const DEAD_LETTER_PREFIX = "_deadletter/";
 

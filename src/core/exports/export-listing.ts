@@ -1,5 +1,8 @@
-// The answers of the pull API (GET /v1/exports and GET /v1/exports/days/{day}): the edge builds them and the
-// customer's command line (scripts/pull) parses them with the same schemas.
+/**
+ * The answers of the pull API (GET /v1/exports and GET /v1/exports/days/{day}): the edge builds them and the
+ * customer's command line (scripts/pull) parses them with the same schemas.
+ * @module
+ */
 import { z } from "zod";
 
 /** One committed export file, as listed. first/last are the receivedat of its first and last event. */

@@ -1,5 +1,8 @@
-// gzip and gunzip with the web-standard CompressionStream, which Node 20 and workerd both provide, so the code
-// that builds export files runs (and is tested) anywhere.
+/**
+ * gzip and gunzip with the web-standard CompressionStream, which Node 20 and workerd both provide, so the code
+ * that builds export files runs (and is tested) anywhere.
+ * @module
+ */
 
 export function gzip(bytes: Uint8Array): Promise<Uint8Array> {
   return transform(bytes, new CompressionStream("gzip"));

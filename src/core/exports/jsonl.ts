@@ -1,4 +1,7 @@
-// JSON Lines (https://jsonlines.org/): one JSON value per line, every line newline-terminated.
+/**
+ * JSON Lines (https://jsonlines.org/): one JSON value per line, every line newline-terminated.
+ * @module
+ */
 
 export function encodeJsonLines(records: readonly unknown[]): string {
   return records.map((record) => `${JSON.stringify(record)}\n`).join("");

@@ -1,5 +1,8 @@
-// Splits a consumer batch into one group per tenant (each group becomes one export file) and collapses events
-// that share an eventid, keeping the earliest received copy. Events come out in received order.
+/**
+ * Splits a consumer batch into one group per tenant (each group becomes one export file) and collapses events
+ * that share an eventid, keeping the earliest received copy. Events come out in received order.
+ * @module
+ */
 import type { EventMessage } from "../events/queue-message.js";
 
 export type QueuedEvent = EventMessage["events"][number];

@@ -1,5 +1,8 @@
-// Parses the collector's configuration (wrangler.toml vars and secrets) with its defaults, in one place.
-// Every limit the edge and the consumer enforce comes from here.
+/**
+ * Parses the collector's configuration (wrangler.toml vars and secrets) with its defaults, in one place.
+ * Every limit the edge and the consumer enforce comes from here.
+ * @module
+ */
 
 export interface CollectorConfig {
   limits: RequestLimits;

@@ -1,5 +1,8 @@
-// The one error type of the collector and its stable codes. Every whole-request failure is a
-// CollectorError; src/edge/error-response.ts is the one place that turns it into a response.
+/**
+ * The one error type of the collector and its stable codes. Every whole-request failure is a
+ * CollectorError; src/edge/error-response.ts is the one place that turns it into a response.
+ * @module
+ */
 
 export const ERROR_STATUS = {
   unauthorized: 401,

@@ -1,5 +1,8 @@
-// One JSON object per line with a fixed `msg`, so `wrangler tail --format json | jq` and Workers Logs can filter.
-// Callers pass plain fields; never a token, a secret or an IP address.
+/**
+ * One JSON object per line with a fixed `msg`, so `wrangler tail --format json | jq` and Workers Logs can filter.
+ * Callers pass plain fields; never a token, a secret or an IP address.
+ * @module
+ */
 
 export type LogMessage =
   | "request"

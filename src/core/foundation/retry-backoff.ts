@@ -1,5 +1,8 @@
-// How long a queue message waits before its next delivery: doubling with each attempt, so a short outage costs
-// seconds and a long one does not burn the message's retries in minutes.
+/**
+ * How long a queue message waits before its next delivery: doubling with each attempt, so a short outage costs
+ * seconds and a long one does not burn the message's retries in minutes.
+ * @module
+ */
 
 const FIRST_DELAY_SECONDS = 10;
 const MAX_DELAY_SECONDS = 15 * 60;

@@ -1,4 +1,7 @@
-// Counts the UTF-8 bytes of a string without encoding it: queue and request limits are in bytes.
+/**
+ * Counts the UTF-8 bytes of a string without encoding it: queue and request limits are in bytes.
+ * @module
+ */
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is every ASCII code unit, control characters included.
 const NON_ASCII = /[^\x00-\x7f]/;

@@ -1,10 +1,13 @@
-// What each event counts towards in the insights rollups: the dimensions, the value of each for an event, and
-// who it counts as a distinct user and device. Read from the queued event with zod, field by field, so one odd
-// field only drops that dimension, never the event's other counts.
-//
-// Country: geo.country (Cloudflare's observation at the edge, for tenants with geo on) first, else the device's
-// own countrycode uppercased to the same ISO 3166 form, else "unknown": every event counts once in each of type,
-// country, platform and device_model, so each of those dimensions adds up to the total.
+/**
+ * What each event counts towards in the insights rollups: the dimensions, the value of each for an event, and
+ * who it counts as a distinct user and device. Read from the queued event with zod, field by field, so one odd
+ * field only drops that dimension, never the event's other counts.
+ *
+ * Country: geo.country (Cloudflare's observation at the edge, for tenants with geo on) first, else the device's
+ * own countrycode uppercased to the same ISO 3166 form, else "unknown": every event counts once in each of type,
+ * country, platform and device_model, so each of those dimensions adds up to the total.
+ * @module
+ */
 import { z } from "zod";
 
 export const COUNT_DIMENSIONS = ["type", "play_action", "play_source", "country", "platform", "device_model"] as const;

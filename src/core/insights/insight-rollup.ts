@@ -1,6 +1,9 @@
-// Aggregates the events of one export file into rollup increments, in memory, so D1 gets one upsert per
-// (grain, bucket, dimension, value) and one sketch per (grain, bucket, kind), however many events there are.
-// Buckets are UTC, taken from receivedat (the collector's clock, not the device's localtime).
+/**
+ * Aggregates the events of one export file into rollup increments, in memory, so D1 gets one upsert per
+ * (grain, bucket, dimension, value) and one sketch per (grain, bucket, kind), however many events there are.
+ * Buckets are UTC, taken from receivedat (the collector's clock, not the device's localtime).
+ * @module
+ */
 import { addToSketch, emptySketch, encodeSketch, type Sketch } from "./hyperloglog.js";
 import { insightFactsOf, type CountDimension, type DistinctKind } from "./insight-dimensions.js";
 

@@ -1,5 +1,8 @@
-// The answer of GET /v1/summaries/{realtime,daily,monthly}: the edge builds it, the dashboard and the tests read
-// it with this schema.
+/**
+ * The answer of GET /v1/summaries/{realtime,daily,monthly}: the edge builds it, the dashboard and the tests read
+ * it with this schema.
+ * @module
+ */
 import { z } from "zod";
 import { COUNT_DIMENSIONS } from "./insight-dimensions.js";
 

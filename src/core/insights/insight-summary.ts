@@ -1,5 +1,8 @@
-// Builds a summary (insight-summary-schema.ts) from rollup rows: adds counts up per period and over the range,
-// merges the HyperLogLog sketches per period and over the range, and fills empty periods with zeros.
+/**
+ * Builds a summary (insight-summary-schema.ts) from rollup rows: adds counts up per period and over the range,
+ * merges the HyperLogLog sketches per period and over the range, and fills empty periods with zeros.
+ * @module
+ */
 import {
   decodeSketch,
   emptySketch,

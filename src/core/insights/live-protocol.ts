@@ -1,9 +1,12 @@
-// The live raw-events view's WebSocket protocol, between a viewer (the dashboard) and its tenant's room
-// (src/live/live-events-room.ts). The token travels as a subprotocol, never in the URL:
-//   new WebSocket("/v1/live", ["audiogum-live", "bearer." + token])
-// Viewer → room: {"filter": {"types": ["playevent"], "userid": "…"}} (either may be omitted or null: all).
-// Room → viewer: {"kind": "ready" | "filter", "filter": …}, {"kind": "events", "events": [...]},
-//                {"kind": "error", "message": "…"}.
+/**
+ * The live raw-events view's WebSocket protocol, between a viewer (the dashboard) and its tenant's room
+ * (src/live/live-events-room.ts). The token travels as a subprotocol, never in the URL:
+ *   new WebSocket("/v1/live", ["audiogum-live", "bearer." + token])
+ * Viewer → room: {"filter": {"types": ["playevent"], "userid": "…"}} (either may be omitted or null: all).
+ * Room → viewer: {"kind": "ready" | "filter", "filter": …}, {"kind": "events", "events": [...]},
+ *                {"kind": "error", "message": "…"}.
+ * @module
+ */
 import { z } from "zod";
 
 export const LIVE_PROTOCOL = "audiogum-live";

@@ -1,6 +1,9 @@
-// The periods of each summary view and the rollup rows that answer it: realtime is the last 60 minutes (the
-// current one included) from minute rows; daily is up to 90 days and monthly up to 12 months, both from day rows.
-// All UTC; every period label is a prefix of the bucket labels it adds up (see insight-rollup.ts).
+/**
+ * The periods of each summary view and the rollup rows that answer it: realtime is the last 60 minutes (the
+ * current one included) from minute rows; daily is up to 90 days and monthly up to 12 months, both from day rows.
+ * All UTC; every period label is a prefix of the bucket labels it adds up (see insight-rollup.ts).
+ * @module
+ */
 import type { RollupGrain } from "./insight-rollup.js";
 
 export const REALTIME_MINUTES = 60;

@@ -1,5 +1,8 @@
-// What each tenant may do: enabled, geo and IP capture, custom audio sources, and its rate-limit tiers.
-// One schema for the D1 row, the admin command and the edge, with the defaults an open-tenancy tenant gets.
+/**
+ * What each tenant may do: enabled, geo and IP capture, custom audio sources, and its rate-limit tiers.
+ * One schema for the D1 row, the admin command and the edge, with the defaults an open-tenancy tenant gets.
+ * @module
+ */
 import { z } from "zod";
 import { AUDIO_SOURCES } from "../events/schemas/events.js";
 

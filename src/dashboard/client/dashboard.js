@@ -1,8 +1,11 @@
-// The insights dashboard in the browser: sign-in with a pasted token (kept in sessionStorage, sent only in the
-// Authorization header or as the live socket's subprotocol, never in a URL), the realtime, daily and monthly
-// summaries (charts with uPlot, tables), the live raw-events view, and the tenant's export files.
-// Plain script, no build step beyond scripts/build-dashboard.ts embedding it; every text from the API is set as
-// textContent, never as HTML.
+/**
+ * The insights dashboard in the browser: sign-in with a pasted token (kept in sessionStorage, sent only in the
+ * Authorization header or as the live socket's subprotocol, never in a URL), the realtime, daily and monthly
+ * summaries (charts with uPlot, tables), the live raw-events view, and the tenant's export files.
+ * Plain script, no build step beyond scripts/build-dashboard.ts embedding it; every text from the API is set as
+ * textContent, never as HTML.
+ * @module
+ */
 (function () {
   "use strict";
   var TOKEN_KEY = "audiogum.insights.token";

@@ -1,9 +1,12 @@
-// Operators' routes for a tenant's push destinations (ADMIN_TOKEN, like every /admin route):
-//   GET    /admin/tenants/{tenant}/destinations              list (settings and delivery counts, never a secret)
-//   POST   /admin/tenants/{tenant}/destinations              add (JSON of destinationInputSchema); 201
-//   DELETE /admin/tenants/{tenant}/destinations/{name}       remove it and its delivery rows
-//   POST   /admin/tenants/{tenant}/destinations/{name}/test  write and delete a probe object; says what failed
-// The Worker seals the secret with DESTINATION_KEY, so the key never leaves it and --remote works the same.
+/**
+ * Operators' routes for a tenant's push destinations (ADMIN_TOKEN, like every /admin route):
+ *   GET    /admin/tenants/{tenant}/destinations              list (settings and delivery counts, never a secret)
+ *   POST   /admin/tenants/{tenant}/destinations              add (JSON of destinationInputSchema); 201
+ *   DELETE /admin/tenants/{tenant}/destinations/{name}       remove it and its delivery rows
+ *   POST   /admin/tenants/{tenant}/destinations/{name}/test  write and delete a probe object; says what failed
+ * The Worker seals the secret with DESTINATION_KEY, so the key never leaves it and --remote works the same.
+ * @module
+ */
 import type { Context } from "hono";
 import { ZodError } from "zod";
 import { parseDestinationKey } from "../../core/foundation/config.js";

@@ -1,5 +1,8 @@
-// GET /readyz: for operators (ADMIN_TOKEN), proves each binding answers — the queue takes a probe message, R2
-// lists, D1 runs a query — and names the one that does not. /healthz stays cheap and touches none of them.
+/**
+ * GET /readyz: for operators (ADMIN_TOKEN), proves each binding answers — the queue takes a probe message, R2
+ * lists, D1 runs a query — and names the one that does not. /healthz stays cheap and touches none of them.
+ * @module
+ */
 import type { Context } from "hono";
 import { READINESS_PROBE } from "../../core/events/queue-message.js";
 import { requireAdminToken } from "../auth/admin-auth.js";

@@ -1,6 +1,9 @@
-// POST /admin/tenants/{tenant}/redeliver?from=DAY[&to=DAY][&after=KEY][&limit=N]: backfill. Every committed
-// file of the tenant in the day folders [from, to] goes again to every destination of the tenant, whatever its
-// delivery state; one page of at most `limit` files (default 200) per request, `next` to continue.
+/**
+ * POST /admin/tenants/{tenant}/redeliver?from=DAY[&to=DAY][&after=KEY][&limit=N]: backfill. Every committed
+ * file of the tenant in the day folders [from, to] goes again to every destination of the tenant, whatever its
+ * delivery state; one page of at most `limit` files (default 200) per request, `next` to continue.
+ * @module
+ */
 import type { Context } from "hono";
 import { isCalendarDay } from "../../core/exports/export-day.js";
 import { CollectorError } from "../../core/foundation/errors.js";

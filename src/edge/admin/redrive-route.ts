@@ -1,7 +1,10 @@
-// POST /admin/redrive: operators send dead letters back through the pipeline, one page per request.
-// Authenticated by the ADMIN_TOKEN secret (not a device JWT): `Authorization: Bearer <ADMIN_TOKEN>`.
-// Query: limit (1-1000, default 100), after (the `next` of the previous page), before (ISO instant: only dead
-// letters stored before it, so a run does not pick up messages that die again while it runs).
+/**
+ * POST /admin/redrive: operators send dead letters back through the pipeline, one page per request.
+ * Authenticated by the ADMIN_TOKEN secret (not a device JWT): `Authorization: Bearer <ADMIN_TOKEN>`.
+ * Query: limit (1-1000, default 100), after (the `next` of the previous page), before (ISO instant: only dead
+ * letters stored before it, so a run does not pick up messages that die again while it runs).
+ * @module
+ */
 import type { Context } from "hono";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { redriveDeadLetters } from "../../consumer/redrive-dead-letters.js";

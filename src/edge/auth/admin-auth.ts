@@ -1,5 +1,8 @@
-// Operators' routes (/readyz, /admin/*) are authenticated by the ADMIN_TOKEN secret, not by a device JWT:
-// `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time.
+/**
+ * Operators' routes (/readyz, /admin/*) are authenticated by the ADMIN_TOKEN secret, not by a device JWT:
+ * `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time.
+ * @module
+ */
 import { CollectorError } from "../../core/foundation/errors.js";
 
 export async function requireAdminToken(

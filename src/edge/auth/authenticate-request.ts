@@ -1,4 +1,7 @@
-// Authenticates the request for a scope (or any one of several) and records who it is for the request's log line.
+/**
+ * Authenticates the request for a scope (or any one of several) and records who it is for the request's log line.
+ * @module
+ */
 import type { Context } from "hono";
 import { readConfig } from "../../core/foundation/config.js";
 import { authenticate, requireScope, type Principal, type Scope } from "./verify-token.js";

@@ -1,6 +1,9 @@
-// Caches the JSON Web Key Set of JWKS_URL in the isolate, so verifying an RS256/ES256 token costs no fetch.
-// Refreshes when the cache is older than its lifetime or a token names a key id it has not seen (key rotation),
-// at most once per REFRESH_COOLDOWN_MS; a failed refresh keeps serving the keys it has.
+/**
+ * Caches the JSON Web Key Set of JWKS_URL in the isolate, so verifying an RS256/ES256 token costs no fetch.
+ * Refreshes when the cache is older than its lifetime or a token names a key id it has not seen (key rotation),
+ * at most once per REFRESH_COOLDOWN_MS; a failed refresh keeps serving the keys it has.
+ * @module
+ */
 import type { HonoJsonWebKey } from "hono/utils/jwt/jws";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { logError, logInfo } from "../../core/foundation/log.js";

@@ -1,5 +1,8 @@
-// A tenant's settings for the edge, read from D1 at most once per TENANT_CACHE_SECONDS per isolate, so a
-// request costs no D1 query. Refuses unknown tenants (unless tenancy is open) and disabled ones.
+/**
+ * A tenant's settings for the edge, read from D1 at most once per TENANT_CACHE_SECONDS per isolate, so a
+ * request costs no D1 query. Refuses unknown tenants (unless tenancy is open) and disabled ones.
+ * @module
+ */
 import type { TenancyConfig } from "../../core/foundation/config.js";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { logError } from "../../core/foundation/log.js";

@@ -1,5 +1,8 @@
-// Authenticates a request's bearer token: HS256 with JWT_SECRET (or JWT_SECRET_PREVIOUS during a rotation), or
-// RS256/ES256 with the keys of JWKS_URL. Turns its claims into the Principal the routes act for.
+/**
+ * Authenticates a request's bearer token: HS256 with JWT_SECRET (or JWT_SECRET_PREVIOUS during a rotation), or
+ * RS256/ES256 with the keys of JWKS_URL. Turns its claims into the Principal the routes act for.
+ * @module
+ */
 import { decode, decodeHeader, verify, verifyWithJwks } from "hono/utils/jwt/jwt";
 import type { JWTPayload } from "hono/utils/jwt/types";
 import type { AuthConfig } from "../../core/foundation/config.js";

@@ -1,6 +1,9 @@
-// GET /dashboard and its assets: the insights dashboard, served from the Worker's bundle (no CDN, no token in
-// any URL). The page is public and the same for everyone; the data comes from the APIs the token may read.
-// A strict CSP: only this origin's scripts, styles and connections, nothing inline, no framing.
+/**
+ * GET /dashboard and its assets: the insights dashboard, served from the Worker's bundle (no CDN, no token in
+ * any URL). The page is public and the same for everyone; the data comes from the APIs the token may read.
+ * A strict CSP: only this origin's scripts, styles and connections, nothing inline, no framing.
+ * @module
+ */
 import type { Context } from "hono";
 import { DASHBOARD_ASSETS, DASHBOARD_ASSETS_VERSION } from "../../dashboard/assets.generated.js";
 import { dashboardPage } from "../../dashboard/page.js";

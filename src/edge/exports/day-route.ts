@@ -1,6 +1,9 @@
-// GET /v1/exports/days/{yyyy-mm-dd}: one day folder's manifest: its files, their events by type, the first and
-// last event, whether the day is closed (no file can be added to it any more), and each file's delivery state at
-// the tenant's push destinations.
+/**
+ * GET /v1/exports/days/{yyyy-mm-dd}: one day folder's manifest: its files, their events by type, the first and
+ * last event, whether the day is closed (no file can be added to it any more), and each file's delivery state at
+ * the tenant's push destinations.
+ * @module
+ */
 import type { Context } from "hono";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { dayClosesAt, isCalendarDay, isDayClosed } from "../../core/exports/export-day.js";

@@ -1,5 +1,8 @@
-// Reads the request headers that shape a download: Range (one byte range; RFC 9110 lets a server ignore any
-// other form and send the whole file) and If-None-Match (the client already has this etag: answer 304).
+/**
+ * Reads the request headers that shape a download: Range (one byte range; RFC 9110 lets a server ignore any
+ * other form and send the whole file) and If-None-Match (the client already has this etag: answer 304).
+ * @module
+ */
 
 export interface ByteRange {
   offset: number;

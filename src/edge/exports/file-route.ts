@@ -1,6 +1,9 @@
-// GET /v1/exports/{key}: streams one of the caller's committed export files as stored (the gzip bytes, with no
-// Content-Encoding, so clients save exactly what R2 holds), with ETag, If-None-Match (304) and Range (206).
-// Every key that is not a committed file of the caller's gets the same 404, so nothing tells a key exists.
+/**
+ * GET /v1/exports/{key}: streams one of the caller's committed export files as stored (the gzip bytes, with no
+ * Content-Encoding, so clients save exactly what R2 holds), with ETag, If-None-Match (304) and Range (206).
+ * Every key that is not a committed file of the caller's gets the same 404, so nothing tells a key exists.
+ * @module
+ */
 import type { Context } from "hono";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { authenticateRequest } from "../auth/authenticate-request.js";

@@ -1,5 +1,8 @@
-// The opaque cursor of GET /v1/exports: base64url of the last key of the page. Opaque so clients never build
-// one; checked on the way back in, so a cursor that is not a key of the caller's is a clear 400.
+/**
+ * The opaque cursor of GET /v1/exports: base64url of the last key of the page. Opaque so clients never build
+ * one; checked on the way back in, so a cursor that is not a key of the caller's is a clear 400.
+ * @module
+ */
 import { CollectorError } from "../../core/foundation/errors.js";
 import { isTenantExportKey } from "./requested-key.js";
 

@@ -1,5 +1,8 @@
-// Reads the query of GET /v1/exports (from, to, limit, cursor) into a listing request, or a 400 invalid_query
-// whose message names the parameter and what it must be.
+/**
+ * Reads the query of GET /v1/exports (from, to, limit, cursor) into a listing request, or a 400 invalid_query
+ * whose message names the parameter and what it must be.
+ * @module
+ */
 import { z } from "zod";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { isCalendarDay } from "../../core/exports/export-day.js";

@@ -1,5 +1,8 @@
-// GET /v1/exports?from=&to=&limit=&cursor=: the caller's committed export files in key order, one page at a
-// time. A page ends with the cursor of the next one, or null when there is none.
+/**
+ * GET /v1/exports?from=&to=&limit=&cursor=: the caller's committed export files in key order, one page at a
+ * time. A page ends with the cursor of the next one, or null when there is none.
+ * @module
+ */
 import type { Context } from "hono";
 import type { ExportListing } from "../../core/exports/export-listing.js";
 import { authenticateRequest } from "../auth/authenticate-request.js";

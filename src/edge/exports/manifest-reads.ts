@@ -1,5 +1,8 @@
-// The D1 reads of the pull API, over the manifest table export_files. Only 'committed' rows are files: a
-// pending or abandoned row may have no object, or one that will be deleted. Every query is scoped to one tenant.
+/**
+ * The D1 reads of the pull API, over the manifest table export_files. Only 'committed' rows are files: a
+ * pending or abandoned row may have no object, or one that will be deleted. Every query is scoped to one tenant.
+ * @module
+ */
 import type { ExportFileEntry } from "../../core/exports/export-listing.js";
 
 interface ManifestRow {

@@ -1,5 +1,8 @@
-// The R2 reads of the pull API: an export object, whole or one byte range, and its etag when the manifest row
-// predates the etag column. Objects are written once and never changed, so no read needs a precondition.
+/**
+ * The R2 reads of the pull API: an export object, whole or one byte range, and its etag when the manifest row
+ * predates the etag column. Objects are written once and never changed, so no read needs a precondition.
+ * @module
+ */
 import type { ByteRange } from "./download-headers.js";
 
 export function readExportObject(

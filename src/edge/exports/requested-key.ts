@@ -1,6 +1,9 @@
-// Which requested keys can name one of the caller's export files: only the exact shape the consumer writes
-// (src/core/exports/export-key.ts) under the caller's own tenant prefix. Anything else, a `..`, an encoded slash, another
-// tenant's prefix, is simply not a key of theirs: the routes answer it exactly as they answer a missing file.
+/**
+ * Which requested keys can name one of the caller's export files: only the exact shape the consumer writes
+ * (src/core/exports/export-key.ts) under the caller's own tenant prefix. Anything else, a `..`, an encoded slash, another
+ * tenant's prefix, is simply not a key of theirs: the routes answer it exactly as they answer a missing file.
+ * @module
+ */
 import { isValidTenant } from "../../core/tenants/tenant-name.js";
 
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";

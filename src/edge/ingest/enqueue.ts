@@ -1,5 +1,8 @@
-// Puts accepted events on the EVENTS queue, packed many to a message. A failed send rejects the request with
-// 503: the response never counts as accepted an event that did not reach the queue.
+/**
+ * Puts accepted events on the EVENTS queue, packed many to a message. A failed send rejects the request with
+ * 503: the response never counts as accepted an event that did not reach the queue.
+ * @module
+ */
 import { CollectorError } from "../../core/foundation/errors.js";
 import { groupIntoSendBatches, packEventMessages } from "../../core/events/queue-message.js";
 import type { ExportedEvent } from "../../core/events/schemas/envelope.js";

@@ -1,5 +1,8 @@
-// POST /v1/events: read the body, validate the envelope and each event, enrich the valid ones, queue them, and
-// answer with what was accepted and why anything was rejected.
+/**
+ * POST /v1/events: read the body, validate the envelope and each event, enrich the valid ones, queue them, and
+ * answer with what was accepted and why anything was rejected.
+ * @module
+ */
 import type { Context } from "hono";
 import { readConfig } from "../../core/foundation/config.js";
 import { enrichEvents } from "../../core/events/enrich.js";

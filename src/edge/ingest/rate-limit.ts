@@ -1,5 +1,8 @@
-// Per-device and per-tenant rate limits with the Workers Rate Limiting bindings, in the tier each tenant's
-// settings choose. Checked before the body is read: a limited request queues nothing.
+/**
+ * Per-device and per-tenant rate limits with the Workers Rate Limiting bindings, in the tier each tenant's
+ * settings choose. Checked before the body is read: a limited request queues nothing.
+ * @module
+ */
 import { CollectorError } from "../../core/foundation/errors.js";
 import type { RateTier, TenantSettings } from "../../core/tenants/tenant-settings.js";
 import type { Principal } from "../auth/verify-token.js";

@@ -1,5 +1,8 @@
-// Reads a request body as JSON within the limits: Content-Type must be JSON, gzip bodies are decoded as a
-// stream, and reading stops as soon as the wire or decoded limit is passed (a gzip bomb never reaches memory).
+/**
+ * Reads a request body as JSON within the limits: Content-Type must be JSON, gzip bodies are decoded as a
+ * stream, and reading stops as soon as the wire or decoded limit is passed (a gzip bomb never reaches memory).
+ * @module
+ */
 import type { RequestLimits } from "../../core/foundation/config.js";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { limitsForResponse } from "../../core/events/validate-batch.js";

@@ -1,8 +1,11 @@
-// Hands a request's accepted events to its tenant's live room, without the request waiting: the call runs in
-// waitUntil after the queue has the events, and its failure is only logged. With nobody watching it costs ~nothing:
-// a room that answers "0 viewers" makes this isolate skip the tenant for QUIET_TENANT_MS, so an unwatched tenant
-// costs at most one room call per isolate every few seconds, never one per request. The price: a viewer who just
-// connected may miss up to that long of events from isolates that cached the tenant as quiet.
+/**
+ * Hands a request's accepted events to its tenant's live room, without the request waiting: the call runs in
+ * waitUntil after the queue has the events, and its failure is only logged. With nobody watching it costs ~nothing:
+ * a room that answers "0 viewers" makes this isolate skip the tenant for QUIET_TENANT_MS, so an unwatched tenant
+ * costs at most one room call per isolate every few seconds, never one per request. The price: a viewer who just
+ * connected may miss up to that long of events from isolates that cached the tenant as quiet.
+ * @module
+ */
 import type { Context } from "hono";
 import { describeCause, logWarn } from "../../core/foundation/log.js";
 import { MAX_LIVE_EVENTS_PER_PUBLISH, type LiveEvent } from "../../core/insights/live-protocol.js";

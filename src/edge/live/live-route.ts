@@ -1,7 +1,10 @@
-// GET /v1/live: a viewer's WebSocket to its tenant's live raw-events room. The token comes as a subprotocol
-// ("bearer.<JWT>", beside "audiogum-live"; browsers cannot set Authorization on a WebSocket, and a URL would put
-// it in logs). Scope exports:read or insights:read. The tenant is the token's, so a viewer can only ever join
-// its own tenant's room.
+/**
+ * GET /v1/live: a viewer's WebSocket to its tenant's live raw-events room. The token comes as a subprotocol
+ * ("bearer.<JWT>", beside "audiogum-live"; browsers cannot set Authorization on a WebSocket, and a URL would put
+ * it in logs). Scope exports:read or insights:read. The tenant is the token's, so a viewer can only ever join
+ * its own tenant's room.
+ * @module
+ */
 import type { Context } from "hono";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { LIVE_PROTOCOL, offeredToken } from "../../core/insights/live-protocol.js";

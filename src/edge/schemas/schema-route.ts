@@ -1,5 +1,8 @@
-// GET /v1/schema/events and GET /v1/schema/export: JSON Schema (draft 2020-12) generated from the zod schemas the
-// collector validates with, so the published contract cannot drift from the code. Public: a schema is no secret.
+/**
+ * GET /v1/schema/events and GET /v1/schema/export: JSON Schema (draft 2020-12) generated from the zod schemas the
+ * collector validates with, so the published contract cannot drift from the code. Public: a schema is no secret.
+ * @module
+ */
 import type { Context } from "hono";
 import { z } from "zod";
 import { exportedEventSchema } from "../../core/events/schemas/envelope.js";

@@ -1,5 +1,8 @@
-// Reads the insights rollups for one summary: the counts and the sketches of a tenant's buckets in a range,
-// grouped by period, in one D1 batch (one round trip).
+/**
+ * Reads the insights rollups for one summary: the counts and the sketches of a tenant's buckets in a range,
+ * grouped by period, in one D1 batch (one round trip).
+ * @module
+ */
 import type { CountRow, SketchRow } from "../../core/insights/insight-summary.js";
 import type { SummaryRange } from "../../core/insights/summary-range.js";
 

@@ -1,6 +1,9 @@
-// Reads the query of GET /v1/summaries/daily and /monthly (from, to) into a summary range, or a 400 invalid_query
-// whose message names the parameter and what it must be. Daily: days yyyy-mm-dd, at most 90, the last 30 by
-// default. Monthly: months yyyy-mm, at most 12, the last 12 by default. Both inclusive, UTC.
+/**
+ * Reads the query of GET /v1/summaries/daily and /monthly (from, to) into a summary range, or a 400 invalid_query
+ * whose message names the parameter and what it must be. Daily: days yyyy-mm-dd, at most 90, the last 30 by
+ * default. Monthly: months yyyy-mm, at most 12, the last 12 by default. Both inclusive, UTC.
+ * @module
+ */
 import { z } from "zod";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { isCalendarDay } from "../../core/exports/export-day.js";

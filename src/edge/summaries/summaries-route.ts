@@ -1,5 +1,8 @@
-// GET /v1/summaries/realtime, /daily?from&to, /monthly?from&to: the caller's insights, answered from the rollups
-// the consumer keeps (one D1 round trip). Scope exports:read or insights:read.
+/**
+ * GET /v1/summaries/realtime, /daily?from&to, /monthly?from&to: the caller's insights, answered from the rollups
+ * the consumer keeps (one D1 round trip). Scope exports:read or insights:read.
+ * @module
+ */
 import type { Context } from "hono";
 import { buildSummary } from "../../core/insights/insight-summary.js";
 import type { Summary } from "../../core/insights/insight-summary-schema.js";

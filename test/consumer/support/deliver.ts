@@ -1,5 +1,8 @@
-// Delivers queue messages to the Worker's queue() handler as the queue would: a batch, then every retried
-// message again (attempts + 1) until all are acked. Bindings may be swapped for faulty stand-ins per delivery.
+/**
+ * Delivers queue messages to the Worker's queue() handler as the queue would: a batch, then every retried
+ * message again (attempts + 1) until all are acked. Bindings may be swapped for faulty stand-ins per delivery.
+ * @module
+ */
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { expect } from "vitest";
 import worker from "../../../src/index.js";

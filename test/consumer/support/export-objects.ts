@@ -1,4 +1,7 @@
-// Reads back what the export wrote: objects under a prefix, a file's lines (gunzipped), and the manifest.
+/**
+ * Reads back what the export wrote: objects under a prefix, a file's lines (gunzipped), and the manifest.
+ * @module
+ */
 import { env } from "cloudflare:test";
 
 export async function listKeys(prefix: string): Promise<string[]> {

@@ -1,5 +1,8 @@
-// Stand-ins for the EXPORTS and DB bindings that fail once at a chosen step: before the call reaches storage
-// (nothing happened) or after it (it happened, but the caller sees an error, as when the Worker dies).
+/**
+ * Stand-ins for the EXPORTS and DB bindings that fail once at a chosen step: before the call reaches storage
+ * (nothing happened) or after it (it happened, but the caller sees an error, as when the Worker dies).
+ * @module
+ */
 
 export type Timing = "before" | "after";
 

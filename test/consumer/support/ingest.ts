@@ -1,5 +1,8 @@
-// Sends events through the real Worker's POST /v1/events, either to the real queue or to a queue stand-in that
-// records the message bodies the edge produced (what was accepted, byte for byte).
+/**
+ * Sends events through the real Worker's POST /v1/events, either to the real queue or to a queue stand-in that
+ * records the message bodies the edge produced (what was accepted, byte for byte).
+ * @module
+ */
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { sign } from "hono/utils/jwt/jwt";
 import { expect } from "vitest";

@@ -1,5 +1,8 @@
-// Runs the Worker's cron handler as if it fired at a given time, or at every hour of a day (each hourly run
-// purges one slice of the dedupe claims: src/consumer/purge-exports.ts).
+/**
+ * Runs the Worker's cron handler as if it fired at a given time, or at every hour of a day (each hourly run
+ * purges one slice of the dedupe claims: src/consumer/purge-exports.ts).
+ * @module
+ */
 import { createScheduledController, env } from "cloudflare:test";
 import worker from "../../../src/index.js";
 

@@ -1,5 +1,8 @@
-// A real Azure Blob endpoint for tests: Azurite's blob service on a loopback port, in memory, with its
-// well-known development account (devstoreaccount1, whose key Azure documents for the emulator).
+/**
+ * A real Azure Blob endpoint for tests: Azurite's blob service on a loopback port, in memory, with its
+ * well-known development account (devstoreaccount1, whose key Azure documents for the emulator).
+ * @module
+ */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

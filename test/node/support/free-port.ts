@@ -1,4 +1,7 @@
-// A loopback port nothing listens on, for a server the test starts (and may stop and start again on it).
+/**
+ * A loopback port nothing listens on, for a server the test starts (and may stop and start again on it).
+ * @module
+ */
 import { createServer } from "node:net";
 
 export function freePort(): Promise<number> {

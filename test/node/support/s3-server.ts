@@ -1,6 +1,9 @@
-// A real S3-compatible server for tests: s3rver on a loopback port, storing in a temporary folder so it can be
-// stopped (a destination's outage) and started again with the same objects. It checks access key ids
-// (S3RVER is the one it knows) but, unlike AWS, not SigV4 signatures.
+/**
+ * A real S3-compatible server for tests: s3rver on a loopback port, storing in a temporary folder so it can be
+ * stopped (a destination's outage) and started again with the same objects. It checks access key ids
+ * (S3RVER is the one it knows) but, unlike AWS, not SigV4 signatures.
+ * @module
+ */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";

@@ -1,4 +1,7 @@
-// The part of s3rver's API the tests use (the package ships no types).
+/**
+ * The part of s3rver's API the tests use (the package ships no types).
+ * @module
+ */
 declare module "s3rver" {
   interface S3rverOptions {
     port?: number;

@@ -1,4 +1,7 @@
-// The server-derived fields of an event and the shape of an exported event (one line of an export file).
+/**
+ * The server-derived fields of an event and the shape of an exported event (one line of an export file).
+ * @module
+ */
 import { z } from "zod";
 import { clientEventSchema } from "./events.js";
 

@@ -1,4 +1,7 @@
-// The six Audiogum event types, a discriminated union on `type`, exactly as the events document lists them.
+/**
+ * The six Audiogum event types, a discriminated union on `type`, exactly as the events document lists them.
+ * @module
+ */
 import { z } from "zod";
 import {
   artistSchema,

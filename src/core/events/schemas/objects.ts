@@ -1,6 +1,9 @@
-// The sub-objects that play and profile events carry: item, artist, playable, sourcedata, outputdevice, locale.
-// Every object is loose: fields the document does not list are kept verbatim (the document requires it for
-// item and playable.parameters; for the rest, nothing a device sends is lost).
+/**
+ * The sub-objects that play and profile events carry: item, artist, playable, sourcedata, outputdevice, locale.
+ * Every object is loose: fields the document does not list are kept verbatim (the document requires it for
+ * item and playable.parameters; for the rest, nothing a device sends is lost).
+ * @module
+ */
 import { z } from "zod";
 import {
   expecting,

@@ -1,5 +1,8 @@
-// Field types shared by every Audiogum event schema, as the events document names them. Each error message
-// says what the field must be (or that it is missing), so a device developer can fix it from the response.
+/**
+ * Field types shared by every Audiogum event schema, as the events document names them. Each error message
+ * says what the field must be (or that it is missing), so a device developer can fix it from the response.
+ * @module
+ */
 import { z } from "zod";
 
 /** A zod error option that reports a missing field as missing and anything else as not matching `expectation`. */
