@@ -5,6 +5,7 @@
  * @module
  */
 import { seedExamples } from "../fixtures/seed-events.js";
+import { inChunks } from "../src/core/foundation/in-chunks.js";
 
 /** How many copies of each example go into the mix, by event type: play events dominate a listening fleet. */
 const WEIGHT_BY_TYPE: Record<string, number> = {
@@ -72,11 +73,7 @@ export function envelopeJson(events: readonly unknown[]): string {
 /** `batches` request bodies of `batchSize` events each, all different. */
 export function requestBodies(batches: number, batchSize: number, seed = 1): string[] {
   const events = mixedEvents(batches * batchSize, batchSize, seed);
-  const bodies: string[] = [];
-  for (let start = 0; start < events.length; start += batchSize) {
-    bodies.push(envelopeJson(events.slice(start, start + batchSize)));
-  }
-  return bodies;
+  return inChunks(events, batchSize).map(envelopeJson);
 }
 
 /**

@@ -10,6 +10,7 @@ import { enrichEvents } from "../../src/core/events/enrich.js";
 import { packEventMessages } from "../../src/core/events/queue-message.js";
 import { validateEvents } from "../../src/core/events/validate-batch.js";
 import { DEFAULT_LIMITS } from "../../src/core/foundation/config.js";
+import { inChunks } from "../../src/core/foundation/in-chunks.js";
 import { benchContext } from "../core/core-paths.js";
 import { median } from "../lib/stats.js";
 import { startCollector } from "../runtime/collector.js";
@@ -58,8 +59,8 @@ async function edgeMessages(requests: number, seed: number): Promise<string[]> {
   const events = mixedEvents(requests * SMALL_BATCH, SMALL_BATCH, seed);
   rawEventBytes += events.reduce((total, event) => total + utf8Bytes(JSON.stringify(event)), 0);
   const messages: string[] = [];
-  for (let start = 0; start < events.length; start += SMALL_BATCH) {
-    const { valid } = validateEvents(events.slice(start, start + SMALL_BATCH), DEFAULT_LIMITS);
+  for (const request of inChunks(events, SMALL_BATCH)) {
+    const { valid } = validateEvents(request, DEFAULT_LIMITS);
     const enriched = await enrichEvents(
       valid.map((entry) => entry.event),
       benchContext(),
@@ -111,10 +112,8 @@ export async function runConsumer(batches: number): Promise<ConsumerResult> {
       const seen = lines.filter((line) => line.msg === "batch").length;
       const cpuBefore = cpuSeconds(pids);
       // A sendBatch may carry 256 KB: send the messages in small groups.
-      for (let start = 0; start < messages.length; start += 10) {
-        await queue.sendBatch(
-          messages.slice(start, start + 10).map((body) => ({ body, contentType: "text" as const })),
-        );
+      for (const group of inChunks(messages, 10)) {
+        await queue.sendBatch(group.map((body) => ({ body, contentType: "text" as const })));
       }
       const line = await waitFor(
         () => lines.filter((entry) => entry.msg === "batch")[seen],

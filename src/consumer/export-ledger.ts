@@ -7,6 +7,7 @@
  * file_key.
  * @module
  */
+import { inChunks } from "../core/foundation/in-chunks.js";
 import type { EventTypeCounts } from "../core/exports/event-type-counts.js";
 import type { D1Usage } from "./d1-usage.js";
 
@@ -204,10 +205,4 @@ function sumOfClaims(placeholders: readonly string[]): string {
       `(SELECT count(*) FROM event_claims WHERE eventid IN (SELECT value FROM json_each(${placeholder})) AND file_key = ?1)`,
   );
   return `(${counts.join(" + ")})`;
-}
-
-export function inChunks<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
 }

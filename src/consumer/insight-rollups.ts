@@ -12,7 +12,7 @@
  * @module
  */
 import { rollUpEvents, type CountIncrement, type SketchUpdate } from "../core/insights/insight-rollup.js";
-import { inChunks } from "./export-ledger.js";
+import { inChunks } from "../core/foundation/in-chunks.js";
 
 /** Rows per JSON parameter: sketch rows are ~2 KB, so this keeps a parameter near 100 KB. */
 const SKETCHES_PER_STATEMENT = 50;

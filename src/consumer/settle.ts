@@ -3,11 +3,11 @@
  * grows with its attempts (after max_retries the queue moves it to the dead-letter queue).
  * @module
  */
-import { retryDelaySeconds } from "../core/foundation/retry-backoff.js";
+import { EXPORT_RETRY_BACKOFF, retryDelaySeconds } from "../core/foundation/retry-backoff.js";
 
 export type Settlement = "ack" | "retry";
 
 export function settleMessage(message: Message<unknown>, settlement: Settlement): void {
   if (settlement === "ack") message.ack();
-  else message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+  else message.retry({ delaySeconds: retryDelaySeconds(message.attempts, EXPORT_RETRY_BACKOFF) });
 }

@@ -3,6 +3,7 @@
  * (version 2015-02-21 and later) and the Authorization header it yields. See "Authorize with Shared Key".
  * @module
  */
+import { base64ToBytes, bytesToBase64 } from "../core/foundation/base64.js";
 
 export interface SignableRequest {
   method: string;
@@ -58,23 +59,17 @@ export async function sharedKeyAuthorization(
   accountName: string,
   accountKey: string,
 ): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", fromBase64(accountKey), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
+  const key = await crypto.subtle.importKey(
+    "raw",
+    base64ToBytes(accountKey),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   const signature = await crypto.subtle.sign(
     "HMAC",
     key,
     new TextEncoder().encode(sharedKeyStringToSign(request, accountName)),
   );
-  return `SharedKey ${accountName}:${toBase64(new Uint8Array(signature))}`;
-}
-
-function fromBase64(text: string): Uint8Array {
-  return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return `SharedKey ${accountName}:${bytesToBase64(new Uint8Array(signature))}`;
 }

@@ -1,15 +1,15 @@
 /**
  * The consumer of the delivery queue: each message uploads one committed export file, byte for byte from R2, to
  * one destination under the same relative key, and records the outcome in D1. A failure is retried with a
- * growing delay (delivery-backoff.ts); after max_retries the queue moves the message to the dead-letter queue,
+ * growing delay (core/foundation/retry-backoff.ts); after max_retries the queue moves the message to the dead-letter queue,
  * whose consumer marks the row failed (fail-deliveries.ts). Every message is settled explicitly.
  * @module
  */
 import { parseDestinationKey, readConfig } from "../core/foundation/config.js";
+import { retryDelaySeconds } from "../core/foundation/retry-backoff.js";
 import { describeCause, logError, logInfo, logWarn } from "../core/foundation/log.js";
-import { deliveryRetryDelaySeconds } from "./delivery-backoff.js";
 import { findDeliveryWork, markDelivered, recordFailedAttempt } from "./delivery-ledger.js";
-import { parseDeliveryMessage, type DeliveryTask } from "./delivery-message.js";
+import { type DeliveryTask, taskOrAck } from "./delivery-message.js";
 import { findDestinationById } from "./destination-store.js";
 import { destinationObjectKey } from "./object-key.js";
 import { r2Source } from "./object-source.js";
@@ -21,24 +21,17 @@ export type DeliveryBindings = Pick<Env, "EXPORTS" | "DB" | "DESTINATION_KEY"> &
 type Outcome = { settle: "ack" } | { settle: "retry"; error: string };
 
 export async function deliverFiles(batch: MessageBatch<unknown>, env: DeliveryBindings): Promise<void> {
-  const config = readConfig(env).delivery;
+  const backoff = readConfig(env).delivery.retry;
   await Promise.all(
     batch.messages.map(async (message) => {
-      let task: DeliveryTask;
-      try {
-        task = parseDeliveryMessage(message.body);
-      } catch (error) {
-        // It can never parse: retrying would only dead-letter it later.
-        logError("delivery_error", { queue: batch.queue, step: "parse", message_id: message.id }, error);
-        message.ack();
-        return;
-      }
+      const task = taskOrAck(message, batch.queue, "delivery_error");
+      if (!task) return;
       const outcome = await deliverOne(task, env, message.attempts).catch((error: unknown): Outcome => {
         logError("delivery_error", { file: task.file, destination_id: task.destination, step: "unexpected" }, error);
         return { settle: "retry", error: "unexpected error" };
       });
       if (outcome.settle === "ack") message.ack();
-      else message.retry({ delaySeconds: deliveryRetryDelaySeconds(message.attempts, config) });
+      else message.retry({ delaySeconds: retryDelaySeconds(message.attempts, backoff) });
     }),
   );
 }

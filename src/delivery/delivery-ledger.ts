@@ -15,6 +15,11 @@ interface TaskRow {
 const toTasks = (rows: readonly TaskRow[]): DeliveryTask[] =>
   rows.map((row) => ({ file: row.file_key, destination: row.destination_id }));
 
+/** Runs a statement that ends in RETURNING file_key, destination_id: the rows it wrote, as tasks. */
+async function writtenTasks(statement: D1PreparedStatement): Promise<DeliveryTask[]> {
+  return toTasks((await statement.all<TaskRow>()).results);
+}
+
 /** A committed file's rows, one per destination its tenant has now; returns the rows this call created. */
 export async function insertPendingDeliveries(
   db: D1Database,
@@ -22,16 +27,16 @@ export async function insertPendingDeliveries(
   fileKey: string,
   now: number,
 ): Promise<DeliveryTask[]> {
-  const result = await db
-    .prepare(
-      `INSERT INTO deliveries (file_key, destination_id, tenant, state, updated_at)
-       SELECT ?1, id, tenant, 'pending', ?3 FROM destinations WHERE tenant = ?2
-       ON CONFLICT (file_key, destination_id) DO NOTHING
-       RETURNING file_key, destination_id`,
-    )
-    .bind(fileKey, tenant, now)
-    .all<TaskRow>();
-  return toTasks(result.results);
+  return writtenTasks(
+    db
+      .prepare(
+        `INSERT INTO deliveries (file_key, destination_id, tenant, state, updated_at)
+         SELECT ?1, id, tenant, 'pending', ?3 FROM destinations WHERE tenant = ?2
+         ON CONFLICT (file_key, destination_id) DO NOTHING
+         RETURNING file_key, destination_id`,
+      )
+      .bind(fileKey, tenant, now),
+  );
 }
 
 /**
@@ -45,21 +50,21 @@ export async function insertMissedDeliveries(
   now: number,
   limit: number,
 ): Promise<DeliveryTask[]> {
-  const result = await db
-    .prepare(
-      `INSERT INTO deliveries (file_key, destination_id, tenant, state, updated_at)
-       SELECT file.key, destination.id, file.tenant, 'pending', ?3
-       FROM export_files AS file JOIN destinations AS destination
-         ON destination.tenant = file.tenant AND destination.created_at <= file.committed_at
-       WHERE file.state = 'committed' AND file.committed_at >= ?1 AND file.committed_at < ?2
-         AND NOT EXISTS (SELECT 1 FROM deliveries WHERE file_key = file.key AND destination_id = destination.id)
-       LIMIT ?4
-       ON CONFLICT (file_key, destination_id) DO NOTHING
-       RETURNING file_key, destination_id`,
-    )
-    .bind(since, until, now, limit)
-    .all<TaskRow>();
-  return toTasks(result.results);
+  return writtenTasks(
+    db
+      .prepare(
+        `INSERT INTO deliveries (file_key, destination_id, tenant, state, updated_at)
+         SELECT file.key, destination.id, file.tenant, 'pending', ?3
+         FROM export_files AS file JOIN destinations AS destination
+           ON destination.tenant = file.tenant AND destination.created_at <= file.committed_at
+         WHERE file.state = 'committed' AND file.committed_at >= ?1 AND file.committed_at < ?2
+           AND NOT EXISTS (SELECT 1 FROM deliveries WHERE file_key = file.key AND destination_id = destination.id)
+         LIMIT ?4
+         ON CONFLICT (file_key, destination_id) DO NOTHING
+         RETURNING file_key, destination_id`,
+      )
+      .bind(since, until, now, limit),
+  );
 }
 
 /** Pending rows no attempt has touched since staleBefore: their message is lost. Touches them and returns them. */
@@ -69,16 +74,16 @@ export async function claimStalePendingDeliveries(
   now: number,
   limit: number,
 ): Promise<DeliveryTask[]> {
-  const result = await db
-    .prepare(
-      `UPDATE deliveries SET updated_at = ?2
-       WHERE (file_key, destination_id) IN (
-         SELECT file_key, destination_id FROM deliveries WHERE state = 'pending' AND updated_at < ?1 LIMIT ?3)
-       RETURNING file_key, destination_id`,
-    )
-    .bind(staleBefore, now, limit)
-    .all<TaskRow>();
-  return toTasks(result.results);
+  return writtenTasks(
+    db
+      .prepare(
+        `UPDATE deliveries SET updated_at = ?2
+         WHERE (file_key, destination_id) IN (
+           SELECT file_key, destination_id FROM deliveries WHERE state = 'pending' AND updated_at < ?1 LIMIT ?3)
+         RETURNING file_key, destination_id`,
+      )
+      .bind(staleBefore, now, limit),
+  );
 }
 
 export interface DeliveryWork {

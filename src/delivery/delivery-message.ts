@@ -4,6 +4,8 @@
  * @module
  */
 import { z } from "zod";
+import { inChunks } from "../core/foundation/in-chunks.js";
+import { type LogMessage, logError } from "../core/foundation/log.js";
 
 export const DELIVERY_MESSAGE_VERSION = 1;
 
@@ -24,12 +26,25 @@ export function parseDeliveryMessage(body: unknown): DeliveryTask {
   return { file, destination };
 }
 
+/**
+ * The task a message carries; a body that can never parse is logged as `msg` and acked (retrying it would only
+ * dead-letter it later), and the caller gets undefined.
+ */
+export function taskOrAck(message: Message<unknown>, queue: string, msg: LogMessage): DeliveryTask | undefined {
+  try {
+    return parseDeliveryMessage(message.body);
+  } catch (error) {
+    logError(msg, { queue, step: "parse", message_id: message.id }, error);
+    message.ack();
+    return undefined;
+  }
+}
+
 /** sendBatch takes at most 100 messages per call. */
 const MESSAGES_PER_SEND = 100;
 
 export async function enqueueDeliveries(queue: Queue, tasks: readonly DeliveryTask[]): Promise<void> {
-  for (let start = 0; start < tasks.length; start += MESSAGES_PER_SEND) {
-    const messages = tasks.slice(start, start + MESSAGES_PER_SEND).map((task) => ({ body: deliveryMessageBody(task) }));
-    await queue.sendBatch(messages);
+  for (const chunk of inChunks(tasks, MESSAGES_PER_SEND)) {
+    await queue.sendBatch(chunk.map((task) => ({ body: deliveryMessageBody(task) })));
   }
 }

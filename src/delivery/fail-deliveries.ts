@@ -5,19 +5,13 @@
  */
 import { logError, logWarn } from "../core/foundation/log.js";
 import { markFailed } from "./delivery-ledger.js";
-import { type DeliveryTask, parseDeliveryMessage } from "./delivery-message.js";
+import { taskOrAck } from "./delivery-message.js";
 
 export async function failDeliveries(batch: MessageBatch<unknown>, db: D1Database): Promise<void> {
   await Promise.all(
     batch.messages.map(async (message) => {
-      let task: DeliveryTask;
-      try {
-        task = parseDeliveryMessage(message.body);
-      } catch (error) {
-        logError("delivery_failed", { queue: batch.queue, step: "parse", message_id: message.id }, error);
-        message.ack();
-        return;
-      }
+      const task = taskOrAck(message, batch.queue, "delivery_failed");
+      if (!task) return;
       try {
         await markFailed(db, task, Date.now());
         logWarn("delivery_failed", { file: task.file, destination_id: task.destination });

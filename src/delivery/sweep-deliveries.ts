@@ -23,7 +23,7 @@ export type SweepDeliveriesBindings = Pick<Env, "DB" | "DELIVERIES"> & Parameter
 
 export async function sweepDeliveries(env: SweepDeliveriesBindings, now: number): Promise<void> {
   // A pending row is stale once it has gone twice the longest retry delay without an attempt.
-  const staleMs = 2 * readConfig(env).delivery.retryMaxSeconds * 1000;
+  const staleMs = 2 * readConfig(env).delivery.retry.maxSeconds * 1000;
   let missed = 0;
   let stale = 0;
   try {

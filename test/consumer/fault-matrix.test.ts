@@ -7,7 +7,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
-import { retryDelaySeconds } from "../../src/core/foundation/retry-backoff.js";
+import { EXPORT_RETRY_BACKOFF, retryDelaySeconds } from "../../src/core/foundation/retry-backoff.js";
 import worker from "../../src/index.js";
 import { asQueuedMessages, deliver, deliverUntilAcked } from "./support/deliver.js";
 import { committedKeys, exportedLines, listKeys } from "./support/export-objects.js";
@@ -157,8 +157,8 @@ describe("a failure retries only the messages it concerns", () => {
     const first = await delayAsked(1);
     const fourth = await delayAsked(4);
 
-    expect(first).toEqual({ delaySeconds: retryDelaySeconds(1) });
-    expect(fourth).toEqual({ delaySeconds: retryDelaySeconds(4) });
-    expect(retryDelaySeconds(4)).toBeGreaterThan(retryDelaySeconds(1));
+    expect(first).toEqual({ delaySeconds: retryDelaySeconds(1, EXPORT_RETRY_BACKOFF) });
+    expect(fourth).toEqual({ delaySeconds: retryDelaySeconds(4, EXPORT_RETRY_BACKOFF) });
+    expect(retryDelaySeconds(4, EXPORT_RETRY_BACKOFF)).toBeGreaterThan(retryDelaySeconds(1, EXPORT_RETRY_BACKOFF));
   });
 });

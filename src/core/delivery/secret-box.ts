@@ -4,6 +4,7 @@
  * destination's row does not open. Format: base64(iv[12] || ciphertext+tag).
  * @module
  */
+import { base64ToBytes, bytesToBase64 } from "../foundation/base64.js";
 
 const IV_BYTES = 12;
 
@@ -18,12 +19,12 @@ export async function sealSecret(keyBytes: Uint8Array, plaintext: string, boundT
   const out = new Uint8Array(IV_BYTES + sealed.byteLength);
   out.set(iv, 0);
   out.set(new Uint8Array(sealed), IV_BYTES);
-  return toBase64(out);
+  return bytesToBase64(out);
 }
 
 /** Throws when the key is not the one that sealed it, or the value or its binding was changed. */
 export async function openSecret(keyBytes: Uint8Array, sealed: string, boundTo: string): Promise<string> {
-  const bytes = fromBase64(sealed);
+  const bytes = base64ToBytes(sealed);
   const key = await importKey(keyBytes, "decrypt");
   const plain = await crypto.subtle.decrypt(
     { name: "AES-GCM", iv: bytes.slice(0, IV_BYTES), additionalData: new TextEncoder().encode(boundTo) },
@@ -35,14 +36,4 @@ export async function openSecret(keyBytes: Uint8Array, sealed: string, boundTo: 
 
 function importKey(keyBytes: Uint8Array, usage: "encrypt" | "decrypt"): Promise<CryptoKey> {
   return crypto.subtle.importKey("raw", keyBytes, "AES-GCM", false, [usage]);
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array {
-  return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
 }

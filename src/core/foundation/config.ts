@@ -3,6 +3,7 @@
  * Every limit the edge and the consumer enforce comes from here.
  * @module
  */
+import type { Backoff } from "./retry-backoff.js";
 
 export interface CollectorConfig {
   limits: RequestLimits;
@@ -18,9 +19,9 @@ export interface DeliveryConfig {
   singlePutMaxBytes: number;
   /** Size of each part or block of a larger file (S3 needs at least 5 MiB except for the last part). */
   partBytes: number;
-  /** The first retry's delay; each later one doubles, up to retryMaxSeconds. */
-  retryFirstSeconds: number;
-  retryMaxSeconds: number;
+  /** The delivery queue's retry delays: the first (DELIVERY_RETRY_FIRST_SECONDS), each later one doubled, up to
+   * DELIVERY_RETRY_MAX_SECONDS. */
+  retry: Backoff;
 }
 
 export interface TenancyConfig {
@@ -55,9 +56,8 @@ export const DEFAULT_LIMITS: RequestLimits = {
 export const DEFAULT_DELIVERY: DeliveryConfig = {
   singlePutMaxBytes: 16 * 1024 * 1024,
   partBytes: 8 * 1024 * 1024,
-  retryFirstSeconds: 30,
   // An hour between attempts at most: with the queue's max_retries (100) a destination may be down for days.
-  retryMaxSeconds: 60 * 60,
+  retry: { firstSeconds: 30, maxSeconds: 60 * 60 },
 };
 
 export const DEFAULT_DEDUPE_WINDOW_DAYS = 7;
@@ -127,8 +127,10 @@ export function parseConfig(source: ConfigSource): CollectorConfig {
     delivery: {
       singlePutMaxBytes: positiveInteger(source.DELIVERY_SINGLE_PUT_MAX_BYTES, DEFAULT_DELIVERY.singlePutMaxBytes),
       partBytes: positiveInteger(source.DELIVERY_PART_BYTES, DEFAULT_DELIVERY.partBytes),
-      retryFirstSeconds: positiveInteger(source.DELIVERY_RETRY_FIRST_SECONDS, DEFAULT_DELIVERY.retryFirstSeconds),
-      retryMaxSeconds: positiveInteger(source.DELIVERY_RETRY_MAX_SECONDS, DEFAULT_DELIVERY.retryMaxSeconds),
+      retry: {
+        firstSeconds: positiveInteger(source.DELIVERY_RETRY_FIRST_SECONDS, DEFAULT_DELIVERY.retry.firstSeconds),
+        maxSeconds: positiveInteger(source.DELIVERY_RETRY_MAX_SECONDS, DEFAULT_DELIVERY.retry.maxSeconds),
+      },
     },
   };
 }

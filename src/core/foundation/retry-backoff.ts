@@ -1,14 +1,23 @@
 /**
- * How long a queue message waits before its next delivery: doubling with each attempt, so a short outage costs
- * seconds and a long one does not burn the message's retries in minutes.
+ * How long a queue message waits before its next delivery: doubling with each attempt from a first delay up to a
+ * cap, so a short outage costs seconds and a long one does not burn the message's retries in minutes. The export
+ * queues use EXPORT_RETRY_BACKOFF; the delivery queue its configured DELIVERY_RETRY_* values (config.ts).
  * @module
  */
 
-const FIRST_DELAY_SECONDS = 10;
-const MAX_DELAY_SECONDS = 15 * 60;
+export interface Backoff {
+  /** The delay after the first delivery fails. */
+  firstSeconds: number;
+  /** No delay is longer. */
+  maxSeconds: number;
+}
+
+/** The export and dead-letter queues: 10 s, 20 s, 40 s … up to 15 minutes. */
+export const EXPORT_RETRY_BACKOFF: Backoff = { firstSeconds: 10, maxSeconds: 15 * 60 };
 
 /** `attempts` is Message.attempts: 1 on the first delivery. */
-export function retryDelaySeconds(attempts: number): number {
-  const exponent = Math.max(0, Math.min(attempts - 1, 16));
-  return Math.min(FIRST_DELAY_SECONDS * 2 ** exponent, MAX_DELAY_SECONDS);
+export function retryDelaySeconds(attempts: number, backoff: Backoff): number {
+  // Past 2^30 every delay is the cap anyway; bounding the exponent keeps the product finite.
+  const exponent = Math.max(0, Math.min(attempts - 1, 30));
+  return Math.min(backoff.firstSeconds * 2 ** exponent, backoff.maxSeconds);
 }

@@ -3,14 +3,12 @@
  * one; checked on the way back in, so a cursor that is not a key of the caller's is a clear 400.
  * @module
  */
+import { base64UrlToBytes, bytesToBase64Url } from "../../core/foundation/base64.js";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { isTenantExportKey } from "./requested-key.js";
 
 export function encodeCursor(lastKey: string): string {
-  const bytes = new TextEncoder().encode(lastKey);
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return bytesToBase64Url(new TextEncoder().encode(lastKey));
 }
 
 /** The key after which the next page starts. */
@@ -26,11 +24,8 @@ export function decodeCursor(cursor: string, tenant: string): string {
 }
 
 function base64UrlToText(cursor: string): string | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
   try {
-    const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(base64UrlToBytes(cursor));
   } catch {
     return undefined;
   }
