@@ -1,12 +1,13 @@
 /**
  * The Worker: the edge answers HTTP, the consumer exports queue batches (and rolls up insights), the delivery
- * consumer pushes files to tenants' storage, the cron purges old dedupe rows, prunes old rollups and catches up
- * on deliveries.
+ * consumer pushes files to tenants' storage, the cron purges old dedupe rows, prunes old rollups, catches up
+ * on deliveries and writes dead letters held during an R2 outage to R2.
  * @module
  */
 import { handleQueueBatch } from "./consumer/queue-handler.js";
 import { pruneInsights } from "./consumer/prune-insights.js";
 import { purgeExports } from "./consumer/purge-exports.js";
+import { releaseHeldDeadLetters } from "./consumer/release-held-dead-letters.js";
 import { sweepDeliveries } from "./delivery/sweep-deliveries.js";
 import { createApp } from "./edge/app.js";
 
@@ -22,6 +23,7 @@ export default {
       purgeExports(env, controller.scheduledTime),
       pruneInsights(env, controller.scheduledTime),
       sweepDeliveries(env, controller.scheduledTime),
+      releaseHeldDeadLetters(env, controller.scheduledTime),
     ]);
   },
 } satisfies ExportedHandler<Env, string>;

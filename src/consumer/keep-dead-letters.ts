@@ -1,22 +1,58 @@
 /**
- * The consumer of the dead-letter queue: every message is kept in R2 (dead-letter.ts) and acked; if R2 fails
- * it is retried, so a dead letter is only ever gone once it is stored.
+ * The consumer of the dead-letter queue: every message is kept in R2 (dead-letter.ts) and acked. If R2 fails,
+ * the same object is held in D1 (held-dead-letters.ts) and acked: the cron writes it to R2 once R2 answers, so
+ * an R2 outage of any length loses nothing while D1 holds. Only when both fail is the message retried, with
+ * delays that grow to hours so the queue's retention (14 days when created as OPERATIONS.md says), not its
+ * retry count, bounds how long the two stores may both be down.
  * @module
  */
 import { logError } from "../core/foundation/log.js";
-import { keepDeadLetter } from "./dead-letter.js";
-import { settleMessage } from "./settle.js";
+import { deadLetterObject, logDeadLetter, storeDeadLetterObject, type DeadLetter } from "./dead-letter.js";
+import { holdDeadLetter } from "./held-dead-letters.js";
 
-export async function keepDeadLetters(batch: MessageBatch<unknown>, bucket: R2Bucket): Promise<void> {
+const FIRST_RETRY_SECONDS = 60;
+/** Cloudflare Queues' longest retry delay (12 hours). */
+const MAX_RETRY_SECONDS = 12 * 60 * 60;
+
+export interface DeadLetterStores {
+  bucket: R2Bucket;
+  db: D1Database;
+}
+
+export async function keepDeadLetters(batch: MessageBatch<unknown>, stores: DeadLetterStores): Promise<void> {
   await Promise.all(
     batch.messages.map(async (message) => {
-      try {
-        await keepDeadLetter(bucket, { message, queue: batch.queue, reason: "retries_exhausted" });
-        settleMessage(message, "ack");
-      } catch (error) {
-        logError("batch_error", { queue: batch.queue, step: "deadletter", message_id: message.id }, error);
-        settleMessage(message, "retry");
-      }
+      const deadLetter: DeadLetter = { message, queue: batch.queue, reason: "retries_exhausted" };
+      const stored = await storeOrHold(deadLetter, stores);
+      if (stored) message.ack();
+      else message.retry({ delaySeconds: deadLetterRetryDelaySeconds(message.attempts) });
     }),
   );
+}
+
+async function storeOrHold(deadLetter: DeadLetter, stores: DeadLetterStores): Promise<boolean> {
+  const object = deadLetterObject(deadLetter);
+  const fields = { queue: deadLetter.queue, message_id: deadLetter.message.id, key: object.key };
+  try {
+    await storeDeadLetterObject(stores.bucket, object);
+    logDeadLetter(object, deadLetter.message.id);
+    return true;
+  } catch (error) {
+    logError("deadletter_r2_failed", fields, error);
+  }
+  try {
+    await holdDeadLetter(stores.db, object, new Date());
+    // Alert-worthy: R2 is refusing writes; the cron's `deadletter_backlog` line says when it has caught up.
+    logError("deadletter_held", { ...fields, attempts: deadLetter.message.attempts });
+    return true;
+  } catch (error) {
+    logError("deadletter_unstored", { ...fields, attempts: deadLetter.message.attempts }, error);
+    return false;
+  }
+}
+
+/** `attempts` is Message.attempts (1 on the first delivery): 1 minute doubling to 12 hours. */
+export function deadLetterRetryDelaySeconds(attempts: number): number {
+  const exponent = Math.max(0, Math.min(attempts - 1, 20));
+  return Math.min(FIRST_RETRY_SECONDS * 2 ** exponent, MAX_RETRY_SECONDS);
 }

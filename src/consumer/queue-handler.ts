@@ -15,7 +15,7 @@ export const DELIVERY_QUEUE = "audiogum-deliveries";
 export const DELIVERY_DEAD_LETTER_QUEUE = "audiogum-deliveries-dlq";
 
 export function handleQueueBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  if (batch.queue === DEAD_LETTER_QUEUE) return keepDeadLetters(batch, env.EXPORTS);
+  if (batch.queue === DEAD_LETTER_QUEUE) return keepDeadLetters(batch, { bucket: env.EXPORTS, db: env.DB });
   if (batch.queue === DELIVERY_QUEUE) return deliverFiles(batch, env);
   if (batch.queue === DELIVERY_DEAD_LETTER_QUEUE) return failDeliveries(batch, env.DB);
   return exportEvents(batch, env);

@@ -8,7 +8,9 @@ import { describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { asQueuedMessages, deliver, EVENTS_QUEUE, type QueuedMessage } from "./support/deliver.js";
 import { exportedLines, listKeys } from "./support/export-objects.js";
-import { failOnce } from "./support/faults.js";
+import { failAlways, failOnce } from "./support/faults.js";
+import { deadLetterRetryDelaySeconds } from "../../src/consumer/keep-dead-letters.js";
+import { releaseHeldDeadLetters } from "../../src/consumer/release-held-dead-letters.js";
 import { acceptedMessageBodies, eventsOf, eventsRequest, senderFor, uniqueTenant } from "./support/ingest.js";
 
 const DLQ = "audiogum-events-dlq";
@@ -73,10 +75,11 @@ describe("the dead-letter queue consumer", () => {
     warn.mockRestore();
   });
 
-  it("retries a dead letter that R2 cannot store, instead of dropping it", async () => {
+  it("retries a dead letter that neither R2 nor D1 can store, instead of dropping it", async () => {
     const messages = asQueuedMessages(["keep me"]);
 
-    const failed = await deliver(messages, { EXPORTS: failOnce(env.EXPORTS, "put", "before").binding }, DLQ);
+    const bindings = { EXPORTS: failOnce(env.EXPORTS, "put", "before").binding, DB: failAlways(env.DB, "prepare") };
+    const failed = await deliver(messages, bindings, DLQ);
     expect(failed.retried).toHaveLength(1);
     const retried = await deliver(
       messages.map((message) => ({ ...message, attempts: 2 })),
@@ -86,6 +89,68 @@ describe("the dead-letter queue consumer", () => {
 
     expect(retried.acked).toHaveLength(1);
     expect(await storedBytes(deadLetterKeyOf(messages[0]!))).toEqual(utf8("keep me"));
+  });
+});
+
+describe("dead letters during an R2 outage", () => {
+  const DAY_MS = 24 * 60 * 60 * 1000;
+  const r2Down = () => failAlways(env.EXPORTS, "put");
+
+  function logLines(spy: { mock: { calls: unknown[][] } }): Record<string, unknown>[] {
+    return spy.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+  }
+
+  async function heldKeys(): Promise<string[]> {
+    const { results } = await env.DB.prepare("SELECT key FROM held_dead_letters").all<{ key: string }>();
+    return results.map((row) => row.key);
+  }
+
+  it("are held in D1 and acked when R2 refuses them, with an alert-worthy error line", async () => {
+    const error = vi.spyOn(console, "error");
+    const messages = asQueuedMessages(["held one", "held two 🎧"]).map((message) => ({ ...message, attempts: 11 }));
+
+    const result = await deliver(messages, { EXPORTS: r2Down() }, DLQ);
+
+    expect(result.acked).toHaveLength(2);
+    expect(await heldKeys()).toEqual(expect.arrayContaining(messages.map(deadLetterKeyOf)));
+    for (const message of messages) expect(await env.EXPORTS.head(deadLetterKeyOf(message))).toBeNull();
+    const held = logLines(error).filter((line) => line.msg === "deadletter_held");
+    expect(held.map((line) => line.message_id).sort()).toEqual(messages.map((message) => message.id).sort());
+    error.mockRestore();
+    await releaseHeldDeadLetters(env, Date.now());
+  });
+
+  it("stay held through a week of R2 failing, reported by every cron run, then land in R2 byte for byte", async () => {
+    const [message] = asQueuedMessages(["outage of a week: ünïcödé"]).map((queued) => ({ ...queued, attempts: 11 }));
+    await deliver([message!], { EXPORTS: r2Down() }, DLQ);
+    const error = vi.spyOn(console, "error");
+
+    const start = Date.now();
+    for (let day = 1; day <= 7; day++) {
+      await releaseHeldDeadLetters({ ...env, EXPORTS: r2Down() }, start + day * DAY_MS);
+    }
+    const backlog = logLines(error).filter((line) => line.msg === "deadletter_backlog");
+    expect(backlog).toHaveLength(7);
+    expect(backlog.at(-1)).toMatchObject({ level: "error", oldest_age_hours: 7 * 24 });
+    expect(await heldKeys()).toContain(deadLetterKeyOf(message!));
+    error.mockRestore();
+
+    await releaseHeldDeadLetters(env, start + 8 * DAY_MS);
+
+    expect(await storedBytes(deadLetterKeyOf(message!))).toEqual(utf8("outage of a week: ünïcödé"));
+    expect((await env.EXPORTS.head(deadLetterKeyOf(message!)))!.customMetadata).toMatchObject({
+      queue: DLQ,
+      attempts: "11",
+      reason: "retries_exhausted",
+    });
+    expect(await heldKeys()).not.toContain(deadLetterKeyOf(message!));
+  });
+
+  it("wait between retries long enough that the DLQ's 100 retries outlast a 7-day outage of both stores", () => {
+    let waited = 0;
+    for (let attempts = 1; attempts <= 100; attempts++) waited += deadLetterRetryDelaySeconds(attempts);
+    expect(waited * 1000).toBeGreaterThan(7 * DAY_MS);
+    expect(deadLetterRetryDelaySeconds(1000)).toBe(12 * 60 * 60);
   });
 });
 

@@ -86,3 +86,10 @@ export function afterFirstPut(bucket: R2Bucket, meanwhile: () => Promise<void>):
   });
   return { binding, fired: () => fired };
 }
+
+/** `method` of `target` fails on every call, as during an outage of that service. */
+export function failAlways<T extends object>(target: T, method: string): T {
+  return intercept(target, method, () => () => {
+    throw new Error(`injected outage: ${method} is unavailable`);
+  });
+}
