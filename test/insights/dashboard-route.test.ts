@@ -5,6 +5,7 @@
  */
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { PROTOTYPE_NAMES } from "../support/hostile-values.js";
 
 describe("GET /dashboard", () => {
   it("serves the page with a strict CSP, its scripts and styles from this origin", async () => {
@@ -42,5 +43,13 @@ describe("GET /dashboard", () => {
     const response = await SELF.fetch("https://collector.test/dashboard/assets/secrets.json");
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
+  });
+
+  it.each(PROTOTYPE_NAMES)("answers 404 not_found for the asset %s, a name every object inherits", async (name) => {
+    for (const asset of [name, `${name}.js`, `uplot.${name}`]) {
+      const response = await SELF.fetch(`https://collector.test/dashboard/assets/${asset}`);
+      expect(response.status, asset).toBe(404);
+      expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
+    }
   });
 });

@@ -4,14 +4,15 @@
  * minute and day buckets, whatever the duplicates, redeliveries and commit failures.
  * @module
  */
-import { env } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { pruneInsights } from "../../src/consumer/prune-insights.js";
 import { acceptedMessageBodies, senderFor, uniqueTenant, type Sender } from "../consumer/support/ingest.js";
 import { asQueuedMessages, deliver, deliverUntilAcked } from "../consumer/support/deliver.js";
 import { failingCommit } from "../consumer/support/faults.js";
-import { receivedAt, summaryOf, tally } from "./support.js";
+import { PROTOTYPE_NAMES } from "../support/hostile-values.js";
+import { readerToken, receivedAt, summaryOf, tally } from "./support.js";
 
 const COUNTRIES = ["gb", "de", "us", "us"];
 
@@ -81,6 +82,35 @@ describe("the consumer's rollups", () => {
 
     const day = (await summaryOf(sender.tenant, `daily?from=${today()}&to=${today()}`)).periods[0]!;
     expect(day.by.country).toEqual({ FR: seedEvents().length });
+  });
+
+  it("count values named like Object.prototype's members (constructor, __proto__, …) as plain strings", async () => {
+    const sender = senderFor(uniqueTenant("proto"));
+    const events = PROTOTYPE_NAMES.map((name, index) => ({
+      ...seedEvents()[0]!,
+      sequencenumber: index + 1,
+      platform: name,
+      devicemanufacturer: name,
+      devicename: name,
+    }));
+    const bodies = (await acceptedMessageBodies(sender, events)).map((body) => {
+      const message = JSON.parse(body) as { events: Record<string, unknown>[] };
+      for (const event of message.events) event.geo = { country: event.platform };
+      return JSON.stringify(message);
+    });
+    await deliver(asQueuedMessages(bodies));
+
+    const response = await SELF.fetch(`https://collector.test/v1/summaries/daily?from=${today()}&to=${today()}`, {
+      headers: { authorization: `Bearer ${await readerToken(sender.tenant)}` },
+    });
+    expect(response.status).toBe(200);
+    // Parsed as JSON, not with the summary's zod schema (zod's records drop a __proto__ key).
+    const by = ((await response.json()) as { totals: { by: Record<string, Record<string, number>> } }).totals.by;
+    const once = (map: (name: string) => string) => Object.fromEntries(PROTOTYPE_NAMES.map((name) => [map(name), 1]));
+    expect(by.platform).toEqual(once((name) => name));
+    expect(by.device_model).toEqual(once((name) => `${name} ${name}`));
+    expect(by.country).toEqual(once((name) => name.toUpperCase()));
+    expect(Object.getOwnPropertyDescriptor(by.platform, "__proto__")?.value).toBe(1);
   });
 
   it("do not change when the same events are posted and consumed again, or the batch is redelivered", async () => {

@@ -17,7 +17,10 @@ export const DISTINCT_KINDS = ["users", "devices"] as const;
 export type DistinctKind = (typeof DISTINCT_KINDS)[number];
 
 export const UNKNOWN_VALUE = "unknown";
-/** Longer values are cut: a dimension value is a label for a chart, and rows stay small. */
+/**
+ * Longer values are cut (in UTF-16 units, at a whole code point: an emoji is kept or left out, never halved): a
+ * dimension value is a label for a chart, and rows stay small.
+ */
 export const MAX_VALUE_LENGTH = 64;
 
 const optionalText = z.string().min(1).optional().catch(undefined);
@@ -59,7 +62,7 @@ export function insightFactsOf(event: unknown): InsightFacts {
   if (fields.deviceid) distinct.push(["devices", fields.deviceid]);
   return {
     receivedat: fields.receivedat,
-    values: values.map(([dimension, value]) => [dimension, value.slice(0, MAX_VALUE_LENGTH)]),
+    values: values.map(([dimension, value]) => [dimension, cutToLength(value, MAX_VALUE_LENGTH)]),
     distinct,
   };
 }
@@ -68,4 +71,19 @@ export function insightFactsOf(event: unknown): InsightFacts {
 function deviceModel(manufacturer: string | undefined, name: string | undefined): string {
   const parts = [manufacturer, name].filter((part) => part !== undefined);
   return parts.length === 0 ? UNKNOWN_VALUE : parts.join(" ");
+}
+
+/** The longest prefix of `value` of at most `length` UTF-16 units that does not end inside a surrogate pair. */
+export function cutToLength(value: string, length: number): string {
+  if (value.length <= length) return value;
+  const splitsPair = isHighSurrogate(value.charCodeAt(length - 1)) && isLowSurrogate(value.charCodeAt(length));
+  return value.slice(0, splitsPair ? length - 1 : length);
+}
+
+function isHighSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdbff;
+}
+
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xdc00 && unit <= 0xdfff;
 }

@@ -88,8 +88,14 @@ class PeriodTally {
   }
 }
 
+/**
+ * The values are the devices' own text (a platform may be "constructor" or "__proto__"), so each dimension counts
+ * into an object without a prototype: no value can find an inherited member or replace the prototype.
+ */
 function emptyCounts(): CountsByDimension {
-  return Object.fromEntries(COUNT_DIMENSIONS.map((dimension) => [dimension, {}])) as CountsByDimension;
+  return Object.fromEntries(
+    COUNT_DIMENSIONS.map((dimension) => [dimension, Object.create(null) as Record<string, number>]),
+  ) as CountsByDimension;
 }
 
 function isKnownDimension(dimension: string): dimension is (typeof COUNT_DIMENSIONS)[number] {

@@ -39,8 +39,10 @@ export function getDashboard(c: Context<EdgeEnv>): Response {
 
 export function getDashboardAsset(c: Context<EdgeEnv>): Response {
   const name = c.req.param("name") ?? "";
-  const body = DASHBOARD_ASSETS[name];
-  const type = CONTENT_TYPES[name.split(".").pop() ?? ""];
+  // The name is the caller's: only the assets' own keys count, never what every object inherits ("constructor").
+  const body = Object.hasOwn(DASHBOARD_ASSETS, name) ? DASHBOARD_ASSETS[name] : undefined;
+  const extension = name.split(".").pop() ?? "";
+  const type = Object.hasOwn(CONTENT_TYPES, extension) ? CONTENT_TYPES[extension] : undefined;
   if (body === undefined || type === undefined) throw new CollectorError("not_found", `No dashboard asset ${name}.`);
   // The page asks for ?v=<hash of every asset>, so a new deployment's page never gets an old asset from a cache.
   return c.body(body, 200, {
