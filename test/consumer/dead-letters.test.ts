@@ -205,6 +205,19 @@ describe("POST /admin/redrive", () => {
     expect((await redrive("", `${env.ADMIN_TOKEN}x`)).status).toBe(401);
   });
 
+  it.each([
+    ["limit=0", /^limit must be from 1 to 1000/],
+    ["limit=1001", /^limit must be from 1 to 1000/],
+    ["limit=ten", /^limit must be a whole number from 1 to 1000/],
+    ["limit=1&limit=2", /^limit is given more than once/],
+  ])("answers ?%s with 400 invalid_query, as the export listing does", async (query, message) => {
+    const response = await redrive(`?${query}`);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("invalid_query");
+    expect(body.error.message).toMatch(message);
+  });
+
   it("sends dead letters back to the events queue, deletes them, and their events are exported once", async () => {
     const tenant = uniqueTenant("redrive");
     const bodies = await acceptedMessageBodies(senderFor(tenant), seedEvents());

@@ -5,25 +5,26 @@
  * @module
  */
 import type { Context } from "hono";
+import { z } from "zod";
 import { isCalendarDay } from "../../core/exports/export-day.js";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { resetForRedelivery } from "../../delivery/delivery-ledger.js";
 import { enqueueDeliveries } from "../../delivery/delivery-message.js";
 import { adminTenant } from "./destinations-route.js";
 import type { EdgeEnv } from "../edge-env.js";
+import { pageLimitParam, readQuery } from "../query-params.js";
 
 const DEFAULT_FILES = 200;
 const MAX_FILES = 1000;
+
+const limitQuerySchema = z.object({ limit: pageLimitParam(MAX_FILES).default(DEFAULT_FILES) });
 
 export async function postRedeliver(c: Context<EdgeEnv>): Promise<Response> {
   const tenant = await adminTenant(c);
   const fromDay = day(c.req.query("from"), "from");
   const toDay = c.req.query("to") ? day(c.req.query("to"), "to") : "9999-12-31";
   if (toDay < fromDay) throw new CollectorError("invalid_query", "to must not be before from.");
-  const limit = Number(c.req.query("limit") || DEFAULT_FILES);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_FILES) {
-    throw new CollectorError("invalid_query", `limit must be a whole number from 1 to ${MAX_FILES}.`);
-  }
+  const { limit } = readQuery(new URL(c.req.url), limitQuerySchema);
   const page = await resetForRedelivery(
     c.env.DB,
     { tenant, fromDay, toDay, afterKey: c.req.query("after") ?? "", limit },

@@ -6,32 +6,28 @@
  * @module
  */
 import type { Context } from "hono";
+import { z } from "zod";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { redriveDeadLetters } from "../../consumer/redrive-dead-letters.js";
 import { requireAdminToken } from "../auth/admin-auth.js";
 import type { EdgeEnv } from "../edge-env.js";
+import { pageLimitParam, readQuery } from "../query-params.js";
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
 
+const limitQuerySchema = z.object({ limit: pageLimitParam(MAX_PAGE).default(DEFAULT_PAGE) });
+
 export async function postRedrive(c: Context<EdgeEnv>): Promise<Response> {
   await requireAdminToken(c.req.header("authorization"), c.env.ADMIN_TOKEN);
+  const { limit } = readQuery(new URL(c.req.url), limitQuerySchema);
   const result = await redriveDeadLetters(c.env.EXPORTS, c.env.EVENTS, {
-    limit: pageLimit(c.req.query("limit")),
+    limit,
     startAfter: c.req.query("after") || undefined,
     uploadedBefore: instant(c.req.query("before")),
   });
   c.set("logFields", { ...c.get("logFields"), redriven: result.redriven });
   return c.json(result);
-}
-
-function pageLimit(raw: string | undefined): number {
-  if (raw === undefined || raw === "") return DEFAULT_PAGE;
-  const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
-    throw new CollectorError("invalid_query", `limit must be a whole number from 1 to ${MAX_PAGE}.`);
-  }
-  return limit;
 }
 
 function instant(raw: string | undefined): Date | undefined {

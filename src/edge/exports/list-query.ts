@@ -4,24 +4,16 @@
  * @module
  */
 import { z } from "zod";
-import { CollectorError } from "../../core/foundation/errors.js";
-import { isCalendarDay } from "../../core/exports/export-day.js";
+import { dayParam, pageLimitParam, readQuery, requireFromNotAfterTo } from "../query-params.js";
 import { decodeCursor } from "./list-cursor.js";
 
 export const DEFAULT_LIST_LIMIT = 100;
 export const MAX_LIST_LIMIT = 1000;
 
-const day = z.string().refine(isCalendarDay, { error: "must be a date written YYYY-MM-DD (UTC)" });
-
 const listQuerySchema = z.strictObject({
-  from: day.optional(),
-  to: day.optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/, { error: `must be a whole number from 1 to ${MAX_LIST_LIMIT}` })
-    .transform(Number)
-    .refine((limit) => limit >= 1 && limit <= MAX_LIST_LIMIT, { error: `must be from 1 to ${MAX_LIST_LIMIT}` })
-    .optional(),
+  from: dayParam.optional(),
+  to: dayParam.optional(),
+  limit: pageLimitParam(MAX_LIST_LIMIT).optional(),
   cursor: z.string().optional(),
 });
 
@@ -35,29 +27,8 @@ export interface ListRequest {
 }
 
 export function parseListQuery(url: URL, tenant: string): ListRequest {
-  const raw: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) {
-    if (name in raw) throw new CollectorError("invalid_query", `${name} is given more than once.`);
-    raw[name] = value;
-  }
-  const result = listQuerySchema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    if (issue?.code === "unrecognized_keys") {
-      const names = issue.keys.join(", ");
-      throw new CollectorError(
-        "invalid_query",
-        `Unknown parameter ${names}; the parameters are from, to, limit and cursor.`,
-      );
-    }
-    const name = String(issue?.path[0] ?? "query");
-    const got = JSON.stringify(raw[name] ?? "").slice(0, 40);
-    throw new CollectorError("invalid_query", `${name} ${issue?.message ?? "is not valid"}; got ${got}.`);
-  }
-  const { from, to, limit, cursor } = result.data;
-  if (from !== undefined && to !== undefined && from > to) {
-    throw new CollectorError("invalid_query", `from (${from}) is after to (${to}).`);
-  }
+  const { from, to, limit, cursor } = readQuery(url, listQuerySchema, "the parameters are from, to, limit and cursor");
+  if (from !== undefined && to !== undefined) requireFromNotAfterTo(from, to);
   return {
     from,
     to,

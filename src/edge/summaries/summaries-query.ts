@@ -6,7 +6,6 @@
  */
 import { z } from "zod";
 import { CollectorError } from "../../core/foundation/errors.js";
-import { isCalendarDay } from "../../core/exports/export-day.js";
 import {
   addDays,
   addMonths,
@@ -19,18 +18,19 @@ import {
   monthsBetween,
   type SummaryRange,
 } from "../../core/insights/summary-range.js";
+import { dayParam, readQuery, requireFromNotAfterTo } from "../query-params.js";
 
-const day = z.string().refine(isCalendarDay, { error: "must be a date written YYYY-MM-DD (UTC)" });
+const HELP = "see docs/insights.md";
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: "must be a month written YYYY-MM (UTC)" });
 
-const dailyQuerySchema = z.strictObject({ from: day.optional(), to: day.optional() });
+const dailyQuerySchema = z.strictObject({ from: dayParam.optional(), to: dayParam.optional() });
 const monthlyQuerySchema = z.strictObject({ from: month.optional(), to: month.optional() });
 
 export function parseDailyQuery(url: URL, now: Date): SummaryRange {
-  const { from: givenFrom, to: givenTo } = parseQuery(url, dailyQuerySchema);
+  const { from: givenFrom, to: givenTo } = readQuery(url, dailyQuerySchema, HELP);
   const to = givenTo ?? now.toISOString().slice(0, 10);
   const from = givenFrom ?? addDays(to, 1 - DEFAULT_DAILY_DAYS);
-  checkOrder(from, to);
+  requireFromNotAfterTo(from, to);
   if (daysBetween(from, to) > MAX_DAILY_DAYS) {
     throw new CollectorError(
       "invalid_query",
@@ -41,10 +41,10 @@ export function parseDailyQuery(url: URL, now: Date): SummaryRange {
 }
 
 export function parseMonthlyQuery(url: URL, now: Date): SummaryRange {
-  const { from: givenFrom, to: givenTo } = parseQuery(url, monthlyQuerySchema);
+  const { from: givenFrom, to: givenTo } = readQuery(url, monthlyQuerySchema, HELP);
   const to = givenTo ?? now.toISOString().slice(0, 7);
   const from = givenFrom ?? addMonths(to, 1 - MAX_MONTHLY_MONTHS);
-  checkOrder(from, to);
+  requireFromNotAfterTo(from, to);
   if (monthsBetween(from, to) > MAX_MONTHLY_MONTHS) {
     throw new CollectorError(
       "invalid_query",
@@ -56,26 +56,5 @@ export function parseMonthlyQuery(url: URL, now: Date): SummaryRange {
 
 /** The realtime summary takes no parameters; anything given is a mistake worth saying so. */
 export function rejectAnyQuery(url: URL): void {
-  parseQuery(url, z.strictObject({}));
-}
-
-function checkOrder(from: string, to: string): void {
-  if (from > to) throw new CollectorError("invalid_query", `from (${from}) is after to (${to}).`);
-}
-
-function parseQuery<T extends z.ZodType<Record<string, string | undefined>>>(url: URL, schema: T): z.infer<T> {
-  const raw: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) {
-    if (name in raw) throw new CollectorError("invalid_query", `${name} is given more than once.`);
-    raw[name] = value;
-  }
-  const result = schema.safeParse(raw);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  if (issue?.code === "unrecognized_keys") {
-    throw new CollectorError("invalid_query", `Unknown parameter ${issue.keys.join(", ")}; see docs/insights.md.`);
-  }
-  const name = String(issue?.path[0] ?? "query");
-  const got = JSON.stringify(raw[name] ?? "").slice(0, 40);
-  throw new CollectorError("invalid_query", `${name} ${issue?.message ?? "is not valid"}; got ${got}.`);
+  readQuery(url, z.strictObject({}), HELP);
 }
