@@ -1,15 +1,20 @@
 /**
- * The Hono environment of the edge: the Worker's bindings and the per-request values routes share.
+ * The Hono environment of the edge: the Worker's bindings and the per-request values that middleware sets for the
+ * handlers after it.
  * @module
  */
 import type { LogFields } from "../core/foundation/log.js";
+import type { TenantSettings } from "../core/tenants/tenant-settings.js";
 import type { Principal } from "./auth/verify-token.js";
 
 export interface EdgeEnv {
   Bindings: Env;
   Variables: {
+    /** Who the token speaks for; set by requireScope, so only in the groups that use it. */
     principal: Principal;
-    /** Fields the route adds to the request's log line. */
+    /** The principal's tenant's settings; set by requireEnabledTenant. */
+    tenantSettings: TenantSettings;
+    /** Fields added to the request's log line (addLogFields). */
     logFields: LogFields;
   };
 }

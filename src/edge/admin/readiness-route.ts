@@ -5,8 +5,8 @@
  */
 import type { Context } from "hono";
 import { READINESS_PROBE } from "../../core/events/queue-message.js";
-import { requireAdminToken } from "../auth/admin-auth.js";
 import type { EdgeEnv } from "../edge-env.js";
+import { addLogFields } from "../request-log.js";
 
 type Check = "queue" | "r2" | "d1";
 
@@ -17,7 +17,6 @@ const CHECKS: Record<Check, (env: Env) => Promise<unknown>> = {
 };
 
 export async function getReadiness(c: Context<EdgeEnv>): Promise<Response> {
-  await requireAdminToken(c.req.header("authorization"), c.env.ADMIN_TOKEN);
   const names = Object.keys(CHECKS) as Check[];
   const outcomes = await Promise.allSettled(names.map((name) => CHECKS[name](c.env)));
   const checks: Record<string, string> = {};
@@ -31,6 +30,6 @@ export async function getReadiness(c: Context<EdgeEnv>): Promise<Response> {
     ready = false;
     checks[name] = outcome.reason instanceof Error ? outcome.reason.message.slice(0, 200) : "failed";
   });
-  c.set("logFields", { ...c.get("logFields"), ready });
+  addLogFields(c, { ready });
   return c.json({ status: ready ? "ready" : "not_ready", checks }, ready ? 200 : 503);
 }

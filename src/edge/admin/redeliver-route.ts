@@ -10,9 +10,10 @@ import { isCalendarDay } from "../../core/exports/export-day.js";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { resetForRedelivery } from "../../delivery/delivery-ledger.js";
 import { enqueueDeliveries } from "../../delivery/delivery-message.js";
-import { adminTenant } from "./destinations-route.js";
 import type { EdgeEnv } from "../edge-env.js";
 import { pageLimitParam, readQuery } from "../query-params.js";
+import { addLogFields } from "../request-log.js";
+import { tenantInPath } from "./destinations-route.js";
 
 const DEFAULT_FILES = 200;
 const MAX_FILES = 1000;
@@ -20,7 +21,7 @@ const MAX_FILES = 1000;
 const limitQuerySchema = z.object({ limit: pageLimitParam(MAX_FILES).default(DEFAULT_FILES) });
 
 export async function postRedeliver(c: Context<EdgeEnv>): Promise<Response> {
-  const tenant = await adminTenant(c);
+  const tenant = tenantInPath(c);
   const fromDay = day(c.req.query("from"), "from");
   const toDay = c.req.query("to") ? day(c.req.query("to"), "to") : "9999-12-31";
   if (toDay < fromDay) throw new CollectorError("invalid_query", "to must not be before from.");
@@ -32,7 +33,7 @@ export async function postRedeliver(c: Context<EdgeEnv>): Promise<Response> {
   );
   // Rows first, then messages: if sending fails the rows stay pending and the cron sends them.
   await enqueueDeliveries(c.env.DELIVERIES, page.tasks);
-  c.set("logFields", { ...c.get("logFields"), tenant, files: page.files, deliveries: page.tasks.length });
+  addLogFields(c, { tenant, files: page.files, deliveries: page.tasks.length });
   return c.json({ files: page.files, deliveries: page.tasks.length, next: page.next });
 }
 

@@ -1,6 +1,5 @@
 /**
  * POST /admin/redrive: operators send dead letters back through the pipeline, one page per request.
- * Authenticated by the ADMIN_TOKEN secret (not a device JWT): `Authorization: Bearer <ADMIN_TOKEN>`.
  * Query: limit (1-1000, default 100), after (the `next` of the previous page), before (ISO instant: only dead
  * letters stored before it, so a run does not pick up messages that die again while it runs).
  * @module
@@ -9,9 +8,9 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { redriveDeadLetters } from "../../consumer/redrive-dead-letters.js";
-import { requireAdminToken } from "../auth/admin-auth.js";
 import type { EdgeEnv } from "../edge-env.js";
 import { pageLimitParam, readQuery } from "../query-params.js";
+import { addLogFields } from "../request-log.js";
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
@@ -19,14 +18,13 @@ const MAX_PAGE = 1000;
 const limitQuerySchema = z.object({ limit: pageLimitParam(MAX_PAGE).default(DEFAULT_PAGE) });
 
 export async function postRedrive(c: Context<EdgeEnv>): Promise<Response> {
-  await requireAdminToken(c.req.header("authorization"), c.env.ADMIN_TOKEN);
   const { limit } = readQuery(new URL(c.req.url), limitQuerySchema);
   const result = await redriveDeadLetters(c.env.EXPORTS, c.env.EVENTS, {
     limit,
     startAfter: c.req.query("after") || undefined,
     uploadedBefore: instant(c.req.query("before")),
   });
-  c.set("logFields", { ...c.get("logFields"), redriven: result.redriven });
+  addLogFields(c, { redriven: result.redriven });
   return c.json(result);
 }
 

@@ -1,20 +1,24 @@
 /**
- * Operators' routes (/readyz, /admin/*) are authenticated by the ADMIN_TOKEN secret, not by a device JWT:
- * `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time.
+ * The middleware of operators' routes (/readyz, /admin/*): authenticated by the ADMIN_TOKEN secret, not by a
+ * device JWT: `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time. Registered once per route group.
  * @module
  */
+import type { MiddlewareHandler } from "hono";
 import { CollectorError } from "../../core/foundation/errors.js";
+import type { EdgeEnv } from "../edge-env.js";
 
-export async function requireAdminToken(
-  authorization: string | undefined,
-  adminToken: string | undefined,
-): Promise<void> {
-  const presented = /^Bearer +(\S+)\s*$/i.exec(authorization ?? "")?.[1];
-  // An unset ADMIN_TOKEN disables the admin routes rather than accepting an empty token.
-  if (presented && adminToken && (await constantTimeEquals(presented, adminToken))) return;
-  throw new CollectorError("unauthorized", "Send the admin token: Authorization: Bearer <ADMIN_TOKEN>.", {
-    headers: { "www-authenticate": 'Bearer realm="audiogum-collector-admin"' },
-  });
+export function adminAuth(): MiddlewareHandler<EdgeEnv> {
+  return async function adminAuth(c, next) {
+    const presented = /^Bearer +(\S+)\s*$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    const adminToken = c.env.ADMIN_TOKEN;
+    // An unset ADMIN_TOKEN disables the admin routes rather than accepting an empty token.
+    if (!presented || !adminToken || !(await constantTimeEquals(presented, adminToken))) {
+      throw new CollectorError("unauthorized", "Send the admin token: Authorization: Bearer <ADMIN_TOKEN>.", {
+        headers: { "www-authenticate": 'Bearer realm="audiogum-collector-admin"' },
+      });
+    }
+    await next();
+  };
 }
 
 // Comparing digests gives timingSafeEqual equal lengths, so not even the token's length leaks through timing.

@@ -1,11 +1,14 @@
 /**
  * A tenant's settings for the edge, read from D1 at most once per TENANT_CACHE_SECONDS per isolate, so a
- * request costs no D1 query. Refuses unknown tenants (unless tenancy is open) and disabled ones.
+ * request costs no D1 query. Refuses unknown tenants (unless tenancy is open) and disabled ones; as middleware
+ * (requireEnabledTenant), after requireScope, it hands the settings to the handlers.
  * @module
  */
-import type { TenancyConfig } from "../../core/foundation/config.js";
+import type { MiddlewareHandler } from "hono";
+import { readConfig, type TenancyConfig } from "../../core/foundation/config.js";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { logError } from "../../core/foundation/log.js";
+import type { EdgeEnv } from "../edge-env.js";
 import {
   DEFAULT_TENANT_SETTINGS,
   settingsFromRow,
@@ -21,11 +24,16 @@ interface CachedSettings {
 
 const cache = new Map<string, CachedSettings>();
 
-export async function tenantSettingsFor(
-  db: D1Database,
-  tenant: string,
-  tenancy: TenancyConfig,
-): Promise<TenantSettings> {
+/** Refuses the principal's tenant when it is unknown or disabled; otherwise sets `tenantSettings`. */
+export function requireEnabledTenant(): MiddlewareHandler<EdgeEnv> {
+  return async function requireEnabledTenant(c, next) {
+    const { tenancy } = readConfig(c.env);
+    c.set("tenantSettings", await tenantSettingsFor(c.env.DB, c.get("principal").tenant, tenancy));
+    await next();
+  };
+}
+
+async function tenantSettingsFor(db: D1Database, tenant: string, tenancy: TenancyConfig): Promise<TenantSettings> {
   const settings = (await cachedSettings(db, tenant, tenancy)) ?? openTenancyDefaults(tenant, tenancy);
   if (!settings.enabled) {
     throw new CollectorError("tenant_disabled", `Tenant "${tenant}" is disabled; ask the collector's operators.`);

@@ -32,7 +32,7 @@ export async function authenticate(authorization: string | undefined, auth: Auth
 }
 
 /** Passes when the token has the scope, or any one of the scopes given as a list. */
-export function requireScope(principal: Principal, scope: Scope | readonly Scope[]): void {
+export function assertScope(principal: Principal, scope: Scope | readonly Scope[]): void {
   const accepted: readonly Scope[] = typeof scope === "string" ? [scope] : scope;
   if (accepted.some((one) => principal.scopes.has(one))) return;
   const named = accepted.map((one) => `"${one}"`).join(" or ");

@@ -8,13 +8,12 @@ import type { Context } from "hono";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { dayClosesAt, isCalendarDay, isDayClosed } from "../../core/exports/export-day.js";
 import type { DayManifest, ExportFileEntry } from "../../core/exports/export-listing.js";
-import { authenticateRequest } from "../auth/authenticate-request.js";
 import type { EdgeEnv } from "../edge-env.js";
 import { readDayFiles } from "./manifest-reads.js";
 import { deliveriesOfDay } from "../../delivery/delivery-ledger.js";
 
 export async function getExportDay(c: Context<EdgeEnv>): Promise<Response> {
-  const principal = await authenticateRequest(c, "exports:read");
+  const principal = c.get("principal");
   const day = c.req.param("day") ?? "";
   if (!isCalendarDay(day)) {
     throw new CollectorError(

@@ -5,19 +5,18 @@
  * @module
  */
 import type { Context } from "hono";
+import { basePath } from "hono/route";
 import { CollectorError } from "../../core/foundation/errors.js";
-import { authenticateRequest } from "../auth/authenticate-request.js";
 import type { EdgeEnv } from "../edge-env.js";
+import { addLogFields } from "../request-log.js";
 import { isTenantExportKey, keyFromPath } from "./requested-key.js";
 import { findCommittedFile } from "./manifest-reads.js";
 import { exportObjectEtag, readExportObject } from "./object-reads.js";
 import { matchesIfNoneMatch, parseByteRange } from "./download-headers.js";
 
-export const EXPORT_FILE_ROUTE_PREFIX = "/v1/exports/";
-
 export async function getExportFile(c: Context<EdgeEnv>): Promise<Response> {
-  const principal = await authenticateRequest(c, "exports:read");
-  const key = keyFromPath(new URL(c.req.url).pathname, EXPORT_FILE_ROUTE_PREFIX);
+  const principal = c.get("principal");
+  const key = keyFromPath(new URL(c.req.url).pathname, `${basePath(c)}/`);
   if (key === undefined || !isTenantExportKey(key, principal.tenant)) throw noSuchFile();
   const file = await findCommittedFile(c.env.DB, principal.tenant, key);
   if (!file) throw noSuchFile();
@@ -46,7 +45,7 @@ export async function getExportFile(c: Context<EdgeEnv>): Promise<Response> {
   if (!object) throw noSuchFile();
   headers.set("content-type", "application/gzip");
   headers.set("content-disposition", `attachment; filename="${key.slice(key.lastIndexOf("/") + 1)}"`);
-  c.set("logFields", { ...c.get("logFields"), bytes_out: range ? range.length : object.size });
+  addLogFields(c, { bytes_out: range ? range.length : object.size });
   if (!range) {
     headers.set("content-length", String(object.size));
     return new Response(object.body, { status: 200, headers });

@@ -5,14 +5,14 @@
  */
 import type { Context } from "hono";
 import type { ExportListing } from "../../core/exports/export-listing.js";
-import { authenticateRequest } from "../auth/authenticate-request.js";
 import type { EdgeEnv } from "../edge-env.js";
+import { addLogFields } from "../request-log.js";
 import { encodeCursor } from "./list-cursor.js";
 import { listCommittedFiles } from "./manifest-reads.js";
 import { parseListQuery } from "./list-query.js";
 
 export async function listExports(c: Context<EdgeEnv>): Promise<Response> {
-  const principal = await authenticateRequest(c, "exports:read");
+  const principal = c.get("principal");
   const request = parseListQuery(new URL(c.req.url), principal.tenant);
   // One row more than the page tells whether another page follows without a second query.
   const rows = await listCommittedFiles(c.env.DB, {
@@ -25,6 +25,6 @@ export async function listExports(c: Context<EdgeEnv>): Promise<Response> {
   const files = rows.slice(0, request.limit);
   const last = files.at(-1);
   const listing: ExportListing = { files, cursor: rows.length > request.limit && last ? encodeCursor(last.key) : null };
-  c.set("logFields", { ...c.get("logFields"), files: files.length });
+  addLogFields(c, { files: files.length });
   return c.json(listing, 200, { "cache-control": "private, no-store" });
 }

@@ -19,8 +19,8 @@ export function isTenantExportKey(key: string, tenant: string): boolean {
 }
 
 /**
- * The key a request path names after `/v1/exports/`, percent-decoded once (so a client may send the key with
- * its slashes as they are or as %2F), or undefined when it does not decode.
+ * The key a request path names after the route's prefix (`/v1/exports/`), percent-decoded once (so a client may
+ * send the key with its slashes as they are or as %2F), or undefined when it does not decode.
  */
 export function keyFromPath(pathname: string, routePrefix: string): string | undefined {
   if (!pathname.startsWith(routePrefix)) return undefined;

@@ -9,34 +9,27 @@ import { enrichEvents } from "../../core/events/enrich.js";
 import { geoFromCf, type CfLocation } from "../../core/events/geo.js";
 import { clientEventSchemaFor } from "../../core/events/schemas/events.js";
 import { validateEnvelope, validateEvents, type EventRejection } from "../../core/events/validate-batch.js";
-import { authenticateRequest } from "../auth/authenticate-request.js";
 import type { EdgeEnv } from "../edge-env.js";
+import { addLogFields } from "../request-log.js";
 import { enqueueEvents } from "./enqueue.js";
 import { publishLiveEvents } from "../live/live-publish.js";
-import { enforceRateLimits } from "./rate-limit.js";
 import { readJsonBody } from "./read-body.js";
-import { tenantSettingsFor } from "../auth/tenant-settings-cache.js";
 
 export interface IngestResponse {
   accepted: number;
   rejected: EventRejection[];
 }
 
+/** Runs after the ingest group's middleware: the principal is authenticated, its tenant admitted and in limits. */
 export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
   const config = readConfig(c.env);
-  const principal = await authenticateRequest(c, "events:write");
-  const settings = await tenantSettingsFor(c.env.DB, principal.tenant, config.tenancy);
-  await enforceRateLimits(c.env, principal, settings);
+  const principal = c.get("principal");
+  const settings = c.get("tenantSettings");
   const body = await readJsonBody(c.req.raw, config.limits);
-  c.set("logFields", { ...c.get("logFields"), bytes_in: body.wireBytes, bytes_decoded: body.decodedBytes });
+  addLogFields(c, { bytes_in: body.wireBytes, bytes_decoded: body.decodedBytes });
   const events = validateEnvelope(body.value, config.limits);
   const { valid, rejected } = validateEvents(events, config.limits, clientEventSchemaFor(settings.extraSources));
-  c.set("logFields", {
-    ...c.get("logFields"),
-    accepted: 0,
-    rejected: rejected.length,
-    reject_reasons: rejectReasons(rejected),
-  });
+  addLogFields(c, { accepted: 0, rejected: rejected.length, reject_reasons: rejectReasons(rejected) });
   if (valid.length === 0) {
     return c.json(
       {
@@ -60,7 +53,7 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
   );
   const queued = await enqueueEvents(c.env.EVENTS, principal.tenant, enriched);
   publishLiveEvents(c, principal.tenant, enriched);
-  c.set("logFields", { ...c.get("logFields"), accepted: valid.length, queue_messages: queued.messages });
+  addLogFields(c, { accepted: valid.length, queue_messages: queued.messages });
   const response: IngestResponse = { accepted: valid.length, rejected };
   return c.json(response, 202);
 }

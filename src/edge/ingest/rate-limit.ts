@@ -1,11 +1,14 @@
 /**
  * Per-device and per-tenant rate limits with the Workers Rate Limiting bindings, in the tier each tenant's
- * settings choose. Checked before the body is read: a limited request queues nothing.
+ * settings choose. A middleware after requireScope and requireEnabledTenant, so it runs before the body is read:
+ * a limited request queues nothing.
  * @module
  */
+import type { MiddlewareHandler } from "hono";
 import { CollectorError } from "../../core/foundation/errors.js";
 import type { RateTier, TenantSettings } from "../../core/tenants/tenant-settings.js";
 import type { Principal } from "../auth/verify-token.js";
+import type { EdgeEnv } from "../edge-env.js";
 
 /** The period of every limiter binding in wrangler.toml, in seconds: when a limited device may try again. */
 const RATE_LIMIT_PERIOD_SECONDS = 60;
@@ -15,7 +18,14 @@ type Limiters = Pick<
   "DEVICE_RATE_LIMIT" | "DEVICE_RATE_LIMIT_HIGH" | "TENANT_RATE_LIMIT" | "TENANT_RATE_LIMIT_HIGH"
 >;
 
-export async function enforceRateLimits(env: Limiters, principal: Principal, settings: TenantSettings): Promise<void> {
+export function enforceRateLimits(): MiddlewareHandler<EdgeEnv> {
+  return async function enforceRateLimits(c, next) {
+    await checkRateLimits(c.env, c.get("principal"), c.get("tenantSettings"));
+    await next();
+  };
+}
+
+async function checkRateLimits(env: Limiters, principal: Principal, settings: TenantSettings): Promise<void> {
   const device = deviceLimiter(env, settings.deviceRateTier);
   const tenant = tenantLimiter(env, settings.tenantRateTier);
   const [deviceOutcome, tenantOutcome] = await Promise.all([

@@ -1,0 +1,23 @@
+/**
+ * Operators' route groups, authenticated by the ADMIN_TOKEN secret, never a device JWT: /readyz (mounted there)
+ * and everything under /admin.
+ * @module
+ */
+import { Hono } from "hono";
+import { adminAuth } from "../auth/admin-auth.js";
+import type { EdgeEnv } from "../edge-env.js";
+import { deleteDestination, getDestinations, postDestination, postDestinationTest } from "./destinations-route.js";
+import { getReadiness } from "./readiness-route.js";
+import { postRedeliver } from "./redeliver-route.js";
+import { postRedrive } from "./redrive-route.js";
+
+export const readinessRoutes = new Hono<EdgeEnv>().use(adminAuth()).get("/", getReadiness);
+
+export const adminRoutes = new Hono<EdgeEnv>()
+  .use(adminAuth())
+  .post("/redrive", postRedrive)
+  .get("/tenants/:tenant/destinations", getDestinations)
+  .post("/tenants/:tenant/destinations", postDestination)
+  .delete("/tenants/:tenant/destinations/:name", deleteDestination)
+  .post("/tenants/:tenant/destinations/:name/test", postDestinationTest)
+  .post("/tenants/:tenant/redeliver", postRedeliver);

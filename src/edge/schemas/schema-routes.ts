@@ -1,0 +1,9 @@
+/**
+ * The schema route group, mounted at /v1/schema: public, no authentication.
+ * @module
+ */
+import { Hono } from "hono";
+import type { EdgeEnv } from "../edge-env.js";
+import { getEventsSchema, getExportSchema } from "./schema-route.js";
+
+export const schemaRoutes = new Hono<EdgeEnv>().get("/events", getEventsSchema).get("/export", getExportSchema);
