@@ -14,7 +14,7 @@ import { PRICES, PRICES_AS_OF } from "./cost/prices.js";
 import { runEdgeLoad } from "./edge/edge-load.js";
 import { runMemory } from "./memory/memory-bench.js";
 import { renderReport } from "./report.js";
-import { RESULTS_DIR } from "./runtime/paths.js";
+import { PROJECT_ROOT } from "../scripts/lib/project-paths.js";
 import { checkTargets } from "./targets.js";
 
 const quick = process.env.BENCH_QUICK === "1";
@@ -45,8 +45,9 @@ async function main(): Promise<void> {
   const targets = checkTargets(results);
   const table = renderReport(results, targets);
 
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = path.join(RESULTS_DIR, "latest.json");
+  const resultsDir = path.join(PROJECT_ROOT, "bench", "results");
+  mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, "latest.json");
   const record = {
     finishedAt: new Date().toISOString(),
     durationSeconds: Math.round((Date.now() - started) / 1000),

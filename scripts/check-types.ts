@@ -10,8 +10,8 @@
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { DEV_VARS_EXAMPLE, ENV_TYPES_PATH, PROJECT_ROOT } from "./project-paths.js";
-import { exitLike, runWrangler } from "./run-wrangler.js";
+import { DEV_VARS_EXAMPLE, ENV_TYPES_PATH, PROJECT_ROOT } from "./lib/project-paths.js";
+import { exitLike, runWrangler } from "./lib/run-wrangler.js";
 
 /** The flags of the "types" script in package.json; the two must stay the same. */
 const TYPES_FLAGS = ["--include-runtime=false", "--strict-vars=false", "--env-file", DEV_VARS_EXAMPLE];

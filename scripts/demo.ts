@@ -5,53 +5,50 @@
  * @module
  */
 import { randomBytes } from "node:crypto";
-import { parseArgs } from "node:util";
 import { seedEvents } from "../fixtures/seed-events.js";
-import { mintDevToken } from "./mint-token.js";
+import { HELP_FLAG, parseFlags, runCommand, UsageError } from "./lib/cli.js";
+import { mintDevToken } from "./lib/mint-token.js";
 
 const DEFAULT_URL = "http://127.0.0.1:8787";
+const USAGE = `Usage: npm run demo [-- --url ${DEFAULT_URL}]`;
 
-function collectorUrl(): URL {
-  try {
-    const { values } = parseArgs({ options: { url: { type: "string" } }, strict: true, allowPositionals: false });
-    return new URL("/v1/events", values.url ?? DEFAULT_URL);
-  } catch (error) {
-    console.error(
-      `${error instanceof Error ? error.message : String(error)}\nUsage: npm run demo [-- --url ${DEFAULT_URL}]`,
-    );
-    process.exit(2);
-  }
-}
-
-const url = collectorUrl();
-const events = seedEvents();
-const token = await mintDevToken({
-  tenant: "demo",
-  // A new user and device each run, as a fresh install would be; the userid has the document's GUID shape.
-  userid: randomBytes(16).toString("hex"),
-  deviceid: `demo-device-${randomBytes(4).toString("hex")}`,
-  scopes: ["events:write"],
-  ttlSeconds: 300,
-});
-
-let response: Response;
-try {
-  response = await fetch(url, {
+await runCommand(USAGE, async () => {
+  const { values } = parseFlags({ args: process.argv.slice(2), options: { url: { type: "string" }, help: HELP_FLAG } });
+  const url = eventsUrl(values.url ?? DEFAULT_URL);
+  const events = seedEvents();
+  const token = await mintDevToken({
+    tenant: "demo",
+    // A new user and device each run, as a fresh install would be; the userid has the document's GUID shape.
+    userid: randomBytes(16).toString("hex"),
+    deviceid: `demo-device-${randomBytes(4).toString("hex")}`,
+    scopes: ["events:write"],
+    ttlSeconds: 300,
+  });
+  const response = await fetch(url, {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: JSON.stringify({ schemaversion: "1.0", events }),
+  }).catch((error: unknown) => {
+    const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    throw new Error(
+      `No collector answered at ${url.origin} (${reason}). Start it with \`npm run dev\`, or pass --url.`,
+    );
   });
-} catch (error) {
-  const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-  console.error(`No collector answered at ${url.origin} (${reason}). Start it with \`npm run dev\`, or pass --url.`);
-  process.exit(1);
-}
+  const text = await response.text();
+  console.log(`POST ${url.pathname} with ${events.length} events: ${response.status} ${response.statusText}`);
+  console.log(prettyJson(text));
+  if (response.status !== 202) return 1;
+  await printDashboardSignIn(url);
+  return 0;
+});
 
-const text = await response.text();
-console.log(`POST ${url.pathname} with ${events.length} events: ${response.status} ${response.statusText}`);
-console.log(prettyJson(text));
-if (response.status === 202) await printDashboardSignIn(url);
-process.exit(response.status === 202 ? 0 : 1);
+function eventsUrl(collector: string): URL {
+  try {
+    return new URL("/v1/events", collector);
+  } catch {
+    throw new UsageError(`--url must be a URL; got ${JSON.stringify(collector)}.`);
+  }
+}
 
 /** Where to see the events (docs/insights.md), with a token to paste there: the page never takes one in a URL. */
 async function printDashboardSignIn(collector: URL): Promise<void> {

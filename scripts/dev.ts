@@ -5,10 +5,10 @@
  * @module
  */
 import { DEFAULT_TENANT_SETTINGS } from "../src/core/tenants/tenant-settings.js";
-import { executeD1 } from "./d1-execute.js";
-import { ensureDevSecrets, reportCreated } from "./dev-secrets.js";
-import { exitLike, runWrangler } from "./run-wrangler.js";
-import { addTenantSql } from "./tenant-sql.js";
+import { executeD1 } from "./lib/d1-execute.js";
+import { ensureDevSecrets, reportCreated } from "./lib/dev-secrets.js";
+import { exitLike, runWrangler } from "./lib/run-wrangler.js";
+import { addTenantSql } from "./lib/tenant-sql.js";
 
 /** The tenant of `npm run demo` and the README's examples; with OPEN_TENANCY off only registered tenants may send. */
 const DEMO_TENANT = "demo";

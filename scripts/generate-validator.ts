@@ -19,7 +19,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import { z } from "zod";
 import { clientEventSchema } from "../src/core/events/schemas/events.js";
-import { PROJECT_ROOT } from "./project-paths.js";
+import { PROJECT_ROOT } from "./lib/project-paths.js";
 
 const GENERATED_DIR = path.join(PROJECT_ROOT, "src", "core", "events", "generated");
 

@@ -4,24 +4,29 @@
  * POST /admin/tenants/{tenant}/redeliver; prints the totals as JSON. Bad usage: exit 2; a failed request: 1.
  * @module
  */
-import { parseArgs } from "node:util";
-import { adminRequest, adminTarget, AdminUsageError } from "./admin-client.js";
+import { ADMIN_TARGET_FLAGS, adminRequest, adminTarget } from "./lib/admin-client.js";
+import { HELP_FLAG, parseFlags, runCommand, UsageError } from "./lib/cli.js";
 
 const USAGE = `Usage: npm run redeliver -- --tenant <tenant> --from <YYYY-MM-DD> [--to <YYYY-MM-DD>] [--remote] [--url <collector>] [--token <ADMIN_TOKEN>]`;
 
-async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
+interface RedeliveryPageResult {
+  files: number;
+  deliveries: number;
+  next: string | null;
+}
+
+await runCommand(USAGE, async () => {
+  const { values } = parseFlags({
+    args: process.argv.slice(2),
     options: {
       tenant: { type: "string" },
       from: { type: "string" },
       to: { type: "string" },
-      remote: { type: "boolean", default: false },
-      url: { type: "string" },
-      token: { type: "string" },
+      ...ADMIN_TARGET_FLAGS,
+      help: HELP_FLAG,
     },
   });
-  if (!values.tenant || !values.from) throw new AdminUsageError("--tenant and --from are required.");
+  if (!values.tenant || !values.from) throw new UsageError("--tenant and --from are required.");
   const target = adminTarget(values);
   const totals = { files: 0, deliveries: 0, pages: 0 };
   let after: string | null = null;
@@ -31,7 +36,7 @@ async function main(argv: string[]): Promise<void> {
       ...(values.to ? { to: values.to } : {}),
       ...(after ? { after } : {}),
     });
-    const page: { files: number; deliveries: number; next: string | null } = await adminRequest(
+    const page: RedeliveryPageResult = await adminRequest(
       target,
       "POST",
       `/admin/tenants/${encodeURIComponent(values.tenant)}/redeliver?${query}`,
@@ -42,13 +47,4 @@ async function main(argv: string[]): Promise<void> {
     after = page.next;
   } while (after);
   console.log(JSON.stringify(totals));
-}
-
-try {
-  await main(process.argv.slice(2));
-} catch (error) {
-  const usage = error instanceof AdminUsageError || error instanceof TypeError;
-  console.error(error instanceof Error ? error.message : String(error));
-  if (usage) console.error(USAGE);
-  process.exit(usage ? 2 : 1);
-}
+});

@@ -1,15 +1,14 @@
 /**
  * `npm run tenant -- add|set|list …`: manages the tenants table (local D1 by default, --remote for the
- * deployed one). Settings reach the edge within TENANT_CACHE_SECONDS. `destination …` is tenant-destination.ts.
+ * deployed one). Settings reach the edge within TENANT_CACHE_SECONDS. `destination …` is tenant/destination.ts.
  * @module
  */
-import { parseArgs } from "node:util";
 import { ZodError } from "zod";
 import { DEFAULT_TENANT_SETTINGS, RATE_TIERS, type RateTier } from "../src/core/tenants/tenant-settings.js";
-import { AdminUsageError } from "./admin-client.js";
-import { executeD1, type D1Target } from "./d1-execute.js";
-import { DESTINATION_USAGE, runDestinationCommand } from "./tenant-destination.js";
-import { addTenantSql, LIST_TENANTS_SQL, setTenantSql, type SettingsChange } from "./tenant-sql.js";
+import { HELP_FLAG, parseFlags, runCommand, UsageError } from "./lib/cli.js";
+import { executeD1, type D1Target } from "./lib/d1-execute.js";
+import { DESTINATION_USAGE, runDestinationCommand } from "./tenant/destination.js";
+import { addTenantSql, LIST_TENANTS_SQL, setTenantSql, type SettingsChange } from "./lib/tenant-sql.js";
 
 const USAGE = `Usage:
   npm run tenant -- add <tenant> [settings] [--remote]
@@ -24,14 +23,9 @@ Settings:
   --device-tier ${RATE_TIERS.join("|")}   requests per device per minute tier (default standard)
   --tenant-tier ${RATE_TIERS.join("|")}   requests per tenant per minute tier (default standard)`;
 
-class UsageError extends Error {}
-
-async function main(argv: string[]): Promise<void> {
-  if (argv[0] === "destination") {
-    process.exitCode = await runDestinationCommand(argv.slice(1));
-    return;
-  }
-  const { values, positionals } = parseArgs({
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "destination") return runDestinationCommand(argv.slice(1));
+  const { values, positionals } = parseFlags({
     args: argv,
     allowPositionals: true,
     options: {
@@ -42,18 +36,19 @@ async function main(argv: string[]): Promise<void> {
       "device-tier": { type: "string" },
       "tenant-tier": { type: "string" },
       remote: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h" },
+      help: HELP_FLAG,
     },
   });
   const [command, tenant] = positionals;
-  if (values.help || command === undefined) throw new UsageError("");
+  if (command === undefined) throw new UsageError("");
   const target: D1Target = values.remote ? "remote" : "local";
   const change = settingsChange(values);
-  if (command === "list") return listTenants(target);
-  if (tenant === undefined) throw new UsageError(`${command} needs a tenant name.`);
-  if (command === "add") return addTenant(tenant, change, target);
-  if (command === "set") return setTenant(tenant, change, target);
-  throw new UsageError(`Unknown command ${JSON.stringify(command)}.`);
+  if (command === "list") await listTenants(target);
+  else if (tenant === undefined) throw new UsageError(`${command} needs a tenant name.`);
+  else if (command === "add") await addTenant(tenant, change, target);
+  else if (command === "set") await setTenant(tenant, change, target);
+  else throw new UsageError(`Unknown command ${JSON.stringify(command)}.`);
+  return 0;
 }
 
 async function addTenant(tenant: string, change: SettingsChange, target: D1Target): Promise<void> {
@@ -113,25 +108,16 @@ function tier(value: string | boolean, flag: string): RateTier {
   throw new UsageError(`${flag} takes ${RATE_TIERS.join(", ")}.`);
 }
 
-function describeZodError(error: ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join(".") || "settings"}: ${issue.message}`).join("\n");
+/** The settings schema's complaints (tenant-sql.ts checks every value) are bad usage too. */
+function asUsageError(error: unknown): unknown {
+  if (!(error instanceof ZodError)) return error;
+  return new UsageError(
+    error.issues.map((issue) => `${issue.path.join(".") || "settings"}: ${issue.message}`).join("\n"),
+  );
 }
 
-try {
-  await main(process.argv.slice(2));
-} catch (error) {
-  const message =
-    error instanceof ZodError ? describeZodError(error) : error instanceof Error ? error.message : String(error);
-  if (
-    error instanceof ZodError ||
-    error instanceof UsageError ||
-    error instanceof AdminUsageError ||
-    error instanceof TypeError
-  ) {
-    if (message) console.error(message);
-    console.error(USAGE);
-    process.exit(2);
-  }
-  console.error(message);
-  process.exit(1);
-}
+await runCommand(USAGE, () =>
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    throw asUsageError(error);
+  }),
+);

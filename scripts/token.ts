@@ -3,10 +3,10 @@
  * local collector alone on the last line of stdout, so `npm run token … | tail -n1` is the token. Bad usage: exit 2.
  * @module
  */
-import { parseArgs } from "node:util";
 import { isValidTenant, TENANT_PATTERN } from "../src/core/tenants/tenant-name.js";
 import { SCOPES } from "../src/edge/auth/verify-token.js";
-import { DEFAULT_TTL_SECONDS, mintDevToken, type TokenRequest } from "./mint-token.js";
+import { HELP_FLAG, parseFlags, requiredFlag, runCommand, UsageError } from "./lib/cli.js";
+import { DEFAULT_TTL_SECONDS, mintDevToken, type TokenRequest } from "./lib/mint-token.js";
 
 const USAGE = `Usage: npm run token -- --tenant <tenant> --user <userid> --device <deviceid> [--scope <scope>] [--ttl <seconds>]
   --tenant  the tenant claim, ${TENANT_PATTERN.source}
@@ -15,30 +15,19 @@ const USAGE = `Usage: npm run token -- --tenant <tenant> --user <userid> --devic
   --scope   ${SCOPES.join(" or ")}; repeat it for both (default: events:write)
   --ttl     seconds until the token expires (default: ${DEFAULT_TTL_SECONDS})`;
 
-class UsageError extends Error {}
-
-function parseTokenRequest(argv: string[]): TokenRequest | "help" {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        tenant: { type: "string" },
-        user: { type: "string" },
-        device: { type: "string" },
-        scope: { type: "string", multiple: true },
-        ttl: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values } = parsed;
-  if (values.help) return "help";
-  const tenant = required(values.tenant, "--tenant");
+function parseTokenRequest(argv: string[]): TokenRequest {
+  const { values } = parseFlags({
+    args: argv,
+    options: {
+      tenant: { type: "string" },
+      user: { type: "string" },
+      device: { type: "string" },
+      scope: { type: "string", multiple: true },
+      ttl: { type: "string" },
+      help: HELP_FLAG,
+    },
+  });
+  const tenant = requiredFlag(values.tenant, "--tenant");
   if (!isValidTenant(tenant)) {
     throw new UsageError(
       `--tenant must match ${TENANT_PATTERN.source} (lowercase letters, digits, hyphens); got ${JSON.stringify(tenant)}.`,
@@ -46,16 +35,11 @@ function parseTokenRequest(argv: string[]): TokenRequest | "help" {
   }
   return {
     tenant,
-    userid: required(values.user, "--user"),
-    deviceid: required(values.device, "--device"),
+    userid: requiredFlag(values.user, "--user"),
+    deviceid: requiredFlag(values.device, "--device"),
     scopes: parseScopes(values.scope ?? ["events:write"]),
     ttlSeconds: parseTtl(values.ttl),
   };
-}
-
-function required(value: string | undefined, flag: string): string {
-  if (value === undefined || value.trim() === "") throw new UsageError(`${flag} is required and must not be empty.`);
-  return value;
 }
 
 // The claim is space separated, so "events:write exports:read" in one flag is accepted as well as two flags.
@@ -79,15 +63,6 @@ function parseTtl(raw: string | undefined): number {
   return seconds;
 }
 
-try {
-  const request = parseTokenRequest(process.argv.slice(2));
-  if (request === "help") {
-    console.log(USAGE);
-  } else {
-    console.log(await mintDevToken(request));
-  }
-} catch (error) {
-  if (!(error instanceof UsageError)) throw error;
-  console.error(`${error.message}\n\n${USAGE}`);
-  process.exit(2);
-}
+await runCommand(USAGE, async () => {
+  console.log(await mintDevToken(parseTokenRequest(process.argv.slice(2))));
+});

@@ -12,7 +12,7 @@ import path from "node:path";
 import { median } from "../lib/stats.js";
 import { startBenchWorker, type RunningWorker } from "../runtime/bench-worker.js";
 import { startCollector, type RunningCollector } from "../runtime/collector.js";
-import { PROJECT_ROOT } from "../runtime/paths.js";
+import { PROJECT_ROOT } from "../../scripts/lib/project-paths.js";
 import { childWorkerdPids, cpuSeconds } from "../runtime/process-cpu.js";
 import { LARGE_BATCH, requestBodies, SMALL_BATCH } from "../workload.js";
 import type { LoadOutcome, LoadSpec } from "./load-client.js";

@@ -7,7 +7,7 @@
 import path from "node:path";
 import { build, type Plugin } from "esbuild";
 import { eventValidatorModuleSource } from "../core/ajv-validator.js";
-import { PROJECT_ROOT } from "./paths.js";
+import { PROJECT_ROOT } from "../../scripts/lib/project-paths.js";
 
 export const AJV_VIRTUAL_MODULE = "virtual:ajv-event-validator";
 

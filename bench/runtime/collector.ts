@@ -15,7 +15,7 @@ import type { Readable } from "node:stream";
 import { Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
 import { bundleWorker } from "./bundle.js";
-import { MIGRATIONS_DIR, WRANGLER_CONFIG } from "./paths.js";
+import { MIGRATIONS_DIR, WRANGLER_CONFIG } from "../../scripts/lib/project-paths.js";
 
 /** The HS256 secret of the benchmark's tokens; never a real one. */
 export const BENCH_JWT_SECRET = "bench-signing-secret-not-for-production";

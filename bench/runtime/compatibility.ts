@@ -4,7 +4,7 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import { WRANGLER_CONFIG } from "./paths.js";
+import { WRANGLER_CONFIG } from "../../scripts/lib/project-paths.js";
 
 function compatibilityDate(): string {
   const match = /^compatibility_date\s*=\s*"([0-9-]+)"/m.exec(readFileSync(WRANGLER_CONFIG, "utf8"));

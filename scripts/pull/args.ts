@@ -1,10 +1,10 @@
 /**
  * Reads the command line of `npm run pull`: where the collector is, the exports token, the first day and the
- * folder to pull into. Bad usage is a UsageError, which the entry point prints with the usage text (exit 2).
+ * folder to pull into. Bad usage is a UsageError (lib/cli.ts).
  * @module
  */
-import { parseArgs } from "node:util";
 import { isCalendarDay } from "../../src/core/exports/export-day.js";
+import { HELP_FLAG, parseFlags, requiredFlag, UsageError } from "../lib/cli.js";
 
 export const PULL_USAGE = `Usage: npm run pull -- --url <collector> --token <token> --since YYYY-MM-DD --out <dir> [--until YYYY-MM-DD] [--concurrency N]
   --url          the collector, e.g. https://collector.example.com
@@ -13,8 +13,6 @@ export const PULL_USAGE = `Usage: npm run pull -- --url <collector> --token <tok
   --until        the last day folder to pull (UTC; default: all since --since)
   --out          the folder to pull into; files keep their key path under it, and .pull-state.json remembers them
   --concurrency  downloads at once (default 4, at most 16)`;
-
-export class UsageError extends Error {}
 
 export interface PullOptions {
   collector: URL;
@@ -27,27 +25,19 @@ export interface PullOptions {
 
 export const TOKEN_ENV = "AUDIOGUM_EXPORTS_TOKEN";
 
-export function parsePullArgs(argv: readonly string[], environment: NodeJS.ProcessEnv): PullOptions | "help" {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        url: { type: "string" },
-        token: { type: "string" },
-        since: { type: "string" },
-        until: { type: "string" },
-        out: { type: "string" },
-        concurrency: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  if (values.help) return "help";
+export function parsePullArgs(argv: readonly string[], environment: NodeJS.ProcessEnv): PullOptions {
+  const { values } = parseFlags({
+    args: [...argv],
+    options: {
+      url: { type: "string" },
+      token: { type: "string" },
+      since: { type: "string" },
+      until: { type: "string" },
+      out: { type: "string" },
+      concurrency: { type: "string" },
+      help: HELP_FLAG,
+    },
+  });
   const token = values.token ?? environment[TOKEN_ENV];
   if (!token) throw new UsageError(`--token (or ${TOKEN_ENV}) is required.`);
   return {
@@ -55,18 +45,13 @@ export function parsePullArgs(argv: readonly string[], environment: NodeJS.Proce
     token,
     since: day(values.since, "--since"),
     until: values.until === undefined ? undefined : day(values.until, "--until"),
-    outDir: required(values.out, "--out"),
+    outDir: requiredFlag(values.out, "--out"),
     concurrency: concurrency(values.concurrency),
   };
 }
 
-function required(value: string | undefined, flag: string): string {
-  if (value === undefined || value.trim() === "") throw new UsageError(`${flag} is required.`);
-  return value;
-}
-
 function collectorUrl(raw: string | undefined): URL {
-  const text = required(raw, "--url");
+  const text = requiredFlag(raw, "--url");
   try {
     const url = new URL(text);
     if (url.protocol === "http:" || url.protocol === "https:") return url;
@@ -77,7 +62,7 @@ function collectorUrl(raw: string | undefined): URL {
 }
 
 function day(raw: string | undefined, flag: string): string {
-  const text = required(raw, flag);
+  const text = requiredFlag(raw, flag);
   if (!isCalendarDay(text))
     throw new UsageError(`${flag} must be a date written YYYY-MM-DD; got ${JSON.stringify(text)}.`);
   return text;

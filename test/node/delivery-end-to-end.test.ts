@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { dayManifestSchema, exportListingSchema } from "../../src/core/exports/export-listing.js";
-import { runDestinationCommand } from "../../scripts/tenant-destination.js";
+import { runDestinationCommand } from "../../scripts/tenant/destination.js";
 import { AZURITE_KEY, startLocalAzure, type LocalAzure } from "./support/azurite-server.js";
 import { S3RVER_KEY, startLocalS3, type LocalS3 } from "./support/s3-server.js";
 import { startLocalCollector, type LocalCollector } from "./local-collector.js";

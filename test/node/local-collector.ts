@@ -5,16 +5,14 @@
  * test chooses its own secret, open tenancy and a 1 s queue batch timeout, and keeps its storage there.
  * @module
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { sign } from "hono/utils/jwt/jwt";
 import { experimental_readRawConfig, unstable_startWorker } from "wrangler";
+import { PROJECT_ROOT, WRANGLER_CONFIG } from "../../scripts/lib/project-paths.js";
+import { captureWrangler } from "../../scripts/lib/run-wrangler.js";
 
-const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const WRANGLER = path.join(PROJECT_ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 const SECRET = "node-test-signing-secret";
 const ADMIN_TOKEN = "node-test-admin";
 const DESTINATION_KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
@@ -37,7 +35,11 @@ export async function startLocalCollector(options: { vars?: Record<string, strin
     path.join(folder, ".dev.vars"),
     `JWT_SECRET=${SECRET}\nJWT_SECRET_PREVIOUS=\nADMIN_TOKEN=${ADMIN_TOKEN}\nDESTINATION_KEY=${DESTINATION_KEY}\n`,
   );
-  await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--config", configPath, "--persist-to", persistTo]);
+  const migrations = ["d1", "migrations", "apply", "DB", "--local", "--config", configPath, "--persist-to", persistTo];
+  const applied = await captureWrangler(migrations);
+  if (applied.code !== 0) {
+    throw new Error(`wrangler ${migrations.join(" ")} exited ${applied.code}:\n${applied.stdout}${applied.stderr}`);
+  }
 
   const worker = await unstable_startWorker({
     config: configPath,
@@ -73,7 +75,7 @@ export async function startLocalCollector(options: { vars?: Record<string, strin
 }
 
 function testConfig(vars: Record<string, string>): Record<string, unknown> {
-  const { rawConfig } = experimental_readRawConfig({ config: path.join(PROJECT_ROOT, "wrangler.toml") });
+  const { rawConfig } = experimental_readRawConfig({ config: WRANGLER_CONFIG });
   const config = structuredClone(rawConfig) as Record<string, unknown> & {
     vars?: Record<string, unknown>;
     d1_databases?: Array<Record<string, unknown>>;
@@ -89,21 +91,4 @@ function testConfig(vars: Record<string, string>): Record<string, unknown> {
   for (const consumer of config.queues?.consumers ?? []) consumer.max_batch_timeout = 1;
   delete config.triggers;
   return config;
-}
-
-function runWrangler(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRANGLER, ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`wrangler ${args.join(" ")} exited ${code}:\n${output}`)),
-    );
-  });
 }

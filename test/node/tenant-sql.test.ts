@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TENANT_SETTINGS } from "../../src/core/tenants/tenant-settings.js";
-import { addTenantSql, setTenantSql } from "../../scripts/tenant-sql.js";
+import { addTenantSql, setTenantSql } from "../../scripts/lib/tenant-sql.js";
 
 describe("the SQL of npm run tenant", () => {
   it("adds a tenant with every setting as a literal and does nothing if it exists", () => {

@@ -6,8 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/foundation/config.js";
 import { authenticate } from "../../src/edge/auth/verify-token.js";
-import { fillMissingSecrets, parseDevVars } from "../../scripts/dev-secrets.js";
-import { signToken, tokenClaims } from "../../scripts/mint-token.js";
+import { fillMissingSecrets, parseDevVars } from "../../scripts/lib/dev-secrets.js";
+import { signToken, tokenClaims } from "../../scripts/lib/mint-token.js";
 
 const SECRET = "a-local-dev-secret";
 const auth = parseConfig({ JWT_SECRET: SECRET }).auth;

@@ -4,20 +4,11 @@
  * @module
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { nodeModule } from "../../../scripts/lib/project-paths.js";
 import { sharedKeyAuthorization } from "../../../src/delivery/azure-shared-key.js";
 import { freePort } from "./free-port.js";
 
-const AZURITE_BLOB = path.join(
-  fileURLToPath(new URL("../../..", import.meta.url)),
-  "node_modules",
-  "azurite",
-  "dist",
-  "src",
-  "blob",
-  "main.js",
-);
+const AZURITE_BLOB = nodeModule("azurite", "dist", "src", "blob", "main.js");
 
 export const AZURITE_ACCOUNT = "devstoreaccount1";
 export const AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";

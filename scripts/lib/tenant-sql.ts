@@ -3,8 +3,8 @@
  * parameters, so every value is checked against the settings schema and quoted as a SQL literal here.
  * @module
  */
-import { isValidTenant } from "../src/core/tenants/tenant-name.js";
-import { tenantSettingsSchema, type TenantSettings } from "../src/core/tenants/tenant-settings.js";
+import { isValidTenant } from "../../src/core/tenants/tenant-name.js";
+import { tenantSettingsSchema, type TenantSettings } from "../../src/core/tenants/tenant-settings.js";
 
 export type SettingsChange = Partial<TenantSettings>;
 

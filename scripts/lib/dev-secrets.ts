@@ -20,6 +20,11 @@ export interface EnsuredDevSecrets {
   created: string[];
 }
 
+/** The variables of .dev.vars as they are (none when there is no file); nothing is created. */
+export function readDevVars(): DevVars {
+  return existsSync(DEV_VARS_PATH) ? parseDevVars(readFileSync(DEV_VARS_PATH, "utf8")) : {};
+}
+
 /** Makes sure .dev.vars holds every generated secret and returns its variables. */
 export function ensureDevSecrets(): EnsuredDevSecrets {
   const original = existsSync(DEV_VARS_PATH) ? readFileSync(DEV_VARS_PATH, "utf8") : exampleTemplate();

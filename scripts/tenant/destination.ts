@@ -1,13 +1,13 @@
 /**
  * `npm run tenant -- destination add|test|list|remove …`: a tenant's push destinations, through the collector's
- * admin routes (scripts/admin-client.ts). Secrets may come from flags or from the environment variables the
+ * admin routes (scripts/lib/admin-client.ts). Secrets may come from flags or from the environment variables the
  * storages' own tools use, so they need not sit in shell history; they are never printed.
  * @module
  */
-import { parseArgs } from "node:util";
-import type { DestinationView } from "../src/core/delivery/destination.js";
-import type { ProbeReport } from "../src/delivery/probe-destination.js";
-import { adminRequest, adminTarget, AdminUsageError, type AdminTarget } from "./admin-client.js";
+import type { DestinationView } from "../../src/core/delivery/destination.js";
+import type { ProbeReport } from "../../src/delivery/probe-destination.js";
+import { ADMIN_TARGET_FLAGS, adminRequest, adminTarget, type AdminTarget } from "../lib/admin-client.js";
+import { HELP_FLAG, parseFlags, UsageError } from "../lib/cli.js";
 
 export const DESTINATION_USAGE = `  npm run tenant -- destination add <tenant> <name> --kind s3 --bucket <bucket> [--region <region>]
         [--endpoint <url>] [--prefix <prefix>] --access-key-id <id> [--secret-access-key <secret>]
@@ -20,7 +20,7 @@ Destination options: [--remote] [--url <collector>] [--token <ADMIN_TOKEN>] (loc
   Secrets default to AWS_SECRET_ACCESS_KEY, AZURE_STORAGE_SAS_TOKEN or AZURE_STORAGE_KEY from the environment.`;
 
 export async function runDestinationCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args: argv,
     allowPositionals: true,
     options: {
@@ -35,17 +35,16 @@ export async function runDestinationCommand(argv: string[]): Promise<number> {
       "sas-token": { type: "string" },
       "account-key": { type: "string" },
       account: { type: "string" },
-      remote: { type: "boolean", default: false },
-      url: { type: "string" },
-      token: { type: "string" },
+      ...ADMIN_TARGET_FLAGS,
+      help: HELP_FLAG,
     },
   });
   const [command, tenant, name] = positionals;
-  if (!command || !tenant) throw new AdminUsageError("destination needs a command and a tenant.");
+  if (!command || !tenant) throw new UsageError("destination needs a command and a tenant.");
   const target = adminTarget(values);
   const base = `/admin/tenants/${encodeURIComponent(tenant)}/destinations`;
   if (command === "list") return list(target, base);
-  if (!name) throw new AdminUsageError(`destination ${command} needs a destination name.`);
+  if (!name) throw new UsageError(`destination ${command} needs a destination name.`);
   if (command === "add") return add(target, base, name, values);
   if (command === "test") return test(target, `${base}/${encodeURIComponent(name)}/test`);
   if (command === "remove") {
@@ -53,7 +52,7 @@ export async function runDestinationCommand(argv: string[]): Promise<number> {
     console.log(`Removed destination ${name} of ${tenant}.`);
     return 0;
   }
-  throw new AdminUsageError(`Unknown destination command ${JSON.stringify(command)}.`);
+  throw new UsageError(`Unknown destination command ${JSON.stringify(command)}.`);
 }
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -86,7 +85,7 @@ async function add(target: AdminTarget, path: string, name: string, flags: Flags
       accountKey,
     };
   } else {
-    throw new AdminUsageError("--kind is s3 or azure.");
+    throw new UsageError("--kind is s3 or azure.");
   }
   const { destination } = await adminRequest<{ destination: DestinationView }>(target, "POST", path, input);
   console.log(

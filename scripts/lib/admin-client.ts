@@ -4,18 +4,22 @@
  * route does the work in the Worker, so secrets are sealed with the Worker's own key, locally or --remote.
  * @module
  */
-import { existsSync, readFileSync } from "node:fs";
-import { parseDevVars } from "./dev-secrets.js";
-import { DEV_VARS_PATH } from "./project-paths.js";
+import { UsageError } from "./cli.js";
+import { readDevVars } from "./dev-secrets.js";
 
 export const LOCAL_COLLECTOR = "http://127.0.0.1:8787";
+
+/** The flags of every command that calls the admin routes: which collector, and its ADMIN_TOKEN. */
+export const ADMIN_TARGET_FLAGS = {
+  remote: { type: "boolean", default: false },
+  url: { type: "string" },
+  token: { type: "string" },
+} as const;
 
 export interface AdminTarget {
   url: string;
   token: string;
 }
-
-export class AdminUsageError extends Error {}
 
 export function adminTarget(flags: {
   url?: string | undefined;
@@ -23,10 +27,11 @@ export function adminTarget(flags: {
   remote?: boolean | undefined;
 }): AdminTarget {
   const url = flags.url ?? process.env.COLLECTOR_URL ?? (flags.remote ? undefined : LOCAL_COLLECTOR);
-  if (!url) throw new AdminUsageError("--remote needs the collector's URL: --url https://… or COLLECTOR_URL.");
-  const token = flags.token ?? process.env.ADMIN_TOKEN ?? (flags.remote ? undefined : devAdminToken());
+  if (!url) throw new UsageError("--remote needs the collector's URL: --url https://… or COLLECTOR_URL.");
+  const token =
+    flags.token ?? process.env.ADMIN_TOKEN ?? (flags.remote ? undefined : readDevVars().ADMIN_TOKEN || undefined);
   if (!token)
-    throw new AdminUsageError(
+    throw new UsageError(
       "No admin token: give --token or ADMIN_TOKEN (locally, .dev.vars has none: run npm run dev once).",
     );
   return { url: url.replace(/\/+$/, ""), token };
@@ -57,11 +62,6 @@ export async function adminRequest<T>(target: AdminTarget, method: string, path:
     );
   }
   return safeJson(text) as T;
-}
-
-function devAdminToken(): string | undefined {
-  if (!existsSync(DEV_VARS_PATH)) return undefined;
-  return parseDevVars(readFileSync(DEV_VARS_PATH, "utf8")).ADMIN_TOKEN || undefined;
 }
 
 function safeJson(text: string): unknown {
