@@ -7,12 +7,9 @@
  * @module
  */
 import { logError } from "../core/foundation/log.js";
+import { DEAD_LETTER_RETRY_BACKOFF, retryDelaySeconds } from "../core/foundation/retry-backoff.js";
 import { deadLetterObject, logDeadLetter, storeDeadLetterObject, type DeadLetter } from "./dead-letter.js";
 import { holdDeadLetter } from "./held-dead-letters.js";
-
-const FIRST_RETRY_SECONDS = 60;
-/** Cloudflare Queues' longest retry delay (12 hours). */
-const MAX_RETRY_SECONDS = 12 * 60 * 60;
 
 export interface DeadLetterStores {
   bucket: R2Bucket;
@@ -25,7 +22,7 @@ export async function keepDeadLetters(batch: MessageBatch<unknown>, stores: Dead
       const deadLetter: DeadLetter = { message, queue: batch.queue, reason: "retries_exhausted" };
       const stored = await storeOrHold(deadLetter, stores);
       if (stored) message.ack();
-      else message.retry({ delaySeconds: deadLetterRetryDelaySeconds(message.attempts) });
+      else message.retry({ delaySeconds: retryDelaySeconds(message.attempts, DEAD_LETTER_RETRY_BACKOFF) });
     }),
   );
 }
@@ -49,10 +46,4 @@ async function storeOrHold(deadLetter: DeadLetter, stores: DeadLetterStores): Pr
     logError("deadletter_unstored", { ...fields, attempts: deadLetter.message.attempts }, error);
     return false;
   }
-}
-
-/** `attempts` is Message.attempts (1 on the first delivery): 1 minute doubling to 12 hours. */
-export function deadLetterRetryDelaySeconds(attempts: number): number {
-  const exponent = Math.max(0, Math.min(attempts - 1, 20));
-  return Math.min(FIRST_RETRY_SECONDS * 2 ** exponent, MAX_RETRY_SECONDS);
 }

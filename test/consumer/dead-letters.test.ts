@@ -9,7 +9,7 @@ import { seedEvents } from "../../fixtures/seed-events.js";
 import { asQueuedMessages, deliver, EVENTS_QUEUE, type QueuedMessage } from "./support/deliver.js";
 import { exportedLines, listKeys } from "./support/export-objects.js";
 import { failAlways, failOnce } from "./support/faults.js";
-import { deadLetterRetryDelaySeconds } from "../../src/consumer/keep-dead-letters.js";
+import { DEAD_LETTER_RETRY_BACKOFF, retryDelaySeconds } from "../../src/core/foundation/retry-backoff.js";
 import { releaseHeldDeadLetters } from "../../src/consumer/release-held-dead-letters.js";
 import { acceptedMessageBodies, eventsOf, eventsRequest, senderFor, uniqueTenant } from "./support/ingest.js";
 
@@ -148,9 +148,10 @@ describe("dead letters during an R2 outage", () => {
 
   it("wait between retries long enough that the DLQ's 100 retries outlast a 7-day outage of both stores", () => {
     let waited = 0;
-    for (let attempts = 1; attempts <= 100; attempts++) waited += deadLetterRetryDelaySeconds(attempts);
+    for (let attempts = 1; attempts <= 100; attempts++)
+      waited += retryDelaySeconds(attempts, DEAD_LETTER_RETRY_BACKOFF);
     expect(waited * 1000).toBeGreaterThan(7 * DAY_MS);
-    expect(deadLetterRetryDelaySeconds(1000)).toBe(12 * 60 * 60);
+    expect(retryDelaySeconds(1000, DEAD_LETTER_RETRY_BACKOFF)).toBe(12 * 60 * 60);
   });
 });
 
