@@ -44,6 +44,8 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: ["test/node/**"],
           setupFiles: ["./test/setup/apply-migrations.ts"],
+          // Tests assert behaviour, never timings: a generous limit keeps a busy 2-core CI machine from failing them.
+          testTimeout: 30_000,
         },
       },
       {
