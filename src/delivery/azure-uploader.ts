@@ -5,6 +5,7 @@
  * @module
  */
 import type { AzureSettings } from "../core/delivery/destination.js";
+import { destinationBaseUrl } from "../core/delivery/destination-endpoint.js";
 import { sharedKeyAuthorization } from "./azure-shared-key.js";
 import { encodeKeyPath } from "./object-key.js";
 import { partRanges, type ObjectSource } from "./object-source.js";
@@ -16,8 +17,8 @@ const API_VERSION = "2021-12-02";
 const CONTENT_TYPE = "application/gzip";
 
 export function azureUploader(settings: AzureSettings, secret: string): Uploader {
-  const containerUrl = settings.containerUrl.replace(/\/+$/, "");
-  const accountName = settings.accountName ?? accountNameOf(new URL(containerUrl));
+  const baseUrl = destinationBaseUrl(settings);
+  const accountName = settings.accountName ?? accountNameOf(new URL(baseUrl));
 
   async function send(
     action: string,
@@ -25,7 +26,7 @@ export function azureUploader(settings: AzureSettings, secret: string): Uploader
     query: Record<string, string>,
     init: { method: string; headers?: Record<string, string>; body?: Uint8Array | string },
   ): Promise<Response> {
-    const url = new URL(`${containerUrl}/${encodeKeyPath(key)}`);
+    const url = new URL(baseUrl + encodeKeyPath(key));
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     const body = typeof init.body === "string" ? new TextEncoder().encode(init.body) : init.body;
     const headers: Record<string, string> = {

@@ -7,10 +7,11 @@
  */
 import { parseDestinationKey, readConfig } from "../core/foundation/config.js";
 import { retryDelaySeconds } from "../core/foundation/retry-backoff.js";
-import { describeCause, logError, logInfo, logWarn } from "../core/foundation/log.js";
+import { CollectorError } from "../core/foundation/errors.js";
+import { describeCause, type LogFields, logError, logInfo, logWarn } from "../core/foundation/log.js";
 import { findDeliveryWork, markDelivered, recordFailedAttempt } from "./delivery-ledger.js";
 import { type DeliveryTask, taskOrAck } from "./delivery-message.js";
-import { findDestinationById } from "./destination-store.js";
+import { findDestinationById, resolveDestination } from "./destination-store.js";
 import { destinationObjectKey } from "./object-key.js";
 import { r2Source } from "./object-source.js";
 import { StorageFailure } from "./storage-failure.js";
@@ -46,32 +47,45 @@ async function deliverOne(task: DeliveryTask, env: DeliveryBindings, attempt: nu
   const work = await findDeliveryWork(env.DB, task);
   // Destination removed, file purged, or already delivered (a duplicate message): nothing left to do.
   if (work?.state !== "pending") return { settle: "ack" };
-  const destination = await findDestinationById(env.DB, task.destination, key);
-  if (!destination) return { settle: "ack" };
+  const stored = await findDestinationById(env.DB, task.destination);
+  if (!stored) return { settle: "ack" };
 
-  const uploader = uploaderFor(destination);
-  const objectKey = destinationObjectKey(task.file, work.tenant, uploader.prefix);
   const fields = {
     tenant: work.tenant,
-    destination: destination.name,
-    kind: destination.settings.kind,
+    destination: stored.name,
+    kind: stored.settings.kind,
     file: task.file,
     attempt,
   };
   const started = Date.now();
+  let objectKey: string;
   try {
+    // Checked again on every attempt, before any request: the row may have changed since it was added.
+    const destination = await resolveDestination(env.DB, stored, key, { allowLoopback: config.allowLoopbackEndpoints });
+    const uploader = uploaderFor(destination);
+    objectKey = destinationObjectKey(task.file, work.tenant, uploader.prefix);
     await uploader.put(objectKey, r2Source(env.EXPORTS, task.file, work.bytes), config);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const failure =
-      error instanceof StorageFailure
-        ? { reason: error.reason, storage_code: error.storageCode, status: error.status }
-        : {};
-    logWarn("delivery_error", { ...fields, step: "upload", ...failure, ...describeCause(error) });
+    logWarn("delivery_error", { ...fields, ...failureFields(error) });
     await recordFailedAttempt(env.DB, task, message.slice(0, 500), Date.now());
     return { settle: "retry", error: message };
   }
   await markDelivered(env.DB, task, Date.now());
   logInfo("delivery", { ...fields, key: objectKey, bytes: work.bytes, duration_ms: Date.now() - started });
   return { settle: "ack" };
+}
+
+/** What the log line says about a failed attempt: the storage's answer, or which setting made it refuse to send. */
+function failureFields(error: unknown): LogFields {
+  if (error instanceof StorageFailure) {
+    const answer = { reason: error.reason, storage_code: error.storageCode, status: error.status };
+    return { step: "upload", ...answer, ...describeCause(error) };
+  }
+  if (error instanceof CollectorError && error.code === "invalid_destination") {
+    // The issue paths, not the message: it may name an address, and log lines carry none.
+    const issues = (error.details?.issues ?? []) as Array<{ path: string }>;
+    return { step: "destination", reason: "invalid_destination", fields: issues.map((issue) => issue.path).join(",") };
+  }
+  return { step: "upload", ...describeCause(error) };
 }

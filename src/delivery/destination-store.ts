@@ -1,10 +1,16 @@
 /**
- * The D1 statements over the destinations table: add, list, remove, and load one with its secret opened.
+ * The D1 statements over the destinations table: add, list, remove, load one, and make a loaded one ready to
+ * upload (resolveDestination: the endpoint checked, the secret opened, a legacy seal resealed with its binding).
  * @module
  */
 import type { DestinationSettings, DestinationView, ResolvedDestination } from "../core/delivery/destination.js";
 import { destinationSettingsSchema } from "../core/delivery/destination.js";
-import { openSecret } from "../core/delivery/secret-box.js";
+import {
+  type EndpointPolicy,
+  refuseUnsafeDestination,
+  withoutUserinfo,
+} from "../core/delivery/destination-endpoint.js";
+import { openDestinationSecret, sealDestinationSecret } from "../core/delivery/destination-secret.js";
 
 interface DestinationRow {
   id: string;
@@ -63,40 +69,76 @@ export async function removeDestination(db: D1Database, tenant: string, name: st
   return (removed?.results.length ?? 0) === 1;
 }
 
+/** A destination as D1 holds it: settings parsed, secret still sealed. */
+export interface StoredDestination {
+  id: string;
+  tenant: string;
+  name: string;
+  settings: DestinationSettings;
+  sealedSecret: string;
+}
+
 export async function findDestinationByName(
   db: D1Database,
   tenant: string,
   name: string,
-  key: Uint8Array,
-): Promise<ResolvedDestination | undefined> {
+): Promise<StoredDestination | undefined> {
   const row = await db
     .prepare("SELECT * FROM destinations WHERE tenant = ?1 AND name = ?2")
     .bind(tenant, name)
     .first<DestinationRow>();
-  return row ? resolve(row, key) : undefined;
+  return row ? toStored(row) : undefined;
 }
 
-export async function findDestinationById(
-  db: D1Database,
-  id: string,
-  key: Uint8Array,
-): Promise<ResolvedDestination | undefined> {
+export async function findDestinationById(db: D1Database, id: string): Promise<StoredDestination | undefined> {
   const row = await db.prepare("SELECT * FROM destinations WHERE id = ?1").bind(id).first<DestinationRow>();
-  return row ? resolve(row, key) : undefined;
+  return row ? toStored(row) : undefined;
 }
 
-async function resolve(row: DestinationRow, key: Uint8Array): Promise<ResolvedDestination> {
-  const secret = await openSecret(key, row.sealed_secret, row.id);
-  const settings = destinationSettingsSchema.parse(JSON.parse(row.settings));
-  return { id: row.id, tenant: row.tenant, name: row.name, settings, secret } as ResolvedDestination;
+/**
+ * The destination ready to upload, or `invalid_destination` before any request: the endpoint must be one the
+ * policy allows and the secret must open for the endpoint and bucket in the row. A secret sealed before it was
+ * bound to them (legacy) is resealed with the binding, once; of two racing reseals the first one stays.
+ */
+export async function resolveDestination(
+  db: D1Database,
+  stored: StoredDestination,
+  key: Uint8Array,
+  policy: EndpointPolicy,
+): Promise<ResolvedDestination> {
+  refuseUnsafeDestination(stored.settings, policy);
+  const { secret, legacy } = await openDestinationSecret(key, stored.id, stored.settings, stored.sealedSecret);
+  if (legacy) {
+    const resealed = await sealDestinationSecret(key, stored.id, stored.settings, secret);
+    await db
+      .prepare("UPDATE destinations SET sealed_secret = ?1 WHERE id = ?2 AND sealed_secret = ?3")
+      .bind(resealed, stored.id, stored.sealedSecret)
+      .run();
+  }
+  const { id, tenant, name, settings } = stored;
+  return { id, tenant, name, settings, secret } as ResolvedDestination;
 }
 
+function toStored(row: DestinationRow): StoredDestination {
+  return {
+    id: row.id,
+    tenant: row.tenant,
+    name: row.name,
+    settings: destinationSettingsSchema.parse(JSON.parse(row.settings)),
+    sealedSecret: row.sealed_secret,
+  };
+}
+
+/** Settings as listings show them: a URL of a row stored before endpoints were checked loses its userinfo. */
 function toView(row: DestinationRow): DestinationView {
+  const settings = destinationSettingsSchema.parse(JSON.parse(row.settings));
+  if (settings.kind === "s3" && settings.endpoint) settings.endpoint = withoutUserinfo(settings.endpoint);
+  if (settings.kind === "azure") settings.containerUrl = withoutUserinfo(settings.containerUrl);
   return {
     id: row.id,
     tenant: row.tenant,
     name: row.name,
     created_at: new Date(row.created_at).toISOString(),
-    settings: destinationSettingsSchema.parse(JSON.parse(row.settings)),
+    settings,
   };
 }

@@ -6,6 +6,7 @@
  */
 import { AwsClient } from "aws4fetch";
 import type { S3Settings } from "../core/delivery/destination.js";
+import { destinationBaseUrl } from "../core/delivery/destination-endpoint.js";
 import { encodeKeyPath } from "./object-key.js";
 import { partRanges, type ObjectSource } from "./object-source.js";
 import { networkFailure, storageFailureFrom } from "./storage-failure.js";
@@ -90,9 +91,7 @@ export function s3Uploader(settings: S3Settings, secretAccessKey: string): Uploa
 
 /** Virtual-hosted style on AWS itself; path style on any other endpoint (S3-compatible stores, GCS). */
 export function objectUrl(settings: S3Settings, key: string): string {
-  const path = encodeKeyPath(key);
-  if (!settings.endpoint) return `https://${settings.bucket}.s3.${settings.region}.amazonaws.com/${path}`;
-  return `${settings.endpoint.replace(/\/+$/, "")}/${settings.bucket}/${path}`;
+  return destinationBaseUrl(settings) + encodeKeyPath(key);
 }
 
 function xmlText(xml: string, name: string): string | undefined {

@@ -8,29 +8,27 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
+import { sealSecret } from "../../src/core/delivery/secret-box.js";
+import { parseDestinationKey } from "../../src/core/foundation/config.js";
 import { sweepDeliveries } from "../../src/delivery/sweep-deliveries.js";
 import { deliveryMessageBody } from "../../src/delivery/delivery-message.js";
 import { acceptedMessageBodies, senderFor } from "../consumer/support/ingest.js";
 import { asQueuedMessages, deliver } from "../consumer/support/deliver.js";
 import { committedKeys } from "../consumer/support/export-objects.js";
 import { storeExportFile, uniqueTenant } from "../edge/exports-fixtures.js";
-import { addDestination, deliveryRow, recordingDeliveries, S3_SECRET } from "./support.js";
+import {
+  addDestination,
+  changeStoredSettings,
+  deliveryRow,
+  recordingDeliveries,
+  S3_SECRET,
+  storageAnswers,
+} from "./support.js";
 
 const DELIVERY_QUEUE = "audiogum-deliveries";
 const DELIVERY_DLQ = "audiogum-deliveries-dlq";
 
 afterEach(() => vi.restoreAllMocks());
-
-function storageAnswers(...responses: Array<() => Response>) {
-  const requests: Request[] = [];
-  let call = 0;
-  const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-    requests.push(new Request(input as RequestInfo, init as RequestInit));
-    const answer = responses[Math.min(call++, responses.length - 1)]!;
-    return answer();
-  });
-  return { requests, spy };
-}
 
 const s3Error = (status: number, code: string, message: string) => () =>
   new Response(
@@ -91,24 +89,24 @@ describe("after an export file commits", () => {
   });
 });
 
-describe("the delivery consumer", () => {
-  async function pendingDelivery(label: string) {
-    const tenant = uniqueTenant(label);
-    const destination = await addDestination(tenant);
-    const file = await storeExportFile(tenant, { writtenAt: new Date() });
-    await env.DB.prepare(
-      "INSERT INTO deliveries (file_key, destination_id, tenant, state, updated_at) VALUES (?1, ?2, ?3, 'pending', 0)",
-    )
-      .bind(file.key, destination, tenant)
-      .run();
-    return {
-      tenant,
-      destination,
-      file,
-      message: asQueuedMessages([deliveryMessageBody({ file: file.key, destination })]),
-    };
-  }
+async function pendingDelivery(label: string) {
+  const tenant = uniqueTenant(label);
+  const destination = await addDestination(tenant);
+  const file = await storeExportFile(tenant, { writtenAt: new Date() });
+  await env.DB.prepare(
+    "INSERT INTO deliveries (file_key, destination_id, tenant, state, updated_at) VALUES (?1, ?2, ?3, 'pending', 0)",
+  )
+    .bind(file.key, destination, tenant)
+    .run();
+  return {
+    tenant,
+    destination,
+    file,
+    message: asQueuedMessages([deliveryMessageBody({ file: file.key, destination })]),
+  };
+}
 
+describe("the delivery consumer", () => {
   it("PUTs the file's bytes under the destination prefix and the tenant-relative key, as application/gzip", async () => {
     const { tenant, destination, file, message } = await pendingDelivery("put");
     const storage = storageAnswers(() => new Response(null, { status: 200 }));
@@ -161,6 +159,65 @@ describe("the delivery consumer", () => {
     const storage = storageAnswers(() => new Response(null, { status: 200 }));
     expect((await deliver(message, {}, DELIVERY_QUEUE)).acked).toHaveLength(1);
     expect(storage.requests).toEqual([]);
+  });
+});
+
+describe("the delivery consumer, before any request", () => {
+  async function attemptAfterChange(label: string, change: Record<string, unknown>) {
+    const { destination, file, message } = await pendingDelivery(label);
+    await changeStoredSettings(destination, change);
+    const storage = storageAnswers(() => new Response(null, { status: 200 }));
+    const warnings = vi.spyOn(console, "warn");
+    const outcome = await deliver(message, {}, DELIVERY_QUEUE);
+    const logged = warnings.mock.calls.map((call) => String(call[0])).find((line) => line.includes('"delivery_error"'));
+    return { outcome, storage, logged: logged ?? "", row: await deliveryRow(file.key, destination) };
+  }
+
+  it("refuses a destination whose row was changed in D1 to an unsafe endpoint, and retries", async () => {
+    const { outcome, storage, logged, row } = await attemptAfterChange("unsafe", { endpoint: "http://10.0.0.7" });
+    expect(storage.requests).toEqual([]);
+    expect(outcome.retried).toHaveLength(1);
+    expect(row).toMatchObject({ state: "pending", attempts: 1 });
+    expect(row!.last_error).toMatch(/^endpoint: http is refused; destinations use https/);
+    expect(JSON.parse(logged)).toMatchObject({
+      msg: "delivery_error",
+      step: "destination",
+      reason: "invalid_destination",
+      fields: "endpoint",
+    });
+    // Log lines name no address.
+    expect(logged).not.toContain("10.0.0.7");
+  });
+
+  it.each([
+    ["endpoint", { endpoint: "https://collector-of-secrets.example" }],
+    ["bucket", { bucket: "someone-elses-bucket" }],
+  ])("does not open the secret once the row's %s was changed, and says so", async (_, change) => {
+    const { outcome, storage, logged, row } = await attemptAfterChange(`moved-${_}`, change);
+    expect(storage.requests).toEqual([]);
+    expect(outcome.retried).toHaveLength(1);
+    expect(row!.last_error).toMatch(/^secret: the sealed secret does not open for this destination's endpoint/);
+    expect(JSON.parse(logged)).toMatchObject({ step: "destination", reason: "invalid_destination", fields: "secret" });
+  });
+
+  it("opens a secret sealed before it was bound to the endpoint, delivers, and reseals it with the binding", async () => {
+    const { destination, file, message } = await pendingDelivery("legacy");
+    const legacy = await sealSecret(parseDestinationKey(env.DESTINATION_KEY)!, S3_SECRET, destination);
+    await env.DB.prepare("UPDATE destinations SET sealed_secret = ?2 WHERE id = ?1").bind(destination, legacy).run();
+    const storage = storageAnswers(() => new Response(null, { status: 200 }));
+    expect((await deliver(message, {}, DELIVERY_QUEUE)).acked).toHaveLength(1);
+    expect(storage.requests).toHaveLength(1);
+    expect(await deliveryRow(file.key, destination)).toMatchObject({ state: "delivered" });
+    const row = await env.DB.prepare("SELECT sealed_secret FROM destinations WHERE id = ?1")
+      .bind(destination)
+      .first<{ sealed_secret: string }>();
+    expect(row!.sealed_secret).toMatch(/^v1:/);
+
+    // Resealed, it is bound: moving the row elsewhere now fails to open.
+    await changeStoredSettings(destination, { endpoint: "https://collector-of-secrets.example" });
+    await env.DB.prepare("UPDATE deliveries SET state = 'pending' WHERE destination_id = ?1").bind(destination).run();
+    expect((await deliver(message, {}, DELIVERY_QUEUE)).retried).toHaveLength(1);
+    expect(storage.requests).toHaveLength(1);
   });
 });
 

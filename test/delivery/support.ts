@@ -1,9 +1,11 @@
 /**
- * Helpers of the delivery tests: admin requests to the real Worker, a destination added through them, and a
- * stand-in delivery queue that records what is sent instead of delivering it.
+ * Helpers of the delivery tests: admin requests to the real Worker, a destination added through them, a
+ * stand-in delivery queue that records what is sent instead of delivering it, and a stubbed fetch that plays
+ * the customer's storage.
  * @module
  */
 import { env } from "cloudflare:test";
+import { vi } from "vitest";
 import { callWorker } from "../support/ingest.js";
 
 export const ADMIN = { authorization: "Bearer test-admin-token" };
@@ -83,4 +85,26 @@ export async function deliveryRow(file: string, destination: string) {
       delivered_at: number | null;
       updated_at: number;
     }>();
+}
+
+/** Changes a stored destination's settings behind the admin routes' back, as a hand-edited D1 row would. */
+export async function changeStoredSettings(id: string, patch: Record<string, unknown>): Promise<void> {
+  await env.DB.prepare("UPDATE destinations SET settings = json_patch(settings, ?2) WHERE id = ?1")
+    .bind(id, JSON.stringify(patch))
+    .run();
+}
+
+/**
+ * Plays the customer's storage: records every request the code under test sends and answers them in turn (the
+ * last answer repeats). A test of a refusal asserts that `requests` stays empty.
+ */
+export function storageAnswers(...responses: Array<() => Response>) {
+  const requests: Request[] = [];
+  let call = 0;
+  const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    requests.push(new Request(input as RequestInfo, init as RequestInit));
+    const answer = responses[Math.min(call++, responses.length - 1)]!;
+    return answer();
+  });
+  return { requests, spy };
 }

@@ -2,7 +2,8 @@
  * Runs the real Worker locally for Node tests, as `npm run dev` does: wrangler applies the D1 migrations with
  * `d1 migrations apply --local`, then wrangler's unstable_startWorker serves it on loopback in local mode (workerd
  * with local Queues, R2 and D1; nothing remote). It uses a copy of wrangler.toml in a temporary folder so the
- * test chooses its own secret, open tenancy and a 1 s queue batch timeout, and keeps its storage there.
+ * test chooses its own secret, open tenancy, loopback destinations and a 1 s queue batch timeout, and keeps its
+ * storage there.
  * @module
  */
 import { mkdtemp, writeFile } from "node:fs/promises";
@@ -83,7 +84,8 @@ function testConfig(vars: Record<string, string>): Record<string, unknown> {
   };
   config.main = path.join(PROJECT_ROOT, String(config.main));
   // Test tenants are made up: let any tenant in a valid token send (test/edge/tenants.test.ts covers the rest).
-  config.vars = { ...config.vars, OPEN_TENANCY: "true", ...vars };
+  // Destinations here are emulators on loopback, which only DELIVERY_ALLOW_LOOPBACK_ENDPOINTS allows.
+  config.vars = { ...config.vars, OPEN_TENANCY: "true", DELIVERY_ALLOW_LOOPBACK_ENDPOINTS: "true", ...vars };
   for (const database of config.d1_databases ?? []) {
     database.migrations_dir = path.join(PROJECT_ROOT, String(database.migrations_dir ?? "migrations"));
   }

@@ -1,7 +1,8 @@
 /**
  * Seals destination secrets (storage keys, SAS tokens) for D1 with AES-256-GCM under the Worker secret
- * DESTINATION_KEY. The destination's id is the additional data, so a sealed value copied onto another
- * destination's row does not open. Format: base64(iv[12] || ciphertext+tag).
+ * DESTINATION_KEY. `boundTo` is the additional authenticated data: a sealed value opens only with the same
+ * binding (destination-secret.ts binds it to the destination's id and to where its requests go).
+ * Format: base64(iv[12] || ciphertext+tag).
  * @module
  */
 import { base64ToBytes, bytesToBase64 } from "../foundation/base64.js";

@@ -22,6 +22,11 @@ export interface DeliveryConfig {
   /** The delivery queue's retry delays: the first (DELIVERY_RETRY_FIRST_SECONDS), each later one doubled, up to
    * DELIVERY_RETRY_MAX_SECONDS. */
   retry: Backoff;
+  /**
+   * Destinations may be http or https on 127.0.0.0/8 and [::1]: local emulators (s3rver, Azurite, MinIO) only.
+   * Off when deployed; see src/core/delivery/destination-endpoint.ts for what is refused.
+   */
+  allowLoopbackEndpoints: boolean;
 }
 
 export interface TenancyConfig {
@@ -58,6 +63,7 @@ export const DEFAULT_DELIVERY: DeliveryConfig = {
   partBytes: 8 * 1024 * 1024,
   // An hour between attempts at most: with the queue's max_retries (100) a destination may be down for days.
   retry: { firstSeconds: 30, maxSeconds: 60 * 60 },
+  allowLoopbackEndpoints: false,
 };
 
 export const DEFAULT_DEDUPE_WINDOW_DAYS = 7;
@@ -87,7 +93,8 @@ type ConfigVarName =
   | "DELIVERY_SINGLE_PUT_MAX_BYTES"
   | "DELIVERY_PART_BYTES"
   | "DELIVERY_RETRY_FIRST_SECONDS"
-  | "DELIVERY_RETRY_MAX_SECONDS";
+  | "DELIVERY_RETRY_MAX_SECONDS"
+  | "DELIVERY_ALLOW_LOOPBACK_ENDPOINTS";
 
 const parsedConfigs = new WeakMap<object, CollectorConfig>();
 
@@ -131,6 +138,7 @@ export function parseConfig(source: ConfigSource): CollectorConfig {
         firstSeconds: positiveInteger(source.DELIVERY_RETRY_FIRST_SECONDS, DEFAULT_DELIVERY.retry.firstSeconds),
         maxSeconds: positiveInteger(source.DELIVERY_RETRY_MAX_SECONDS, DEFAULT_DELIVERY.retry.maxSeconds),
       },
+      allowLoopbackEndpoints: flag(source.DELIVERY_ALLOW_LOOPBACK_ENDPOINTS, DEFAULT_DELIVERY.allowLoopbackEndpoints),
     },
   };
 }

@@ -4,15 +4,21 @@
  *   POST   /admin/tenants/{tenant}/destinations              add (JSON of destinationInputSchema); 201
  *   DELETE /admin/tenants/{tenant}/destinations/{name}       remove it and its delivery rows
  *   POST   /admin/tenants/{tenant}/destinations/{name}/test  write and delete a probe object; says what failed
- * The Worker seals the secret with DESTINATION_KEY, so the key never leaves it and --remote works the same.
+ * The Worker seals the secret with DESTINATION_KEY, so the key never leaves it and --remote works the same. Adding
+ * and testing refuse, before any request, an endpoint the collector may not send to (destination-endpoint.ts).
  * @module
  */
 import type { Context } from "hono";
 import { ZodError } from "zod";
-import { parseDestinationKey } from "../../core/foundation/config.js";
 import { destinationInputSchema, splitSecret } from "../../core/delivery/destination.js";
+import {
+  type EndpointPolicy,
+  invalidDestination,
+  refuseUnsafeDestination,
+} from "../../core/delivery/destination-endpoint.js";
+import { sealDestinationSecret } from "../../core/delivery/destination-secret.js";
+import { parseDestinationKey, readConfig } from "../../core/foundation/config.js";
 import { CollectorError } from "../../core/foundation/errors.js";
-import { sealSecret } from "../../core/delivery/secret-box.js";
 import { isValidTenant } from "../../core/tenants/tenant-name.js";
 import { deliveryCountsByDestination } from "../../delivery/delivery-ledger.js";
 import {
@@ -20,6 +26,7 @@ import {
   insertDestination,
   listDestinations,
   removeDestination,
+  resolveDestination,
 } from "../../delivery/destination-store.js";
 import { probeDestination } from "../../delivery/probe-destination.js";
 import type { EdgeEnv } from "../edge-env.js";
@@ -44,6 +51,7 @@ export async function postDestination(c: Context<EdgeEnv>): Promise<Response> {
   const key = destinationKey(c.env);
   const input = await parseInput(c);
   const { name, settings, secret } = validated(() => splitSecret(input));
+  refuseUnsafeDestination(settings, endpointPolicy(c.env));
   const id = crypto.randomUUID();
   const createdAt = Date.now();
   const added = await insertDestination(c.env.DB, {
@@ -51,7 +59,7 @@ export async function postDestination(c: Context<EdgeEnv>): Promise<Response> {
     tenant,
     name,
     settings,
-    sealedSecret: await sealSecret(key, secret, id),
+    sealedSecret: await sealDestinationSecret(key, id, settings, secret),
     createdAt,
   });
   if (!added)
@@ -73,8 +81,9 @@ export async function deleteDestination(c: Context<EdgeEnv>): Promise<Response> 
 export async function postDestinationTest(c: Context<EdgeEnv>): Promise<Response> {
   const tenant = tenantInPath(c);
   const name = c.req.param("name") ?? "";
-  const destination = await findDestinationByName(c.env.DB, tenant, name, destinationKey(c.env));
-  if (!destination) throw unknownDestination(tenant, name);
+  const stored = await findDestinationByName(c.env.DB, tenant, name);
+  if (!stored) throw unknownDestination(tenant, name);
+  const destination = await resolveDestination(c.env.DB, stored, destinationKey(c.env), endpointPolicy(c.env));
   const report = await probeDestination(destination);
   addLogFields(c, { tenant, destination: name, probe_ok: report.ok });
   return c.json({ destination: name, kind: destination.settings.kind, ...report });
@@ -85,6 +94,10 @@ export function tenantInPath(c: Context<EdgeEnv>): string {
   const tenant: unknown = c.req.param("tenant");
   if (!isValidTenant(tenant)) throw new CollectorError("invalid_query", "The path does not name a valid tenant.");
   return tenant;
+}
+
+function endpointPolicy(env: Env): EndpointPolicy {
+  return { allowLoopback: readConfig(env).delivery.allowLoopbackEndpoints };
 }
 
 function destinationKey(env: Env): Uint8Array {
@@ -113,14 +126,7 @@ function validated<T>(parse: () => T): T {
   } catch (error) {
     if (!(error instanceof ZodError)) throw error;
     // Issues name the field and the rule, never the value given (it may be a secret).
-    const issues = error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
-    throw new CollectorError(
-      "invalid_destination",
-      issues.map((issue) => `${issue.path || "destination"}: ${issue.message}`).join("; "),
-      {
-        details: { issues },
-      },
-    );
+    throw invalidDestination(error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })));
   }
 }
 
