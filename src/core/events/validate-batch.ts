@@ -10,6 +10,7 @@ import isDefaultClientEvent from "./generated/client-event-validator.js";
 import { clientEventSchema, type ClientEvent, type ClientEventSchema } from "./schemas/events.js";
 import { SERVER_FIELDS, SUPPORTED_SCHEMA_VERSION } from "./schemas/envelope.js";
 import { utf8ByteLength } from "../foundation/utf8.js";
+import { eventTextErrors } from "./event-text.js";
 
 /** The deepest an event may nest objects and arrays; the document's events nest four levels at most. */
 export const MAX_EVENT_NESTING = 64;
@@ -87,7 +88,9 @@ export function validateEvents(
   const rejected: EventRejection[] = [];
   const fastPath = schema === clientEventSchema;
   events.forEach((candidate, index) => {
-    const errors = eventSizeErrors(candidate, limits);
+    const json = eventJson(candidate);
+    const errors =
+      json === undefined ? [tooDeep()] : (eventSizeErrors(json, limits) ?? eventTextErrors(candidate, json));
     if (errors) {
       rejected.push({ index, errors });
       return;
@@ -116,14 +119,16 @@ export function limitsForResponse(limits: RequestLimits): Record<string, number>
   };
 }
 
-function eventSizeErrors(candidate: unknown, limits: RequestLimits): FieldError[] | undefined {
-  let json: string;
+/** The event as JSON text; undefined when it nests deep enough to exhaust the stack (all that makes stringify throw). */
+function eventJson(candidate: unknown): string | undefined {
   try {
-    json = JSON.stringify(candidate) ?? "";
+    return JSON.stringify(candidate) ?? "";
   } catch {
-    // Only nesting deep enough to exhaust the stack makes stringify throw on parsed JSON.
-    return [tooDeep()];
+    return undefined;
   }
+}
+
+function eventSizeErrors(json: string, limits: RequestLimits): FieldError[] | undefined {
   if (nestingExceeds(json, MAX_EVENT_NESTING)) return [tooDeep()];
   // UTF-8 takes at most 3 bytes per UTF-16 unit, so most events need no exact count.
   if (json.length * 3 <= limits.maxEventBytes) return undefined;

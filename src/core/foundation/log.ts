@@ -3,6 +3,7 @@
  * Callers pass plain fields; never a token, a secret or an IP address.
  * @module
  */
+import { printableAscii } from "./untrusted-text.js";
 
 export type LogMessage =
   | "request"
@@ -41,9 +42,14 @@ export function logError(msg: LogMessage, fields: LogFields = {}, cause?: unknow
   console.error(JSON.stringify({ msg, level: "error", ...fields, ...describeCause(cause) }));
 }
 
-/** An error's name and message, without its stack: enough to act on, nothing that leaks code paths to users. */
+/**
+ * An error's name and message, without its stack: enough to act on, nothing that leaks code paths to users. A
+ * message may quote what a client sent, so it is logged bounded and in printable ASCII.
+ */
 export function describeCause(cause: unknown): LogFields {
   if (cause === undefined) return {};
-  if (cause instanceof Error) return { error_name: cause.name, error_message: cause.message.slice(0, 500) };
-  return { error_message: String(cause).slice(0, 500) };
+  if (cause instanceof Error) {
+    return { error_name: printableAscii(cause.name, 100), error_message: printableAscii(cause.message, 500) };
+  }
+  return { error_message: printableAscii(String(cause), 500) };
 }

@@ -133,9 +133,14 @@ function principalFromClaims(payload: JWTPayload): Principal {
   if (typeof payload.sub !== "string" || payload.sub === "") {
     throw unauthorized("The token has no sub claim (the Audiogum user id).");
   }
+  // Both go into every exported event, where a lone surrogate would make readers refuse the whole file.
+  if (!payload.sub.isWellFormed()) throw unauthorized("The token's sub claim holds a lone UTF-16 surrogate.");
   const deviceid = payload.deviceid;
   if (deviceid !== undefined && (typeof deviceid !== "string" || deviceid === "")) {
     throw unauthorized("The token's deviceid claim must be a non-empty string.");
+  }
+  if (deviceid !== undefined && !deviceid.isWellFormed()) {
+    throw unauthorized("The token's deviceid claim holds a lone UTF-16 surrogate.");
   }
   const scope = typeof payload.scope === "string" ? payload.scope : "";
   return {

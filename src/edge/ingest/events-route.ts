@@ -5,6 +5,7 @@
  */
 import type { Context } from "hono";
 import { readConfig } from "../../core/foundation/config.js";
+import { printableAscii } from "../../core/foundation/untrusted-text.js";
 import { enrichEvents } from "../../core/events/enrich.js";
 import { geoFromCf, type CfLocation } from "../../core/events/geo.js";
 import { clientEventSchemaFor } from "../../core/events/schemas/events.js";
@@ -58,13 +59,16 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
   return c.json(response, 202);
 }
 
-/** The distinct reasons events were rejected, for the request log line: "path: message", at most five. */
+/**
+ * The distinct reasons events were rejected, for the request log line: "path: message", at most five. A path may
+ * hold a device's own field names, so each reason is logged bounded and in printable ASCII.
+ */
 function rejectReasons(rejected: readonly EventRejection[]): string | undefined {
   if (rejected.length === 0) return undefined;
   const reasons = new Set<string>();
   for (const rejection of rejected) {
     for (const error of rejection.errors) {
-      reasons.add(`${error.path || "event"}: ${error.message}`.slice(0, 200));
+      reasons.add(printableAscii(`${error.path || "event"}: ${error.message}`, 200));
       if (reasons.size === 5) return [...reasons].join("; ");
     }
   }

@@ -3,6 +3,7 @@
  * @module
  */
 import { z } from "zod";
+import { quoteUntrusted } from "../../foundation/untrusted-text.js";
 import {
   artistSchema,
   itemSchema,
@@ -157,7 +158,7 @@ function unknownTypeMessage(issue: { input?: unknown }): string {
   }
   const type = (issue.input as { type?: unknown }).type;
   if (type === undefined) return `is required (${known})`;
-  return `must be ${known}; got ${JSON.stringify(type).slice(0, 64)}`;
+  return `must be ${known}; got ${quoteUntrusted(type)}`;
 }
 
 type AudioSourceSchema = z.ZodEnum<Record<string, string>>;
