@@ -15,7 +15,7 @@ import { findDestinationById, resolveDestination } from "./destination-store.js"
 import { destinationObjectKey } from "./object-key.js";
 import { r2Source } from "./object-source.js";
 import { StorageFailure } from "./storage-failure.js";
-import { uploaderFor } from "./uploader.js";
+import { uploaderFor } from "./destination-uploader.js";
 
 export type DeliveryBindings = Pick<Env, "EXPORTS" | "DB" | "DESTINATION_KEY"> & Parameters<typeof readConfig>[0];
 

@@ -6,7 +6,7 @@
 import type { ResolvedDestination } from "../core/delivery/destination.js";
 import { bytesSource } from "./object-source.js";
 import { StorageFailure } from "./storage-failure.js";
-import { uploaderFor } from "./uploader.js";
+import { uploaderFor } from "./destination-uploader.js";
 
 export interface ProbeStep {
   step: "write" | "delete";

@@ -1,12 +1,9 @@
 /**
- * The one interface both storages implement for delivery and for `destination test`, and the choice between
- * them by a destination's kind.
+ * The one interface both storages (s3-uploader.ts, azure-uploader.ts) implement for delivery and for
+ * `destination test`. It imports neither storage, so each can import it; destination-uploader.ts picks one.
  * @module
  */
-import type { ResolvedDestination } from "../core/delivery/destination.js";
-import { azureUploader } from "./azure-uploader.js";
 import type { ObjectSource } from "./object-source.js";
-import { s3Uploader } from "./s3-uploader.js";
 
 /**
  * One storage request's time limit: a destination that accepts the connection and never answers must not hold
@@ -27,9 +24,4 @@ export interface Uploader {
   delete(key: string): Promise<void>;
   /** The destination's key prefix (no trailing slash), where deliveries and probes write. */
   prefix: string;
-}
-
-export function uploaderFor(destination: ResolvedDestination): Uploader {
-  if (destination.settings.kind === "s3") return s3Uploader(destination.settings, destination.secret);
-  return azureUploader(destination.settings, destination.secret);
 }
