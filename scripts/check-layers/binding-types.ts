@@ -1,7 +1,7 @@
 /**
- * The type names of the Worker's bindings, read from the generated Env (worker-configuration.d.ts): the types
- * of the members of every `interface Env` in it (`R2Bucket`, `D1Database`, `Queue`, `RateLimit`, …). A binding
- * added to wrangler.toml is therefore forbidden to the core as soon as `npm run types` has run.
+ * The type names of the Worker's bindings, read from the generated Env (worker-configuration.generated.d.ts):
+ * the types of the members of every `interface Env` in it (`R2Bucket`, `D1Database`, `Queue`, `RateLimit`, …).
+ * A binding added to wrangler.toml is therefore forbidden to the core as soon as `npm run types` has run.
  * @module
  */
 import ts from "typescript";

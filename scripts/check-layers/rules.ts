@@ -2,7 +2,7 @@
  * The collector's layering, as data that `npm test` (scripts/check-layers.ts) holds src/ to. Every folder of src/
  * is an area; src/index.ts is the entry and wires them all. The rules:
  * - core is pure: it imports only core and the packages below. No other area, no `cloudflare:*` module, and no
- *   binding types (the `Env` of worker-configuration.d.ts and the types of its bindings, the execution
+ *   binding types (the `Env` of worker-configuration.generated.d.ts and the types of its bindings, the execution
  *   context): the consumer and the edge hand core plain values.
  * - Every area may import any module of core.
  * - Otherwise an area imports another only through the entry points listed in CROSS_AREA_IMPORTS, each with

@@ -12,7 +12,7 @@ export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const DEV_VARS_PATH = path.join(PROJECT_ROOT, ".dev.vars");
 
 /** The committed Env types and the template whose keys define the secrets in them. */
-export const ENV_TYPES_PATH = path.join(PROJECT_ROOT, "worker-configuration.d.ts");
+export const ENV_TYPES_PATH = path.join(PROJECT_ROOT, "worker-configuration.generated.d.ts");
 export const DEV_VARS_EXAMPLE = ".dev.vars.example";
 
 export const WRANGLER_CONFIG = path.join(PROJECT_ROOT, "wrangler.toml");

@@ -28,9 +28,9 @@ const CLEAN: Record<string, string> = {
     'import { event } from "../core/event.js";\nimport { rows } from "../delivery/ledger.js";\nexport const app = { event, rows, env: null as Env | null };',
   "src/delivery/ledger.ts": "export const rows = (bucket: R2Bucket) => bucket;",
   "src/delivery/send.ts": 'import { rows } from "./ledger.js";\nexport const send = rows;',
-  "src/core/generated/check.js": "export default function check() { return true; }",
-  "src/core/generated/check.d.ts":
-    'import type { Names } from "../names.js";\nexport default function check(value: Names): boolean;',
+  "src/core/check.generated.js": "export default function check() { return true; }",
+  "src/core/check.generated.d.ts":
+    'import type { Names } from "./names.js";\nexport default function check(value: Names): boolean;',
 };
 
 function violations(changes: Record<string, string | undefined>, rules: LayerRules = RULES): string[] {
@@ -52,7 +52,7 @@ describe("a graph that keeps every rule", () => {
           "src/edge/forms.ts": [
             'import type { Names } from "../core/names.js";',
             'export { event } from "../core/event.js";',
-            'import check = require("../core/generated/check.js");',
+            'import check = require("../core/check.generated.js");',
             'const later = () => import("./app.js");',
             'type Lazy = typeof import("zod");',
           ].join("\n"),
@@ -63,12 +63,12 @@ describe("a graph that keeps every rule", () => {
     expect(forms.imports.map((entry) => [entry.line, entry.target])).toEqual([
       [1, { kind: "module", path: "src/core/names.ts" }],
       [2, { kind: "module", path: "src/core/event.ts" }],
-      [3, { kind: "module", path: "src/core/generated/check.js" }],
+      [3, { kind: "module", path: "src/core/check.generated.js" }],
       [4, { kind: "module", path: "src/edge/app.ts" }],
       [5, { kind: "package", name: "zod" }],
     ]);
     // A declaration file beside its module is that module: its imports are the module's.
-    const check = facts.find((module) => module.path === "src/core/generated/check.js")!;
+    const check = facts.find((module) => module.path === "src/core/check.generated.js")!;
     expect(check.imports.map((entry) => entry.target)).toEqual([{ kind: "module", path: "src/core/names.ts" }]);
     expect(facts.some((module) => module.path.endsWith(".d.ts"))).toBe(false);
   });

@@ -1,14 +1,15 @@
 /**
- * The generated fast path (src/core/events/generated/, from `npm run generate`) must agree with zod on every event:
- * never accept what zod rejects (nor the reverse), and return the value zod would, keys in the same order.
+ * The generated fast path (src/core/events/client-event-*.generated.js, from `npm run generate`) must agree with zod
+ * on every event: never accept what zod rejects (nor the reverse), and return the value zod would, keys in the
+ * same order.
  * Cases: the seed examples and tens of thousands of systematic mutations (client-event-validator-cases.ts).
  * @module
  */
 import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS } from "../../src/core/foundation/config.js";
-import { copyClientEvent } from "../../src/core/events/generated/client-event-copy.js";
-import isDefaultClientEvent from "../../src/core/events/generated/client-event-validator.js";
+import { copyClientEvent } from "../../src/core/events/client-event-copy.generated.js";
+import isDefaultClientEvent from "../../src/core/events/client-event-validator.generated.js";
 import { clientEventSchema, clientEventSchemaFor } from "../../src/core/events/schemas/events.js";
 import { validateEvents } from "../../src/core/events/validate-batch.js";
 import { mutationCases, wholeEventCases, type Case } from "./client-event-validator-cases.js";

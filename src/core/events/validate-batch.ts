@@ -5,8 +5,8 @@
  */
 import type { RequestLimits } from "../foundation/config.js";
 import { CollectorError } from "../foundation/errors.js";
-import { copyClientEvent } from "./generated/client-event-copy.js";
-import isDefaultClientEvent from "./generated/client-event-validator.js";
+import { copyClientEvent } from "./client-event-copy.generated.js";
+import isDefaultClientEvent from "./client-event-validator.generated.js";
 import { clientEventSchema, type ClientEvent, type ClientEventSchema } from "./schemas/events.js";
 import { SERVER_FIELDS, SUPPORTED_SCHEMA_VERSION } from "./schemas/envelope.js";
 import { utf8ByteLength } from "../foundation/utf8.js";
@@ -73,7 +73,7 @@ export function validateEnvelope(body: unknown, limits: RequestLimits): unknown[
  * Validates every event on its own; one bad event never rejects the others. `schema` is the tenant's (it may
  * allow custom sources); the document's own by default.
  *
- * For the document's schema a validator generated from it at build time (src/core/events/generated/) answers first:
+ * For the document's schema a validator generated from it at build time (client-event-*.generated.js) answers first:
  * zod runs interpreted in workerd (no `new Function`) and costs several times the JSON round trip. It accepts
  * exactly what zod accepts (test/node/client-event-validator-parity.test.ts), and its copy is the value zod
  * would return. Zod still parses every event it rejects, for the errors a device sees, and every event of a
