@@ -97,8 +97,9 @@ export function classifyStorageError(
   }
   // Azurite answers a bad Shared Key signature with AuthorizationFailure, "Server failed to authenticate…".
   if (/failed to authenticate/i.test(message)) return new StorageFailure("credentials", code, status, detail);
-  const reason =
-    REASON_BY_CODE[code] ?? (status >= 500 || status === 429 || status === 408 ? "unavailable" : "rejected");
+  // The code is the storage's text: only the table's own codes count, not what every object inherits.
+  const known = Object.hasOwn(REASON_BY_CODE, code) ? REASON_BY_CODE[code] : undefined;
+  const reason = known ?? (status >= 500 || status === 429 || status === 408 ? "unavailable" : "rejected");
   return new StorageFailure(reason, code, status, detail);
 }
 

@@ -7,10 +7,23 @@
 import { z } from "zod";
 import { isCalendarDay } from "../core/exports/export-day.js";
 import { CollectorError } from "../core/foundation/errors.js";
+import { printableAscii, quoteUntrusted } from "../core/foundation/untrusted-text.js";
 
 export const dayParam = z.string().refine(isCalendarDay, { error: "must be a date written YYYY-MM-DD (UTC)" });
 
-/** A page size: a whole number from 1 to `max`. */
+/**
+ * An instant written ISO-8601 with a time zone (`2026-11-30T12:00:00Z`, `…+01:00`, fractions allowed), or empty
+ * for none. Only this form, and only real days and times: `new Date` alone takes "1", "0x10", "Tuesday" and
+ * February 30.
+ */
+export const instantParam = z
+  .string()
+  .regex(/^(\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d))?$/, {
+    error: "must be an ISO-8601 date-time with a time zone, e.g. 2026-11-30T12:00:00Z",
+  })
+  .refine((text) => text === "" || isCalendarDay(text.slice(0, 10)), { error: "is not a real date-time" });
+
+/** A page size: a whole number from 1 to `max`, in plain decimal digits (not 0x10, 1e3, +10 or " 10"). */
 export function pageLimitParam(max: number) {
   const digits = new RegExp(`^\\d{1,${String(max).length}}$`);
   return z
@@ -22,24 +35,34 @@ export function pageLimitParam(max: number) {
 
 /**
  * The query of `url` as the schema reads it. `help` ends the message for an unknown parameter (a strict schema's
- * only), e.g. "see docs/insights.md".
+ * only), e.g. "see docs/insights.md". Names are the caller's (`constructor`, `__proto__`, …), so they are
+ * collected into an object without a prototype: no name is "given" before the caller gave it, and each is repeated
+ * back bounded.
  */
 export function readQuery<T extends z.ZodType>(url: URL, schema: T, help?: string): z.output<T> {
-  const raw: Record<string, string> = {};
+  const raw = Object.create(null) as Record<string, string>;
   for (const [name, value] of url.searchParams) {
-    if (name in raw) throw new CollectorError("invalid_query", `${name} is given more than once.`);
+    if (Object.hasOwn(raw, name)) {
+      throw new CollectorError("invalid_query", `${printableAscii(name, 40)} is given more than once.`);
+    }
     raw[name] = value;
   }
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   if (issue?.code === "unrecognized_keys") {
-    const names = issue.keys.join(", ");
-    throw new CollectorError("invalid_query", `Unknown parameter ${names}${help ? `; ${help}` : ""}.`);
+    const names = issue.keys.map((key) => printableAscii(key, 40)).join(", ");
+    throw new CollectorError(
+      "invalid_query",
+      `Unknown parameter ${printableAscii(names, 200)}${help ? `; ${help}` : ""}.`,
+    );
   }
   const name = String(issue?.path[0] ?? "query");
-  const got = JSON.stringify(raw[name] ?? "").slice(0, 40);
-  throw new CollectorError("invalid_query", `${name} ${issue?.message ?? "is not valid"}; got ${got}.`);
+  if (!Object.hasOwn(raw, name)) throw new CollectorError("invalid_query", `${name} is required.`);
+  throw new CollectorError(
+    "invalid_query",
+    `${name} ${issue?.message ?? "is not valid"}; got ${quoteUntrusted(raw[name], 40)}.`,
+  );
 }
 
 /** Days (yyyy-mm-dd) and months (yyyy-mm) compare as text. */

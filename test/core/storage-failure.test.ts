@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { classifyStorageError } from "../../src/delivery/storage-failure.js";
+import { PROTOTYPE_NAMES } from "../support/hostile-values.js";
 
 const s3 = (code: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>m</Message></Error>`;
@@ -49,5 +50,15 @@ describe("storage errors", () => {
       reason: "rejected",
       storageCode: "HTTP400",
     });
+  });
+
+  it.each(PROTOTYPE_NAMES)("names a storage's code %s, which every object inherits, as an unknown code", (code) => {
+    for (const [status, reason] of [
+      [403, "rejected"],
+      [503, "unavailable"],
+    ] as const) {
+      expect(classifyStorageError(status, s3(code), null, "PutObject")).toMatchObject({ reason, storageCode: code });
+      expect(classifyStorageError(status, "", code, "Put Blob")).toMatchObject({ reason, storageCode: code });
+    }
   });
 });

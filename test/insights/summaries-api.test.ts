@@ -86,6 +86,22 @@ describe("what the summaries answer", () => {
     expect(asked.periods.map((period) => period.period)).toEqual(["2025-11", "2025-12", "2026-01", "2026-02"]);
   });
 
+  it("monthly: years before 100 are themselves, not 1900 to 1999, and the earliest range stops at 0000-01", async () => {
+    const tenant = uniqueTenant("ancient");
+    const periods = async (query: string) => (await summaryOf(tenant, query)).periods.map((period) => period.period);
+    expect(await periods("monthly?from=0099-11&to=0100-02")).toEqual(["0099-11", "0099-12", "0100-01", "0100-02"]);
+    expect(await periods("monthly?from=0050-01&to=0050-02")).toEqual(["0050-01", "0050-02"]);
+    expect(await periods("monthly?to=0000-03")).toEqual(["0000-01", "0000-02", "0000-03"]);
+    expect(await periods("daily?to=0000-01-03")).toEqual(["0000-01-01", "0000-01-02", "0000-01-03"]);
+    expect(await periods("daily?from=0099-12-31&to=0100-01-01")).toEqual(["0099-12-31", "0100-01-01"]);
+  });
+
+  it("monthly: the last months of year 9999 (the next month has no yyyy-mm)", async () => {
+    const summary = await summaryOf(uniqueTenant("last"), "monthly?from=9999-01&to=9999-12");
+    expect(summary.periods).toHaveLength(12);
+    expect(summary.to).toBe("9999-12");
+  });
+
   it("an empty period has zeros and an empty object for every dimension", async () => {
     const summary = await summaryOf(uniqueTenant("empty"), "daily?from=2024-05-01&to=2024-05-01");
     expect(summary.periods[0]).toEqual({

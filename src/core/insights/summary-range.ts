@@ -11,6 +11,9 @@ export const MAX_DAILY_DAYS = 90;
 export const DEFAULT_DAILY_DAYS = 30;
 export const MAX_MONTHLY_MONTHS = 12;
 
+/** The earliest day the summaries' yyyy-mm-dd labels can write (and its month, 0000-01, the earliest month). */
+export const FIRST_DAY = "0000-01-01";
+
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 
@@ -43,8 +46,7 @@ export function dailyRange(from: string, to: string): SummaryRange {
 
 /** from and to are yyyy-mm, inclusive, from <= to (the caller checked). */
 export function monthlyRange(from: string, to: string): SummaryRange {
-  const periods: string[] = [];
-  for (let month = from; month <= to; month = nextMonth(month)) periods.push(month);
+  const periods = Array.from({ length: monthsBetween(from, to) }, (_, index) => addMonths(from, index));
   // '-31' bounds every month's days as text, whatever its length.
   return { grain: "day", firstBucket: `${from}-01`, lastBucket: `${to}-31`, periodLength: 7, periods };
 }
@@ -59,15 +61,18 @@ export function monthsBetween(from: string, to: string): number {
   return (toYear - fromYear) * 12 + (toMonth - fromMonth) + 1;
 }
 
+/** `days` after (or before) `day`, never before FIRST_DAY: the earliest day yyyy-mm-dd can write. */
 export function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+  const moved = Date.parse(`${day}T00:00:00Z`) + days * DAY_MS;
+  return moved < Date.parse(`${FIRST_DAY}T00:00:00Z`) ? FIRST_DAY : new Date(moved).toISOString().slice(0, 10);
 }
 
+/**
+ * `months` after (or before) `month`, never before 0000-01. Counted in whole months, not with Date.UTC, which
+ * reads the years 0 to 99 as 1900 to 1999.
+ */
 export function addMonths(month: string, months: number): string {
   const [year, monthOfYear] = month.split("-").map(Number) as [number, number];
-  return new Date(Date.UTC(year, monthOfYear - 1 + months, 1)).toISOString().slice(0, 7);
-}
-
-function nextMonth(month: string): string {
-  return addMonths(month, 1);
+  const index = Math.max(0, year * 12 + (monthOfYear - 1) + months);
+  return `${String(Math.floor(index / 12)).padStart(4, "0")}-${String((index % 12) + 1).padStart(2, "0")}`;
 }

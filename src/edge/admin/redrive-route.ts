@@ -6,31 +6,27 @@
  */
 import type { Context } from "hono";
 import { z } from "zod";
-import { CollectorError } from "../../core/foundation/errors.js";
 import { redriveDeadLetters } from "../../consumer/redrive-dead-letters.js";
 import type { EdgeEnv } from "../edge-env.js";
-import { pageLimitParam, readQuery } from "../query-params.js";
+import { instantParam, pageLimitParam, readQuery } from "../query-params.js";
 import { addLogFields } from "../request-log.js";
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
 
-const limitQuerySchema = z.object({ limit: pageLimitParam(MAX_PAGE).default(DEFAULT_PAGE) });
+const redriveQuerySchema = z.object({
+  limit: pageLimitParam(MAX_PAGE).default(DEFAULT_PAGE),
+  after: z.string().optional(),
+  before: instantParam.optional(),
+});
 
 export async function postRedrive(c: Context<EdgeEnv>): Promise<Response> {
-  const { limit } = readQuery(new URL(c.req.url), limitQuerySchema);
+  const { limit, after, before } = readQuery(new URL(c.req.url), redriveQuerySchema);
   const result = await redriveDeadLetters(c.env.EXPORTS, c.env.EVENTS, {
     limit,
-    startAfter: c.req.query("after") || undefined,
-    uploadedBefore: instant(c.req.query("before")),
+    startAfter: after || undefined,
+    uploadedBefore: before === undefined || before === "" ? undefined : new Date(before),
   });
   addLogFields(c, { redriven: result.redriven });
   return c.json(result);
-}
-
-function instant(raw: string | undefined): Date | undefined {
-  if (raw === undefined || raw === "") return undefined;
-  const value = new Date(raw);
-  if (Number.isNaN(value.getTime())) throw new CollectorError("invalid_query", "before must be an ISO-8601 date-time.");
-  return value;
 }
