@@ -3,15 +3,19 @@
  * logged, and can be sent back through the pipeline by POST /admin/redrive.
  * @module
  */
-import { env, SELF } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
-import { asQueuedMessages, deliver, EVENTS_QUEUE, type QueuedMessage } from "./support/deliver.js";
-import { exportedLines, listKeys } from "./support/export-objects.js";
-import { failAlways, failOnce } from "./support/faults.js";
+import { asQueuedMessages, deliver, EVENTS_QUEUE } from "../support/deliver.js";
+import { callWorker, collectorRequest, type QueuedMessage } from "../support/worker.js";
+import { exportedLines, listKeys } from "../support/export-objects.js";
+import { failAlways, failOnce } from "../support/faults.js";
 import { DEAD_LETTER_RETRY_BACKOFF, retryDelaySeconds } from "../../src/core/foundation/retry-backoff.js";
 import { releaseHeldDeadLetters } from "../../src/consumer/release-held-dead-letters.js";
-import { acceptedMessageBodies, eventsOf, eventsRequest, senderFor, uniqueTenant } from "./support/ingest.js";
+import { acceptedMessageBodies, eventsRequest, senderFor } from "../support/ingest.js";
+import { eventsOf } from "../support/recording-queue.js";
+import { uniqueTenant } from "../support/tenants.js";
+import { DAY_MS } from "../support/time.js";
 
 const DLQ = "audiogum-events-dlq";
 
@@ -93,7 +97,6 @@ describe("the dead-letter queue consumer", () => {
 });
 
 describe("dead letters during an R2 outage", () => {
-  const DAY_MS = 24 * 60 * 60 * 1000;
   const r2Down = () => failAlways(env.EXPORTS, "put");
 
   function logLines(spy: { mock: { calls: unknown[][] } }): Record<string, unknown>[] {
@@ -190,10 +193,12 @@ describe("a poison message on the events queue", () => {
 
 describe("POST /admin/redrive", () => {
   async function redrive(query: string, token: string | null = env.ADMIN_TOKEN): Promise<Response> {
-    return SELF.fetch(`https://collector.test/admin/redrive${query}`, {
-      method: "POST",
-      headers: token === null ? {} : { authorization: `Bearer ${token}` },
-    });
+    return callWorker(
+      collectorRequest(`/admin/redrive${query}`, {
+        method: "POST",
+        headers: token === null ? {} : { authorization: `Bearer ${token}` },
+      }),
+    );
   }
 
   it("refuses a request without the admin token, or with a device's or a wrong one", async () => {

@@ -3,12 +3,14 @@
  * file per tenant per batch, each accepted event exactly once.
  * @module
  */
-import { env, SELF } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { eventIdFor } from "../../src/core/events/event-id.js";
-import { acceptedMessageBodies, eventsOf, eventsRequest, senderFor, uniqueTenant } from "./support/ingest.js";
-import { asQueuedMessages, deliver } from "./support/deliver.js";
+import { acceptedMessageBodies, eventsRequest, senderFor } from "../support/ingest.js";
+import { eventsOf } from "../support/recording-queue.js";
+import { uniqueTenant } from "../support/tenants.js";
+import { asQueuedMessages, deliver } from "../support/deliver.js";
 import {
   committedKeys,
   exportedLines,
@@ -16,7 +18,8 @@ import {
   listKeys,
   readExportLines,
   readExportText,
-} from "./support/export-objects.js";
+} from "../support/export-objects.js";
+import { callWorker } from "../support/worker.js";
 
 function byEventId(lines: readonly Record<string, unknown>[]): Record<string, unknown>[] {
   return [...lines].sort((a, b) => String(a.eventid).localeCompare(String(b.eventid)));
@@ -27,7 +30,7 @@ describe("events posted to the Worker are exported by its queue consumer", () =>
     const sender = senderFor(uniqueTenant("e2e"));
     const events = seedEvents();
     const postedAt = new Date();
-    const response = await SELF.fetch(await eventsRequest(sender, events));
+    const response = await callWorker(await eventsRequest(sender, events));
     expect(response.status).toBe(202);
 
     await vi.waitUntil(async () => (await listKeys(`${sender.tenant}/`)).length > 0, { timeout: 10_000, interval: 50 });

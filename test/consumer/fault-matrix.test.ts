@@ -8,12 +8,14 @@ import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { EXPORT_RETRY_BACKOFF, retryDelaySeconds } from "../../src/core/foundation/retry-backoff.js";
-import worker from "../../src/index.js";
-import { asQueuedMessages, deliver, deliverUntilAcked } from "./support/deliver.js";
-import { committedKeys, exportedLines, listKeys } from "./support/export-objects.js";
-import { afterFirstPut, failingCommit, failOnce, type Fault } from "./support/faults.js";
-import { acceptedMessageBodies, eventsOf, senderFor, uniqueTenant } from "./support/ingest.js";
-import { HOUR_MS, runCronAt } from "./support/sweep.js";
+import { asQueuedMessages, deliver, deliverUntilAcked } from "../support/deliver.js";
+import { committedKeys, exportedLines, listKeys } from "../support/export-objects.js";
+import { afterFirstPut, failingCommit, failOnce, type Fault } from "../support/faults.js";
+import { acceptedMessageBodies, senderFor } from "../support/ingest.js";
+import { eventsOf } from "../support/recording-queue.js";
+import { uniqueTenant } from "../support/tenants.js";
+import { HOUR_MS } from "../support/time.js";
+import { runCron, runQueueHandler } from "../support/worker.js";
 
 interface Arrangement {
   faults: Fault<unknown>[];
@@ -111,7 +113,7 @@ describe("every accepted event is in R2 exactly once, whatever fails", () => {
     expect(deliveries).toBeGreaterThan(1);
     if (arrangement.needsSweeper) {
       expect(await listKeys(`${tenant}/`)).not.toEqual(await committedKeys(tenant));
-      await runCronAt(Date.now() + 2 * HOUR_MS);
+      await runCron(Date.now() + 2 * HOUR_MS);
     }
     expect(sortedByEventId(await exportedLines(tenant))).toEqual(sortedByEventId(eventsOf(bodies)));
     const committed = await committedKeys(tenant);
@@ -149,7 +151,7 @@ describe("a failure retries only the messages it concerns", () => {
         ackAll: vi.fn(),
         retryAll: vi.fn(),
       };
-      await worker.queue(batch, { ...env, EXPORTS: failOnce(env.EXPORTS, "put", "before").binding });
+      await runQueueHandler(batch, { EXPORTS: failOnce(env.EXPORTS, "put", "before").binding });
       expect(retry).toHaveBeenCalledTimes(1);
       return retry.mock.calls[0]![0];
     };

@@ -9,13 +9,15 @@ import { describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { claimSliceAt } from "../../src/consumer/purge-exports.js";
 import { CLAIM_SLICES, claimSliceRanges } from "../../src/consumer/sweep-ledger.js";
-import { asQueuedMessages, deliver, deliverUntilAcked } from "./support/deliver.js";
-import { committedKeys, exportedLines, listKeys } from "./support/export-objects.js";
-import { failOnce } from "./support/faults.js";
-import { acceptedMessageBodies, eventsOf, senderFor, uniqueTenant } from "./support/ingest.js";
-import { HOUR_MS, runCronAt, runCronForADay } from "./support/sweep.js";
-
-const DAY_MS = 24 * HOUR_MS;
+import { asQueuedMessages, deliver, deliverUntilAcked } from "../support/deliver.js";
+import { committedKeys, exportedLines, listKeys } from "../support/export-objects.js";
+import { failOnce } from "../support/faults.js";
+import { acceptedMessageBodies, senderFor } from "../support/ingest.js";
+import { eventsOf } from "../support/recording-queue.js";
+import { uniqueTenant } from "../support/tenants.js";
+import { DAY_MS, HOUR_MS } from "../support/time.js";
+import { runCron } from "../support/worker.js";
+import { runCronForADay } from "../support/cron.js";
 
 async function claimsOf(eventids: readonly string[]): Promise<string[]> {
   const rows = await env.DB.prepare(
@@ -86,10 +88,10 @@ describe("dedupe claims expire after the dedupe window", () => {
     await insertClaim(thisRun, long);
     await insertClaim(nextRun, long);
 
-    await runCronAt(now);
+    await runCron(now);
     expect(await claimsOf([thisRun, nextRun])).toEqual([nextRun]);
 
-    await runCronAt(now + HOUR_MS);
+    await runCron(now + HOUR_MS);
     expect(await claimsOf([thisRun, nextRun])).toEqual([]);
   });
 
@@ -98,7 +100,7 @@ describe("dedupe claims expire after the dedupe window", () => {
     const young = idPurgedAt(now);
     await insertClaim(young, now - Number(env.DEDUPE_WINDOW_DAYS) * DAY_MS + HOUR_MS);
 
-    await runCronAt(now);
+    await runCron(now);
 
     expect(await claimsOf([young])).toEqual([young]);
   });
@@ -156,10 +158,10 @@ describe("files that never committed are swept", () => {
     const [orphan] = await listKeys(`${tenant}/`);
     expect(await fileRows(tenant)).toEqual([{ key: orphan, state: "pending" }]);
 
-    await runCronAt(Date.now() + HOUR_MS / 2);
+    await runCron(Date.now() + HOUR_MS / 2);
     expect(await listKeys(`${tenant}/`)).toEqual([orphan]);
 
-    await runCronAt(Date.now() + 2 * HOUR_MS);
+    await runCron(Date.now() + 2 * HOUR_MS);
     expect(await listKeys(`${tenant}/`)).toEqual([]);
     expect(await fileRows(tenant)).toEqual([]);
     // Finding the claims by file would take an index or a full scan: they stay, naming a file that is gone.
@@ -177,7 +179,7 @@ describe("files that never committed are swept", () => {
     const now = Date.now();
     await insertClaim(idPurgedAt(now), 0);
 
-    await runCronAt(now);
+    await runCron(now);
 
     const purgeLines = log.mock.calls
       .map(([line]) => JSON.parse(String(line)) as Record<string, unknown>)

@@ -12,18 +12,20 @@ import { sealSecret } from "../../src/core/delivery/secret-box.js";
 import { parseDestinationKey } from "../../src/core/foundation/config.js";
 import { sweepDeliveries } from "../../src/delivery/sweep-deliveries.js";
 import { deliveryMessageBody } from "../../src/delivery/delivery-message.js";
-import { acceptedMessageBodies, senderFor } from "../consumer/support/ingest.js";
-import { asQueuedMessages, deliver } from "../consumer/support/deliver.js";
-import { committedKeys } from "../consumer/support/export-objects.js";
-import { storeExportFile, uniqueTenant } from "../edge/exports-fixtures.js";
+import { acceptedMessageBodies, senderFor } from "../support/ingest.js";
+import { asQueuedMessages, deliver } from "../support/deliver.js";
+import { committedKeys } from "../support/export-objects.js";
+import { storeExportFile } from "../support/export-files.js";
+import { uniqueTenant } from "../support/tenants.js";
 import {
   addDestination,
   changeStoredSettings,
   deliveryRow,
-  recordingDeliveries,
   S3_SECRET,
   storageAnswers,
-} from "./support.js";
+  deliveryTasks,
+} from "../support/destinations.js";
+import { recordingQueue } from "../support/recording-queue.js";
 
 const DELIVERY_QUEUE = "audiogum-deliveries";
 const DELIVERY_DLQ = "audiogum-deliveries-dlq";
@@ -47,11 +49,11 @@ describe("after an export file commits", () => {
       auth: "sas",
       sasToken: "sv=1&sig=x",
     });
-    const sent = recordingDeliveries();
+    const sent = recordingQueue({ forwardTo: null });
     await deliver(asQueuedMessages(await acceptedMessageBodies(sender, seedEvents())), { DELIVERIES: sent.queue });
 
     const [file] = await committedKeys(sender.tenant);
-    expect(sent.tasks().sort((a, b) => a.destination.localeCompare(b.destination))).toEqual(
+    expect(deliveryTasks(sent.bodies()).sort((a, b) => a.destination.localeCompare(b.destination))).toEqual(
       [first, second].sort().map((destination) => ({ file, destination })),
     );
     expect(await deliveryRow(file!, first)).toMatchObject({ state: "pending", attempts: 0 });
@@ -61,16 +63,16 @@ describe("after an export file commits", () => {
     const sender = senderFor(uniqueTenant("hook-fail"));
     const destination = await addDestination(sender.tenant);
     const delivery = await deliver(asQueuedMessages(await acceptedMessageBodies(sender, seedEvents())), {
-      DELIVERIES: recordingDeliveries({ fail: true }).queue,
+      DELIVERIES: recordingQueue({ forwardTo: null, fail: true }).queue,
     });
     expect(delivery.retried).toEqual([]);
     const [file] = await committedKeys(sender.tenant);
     expect(await deliveryRow(file!, destination)).toMatchObject({ state: "pending" });
 
     // Two hours without an attempt (the longest retry delay is one): the message is taken as lost.
-    const sent = recordingDeliveries();
+    const sent = recordingQueue({ forwardTo: null });
     await sweepDeliveries({ ...env, DELIVERIES: sent.queue }, Date.now() + 2 * 3600_000 + 60_000);
-    expect(sent.tasks()).toContainEqual({ file, destination });
+    expect(deliveryTasks(sent.bodies())).toContainEqual({ file, destination });
   });
 
   it("the cron writes the row the hook never wrote (the Worker died right after the commit)", async () => {
@@ -78,14 +80,14 @@ describe("after an export file commits", () => {
     const destination = await addDestination(tenant);
     const committedAt = new Date(Date.now() + 60_000);
     const file = await storeExportFile(tenant, { writtenAt: committedAt });
-    const sent = recordingDeliveries();
+    const sent = recordingQueue({ forwardTo: null });
     await sweepDeliveries({ ...env, DELIVERIES: sent.queue }, committedAt.getTime() + 10 * 60_000);
-    expect(sent.tasks()).toContainEqual({ file: file.key, destination });
+    expect(deliveryTasks(sent.bodies())).toContainEqual({ file: file.key, destination });
     expect(await deliveryRow(file.key, destination)).toMatchObject({ state: "pending" });
 
-    const again = recordingDeliveries();
+    const again = recordingQueue({ forwardTo: null });
     await sweepDeliveries({ ...env, DELIVERIES: again.queue }, committedAt.getTime() + 11 * 60_000);
-    expect(again.tasks()).not.toContainEqual({ file: file.key, destination });
+    expect(deliveryTasks(again.bodies())).not.toContainEqual({ file: file.key, destination });
   });
 });
 

@@ -5,8 +5,15 @@
  */
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { uniqueTenant } from "../edge/exports-fixtures.js";
-import { addDestination, admin, changeStoredSettings, S3_SECRET, s3Input, storageAnswers } from "./support.js";
+import { uniqueTenant } from "../support/tenants.js";
+import {
+  addDestination,
+  admin,
+  changeStoredSettings,
+  S3_SECRET,
+  s3Input,
+  storageAnswers,
+} from "../support/destinations.js";
 
 afterEach(() => vi.restoreAllMocks());
 

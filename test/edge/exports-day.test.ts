@@ -5,14 +5,10 @@
 import { describe, expect, it } from "vitest";
 import { dayClosesAt, isDayClosed } from "../../src/core/exports/export-day.js";
 import type { DayManifest } from "../../src/core/exports/export-listing.js";
-import {
-  getAs,
-  noonDaysAgo,
-  queuedSeedEvents,
-  readerToken,
-  storeExportFile,
-  uniqueTenant,
-} from "./exports-fixtures.js";
+import { getAs, queuedSeedEvents, storeExportFile } from "../support/export-files.js";
+import { noonDaysAgo } from "../support/time.js";
+import { readerToken } from "../support/tokens.js";
+import { uniqueTenant } from "../support/tenants.js";
 
 async function manifest(tenant: string, day: string): Promise<DayManifest> {
   const response = await getAs(tenant, `/v1/exports/days/${day}`);

@@ -5,7 +5,11 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { getAs, gunzipText, noonDaysAgo, readerToken, storeExportFile, uniqueTenant } from "./exports-fixtures.js";
+import { getAs, storeExportFile } from "../support/export-files.js";
+import { gunzipText } from "../support/export-objects.js";
+import { noonDaysAgo } from "../support/time.js";
+import { readerToken } from "../support/tokens.js";
+import { uniqueTenant } from "../support/tenants.js";
 
 async function storedBytes(key: string): Promise<Uint8Array> {
   const object = await env.EXPORTS.get(key);

@@ -4,7 +4,11 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ExportListing } from "../../src/core/exports/export-listing.js";
-import { DAY_MS, getAs, noonDaysAgo, readerToken, storeExportFile, uniqueTenant } from "./exports-fixtures.js";
+import { DAY_MS, noonDaysAgo } from "../support/time.js";
+import { getAs, storeExportFile } from "../support/export-files.js";
+import { readerToken } from "../support/tokens.js";
+import { uniqueTenant } from "../support/tenants.js";
+import { callWorker } from "../support/worker.js";
 
 async function listing(tenant: string, query = ""): Promise<ExportListing> {
   const response = await getAs(tenant, `/v1/exports${query}`);
@@ -132,8 +136,7 @@ describe("who may list", () => {
   });
 
   it("refuses a request without a token with 401", async () => {
-    const { callWorker } = await import("../support/ingest.js");
-    const response = await callWorker(new Request("https://collector.test/v1/exports"));
+    const response = await callWorker("/v1/exports");
     expect(response.status).toBe(401);
   });
 });

@@ -7,9 +7,11 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import type { DayManifest, ExportListing } from "../../src/core/exports/export-listing.js";
-import { asQueuedMessages, deliver } from "../consumer/support/deliver.js";
-import { acceptedMessageBodies, senderFor } from "../consumer/support/ingest.js";
-import { getAs, gunzipText, uniqueTenant } from "./exports-fixtures.js";
+import { asQueuedMessages, deliver } from "../support/deliver.js";
+import { acceptedMessageBodies, senderFor } from "../support/ingest.js";
+import { getAs } from "../support/export-files.js";
+import { gunzipText } from "../support/export-objects.js";
+import { uniqueTenant } from "../support/tenants.js";
 
 describe("files written by the consumer", () => {
   it("are listed with R2's etag, counted by type in the day manifest, and download as written", async () => {

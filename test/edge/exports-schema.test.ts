@@ -8,10 +8,10 @@ import { describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { exportedEventSchema } from "../../src/core/events/schemas/envelope.js";
 import { eventBatchSchema } from "../../src/core/events/schemas/request-body.js";
-import { callWorker } from "../support/ingest.js";
+import { callWorker, collectorRequest } from "../support/worker.js";
 
 async function publishedSchema(path: string): Promise<Schema> {
-  const response = await callWorker(new Request(`https://collector.test${path}`));
+  const response = await callWorker(`${path}`);
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toMatch(/^application\/schema\+json/);
   return (await response.json()) as Schema;
@@ -91,7 +91,7 @@ describe("the published JSON Schemas", () => {
   });
 
   it("answers other methods with 405", async () => {
-    const response = await callWorker(new Request("https://collector.test/v1/schema/export", { method: "POST" }));
+    const response = await callWorker(collectorRequest("/v1/schema/export", { method: "POST" }));
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("GET, HEAD");
   });

@@ -59,7 +59,7 @@ describe("packing accepted events into queue messages", () => {
 
 describe("when the queue cannot take the events", () => {
   it("answers 503 with Retry-After and never counts them as accepted", async () => {
-    const failing = recordingQueue({ failSendBatch: true });
+    const failing = recordingQueue({ fail: true });
     const response = await postEvents(envelope(seedEvents()), { env: { EVENTS: failing.queue } });
     expect(response.status).toBe(503);
     expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);

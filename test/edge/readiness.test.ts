@@ -1,13 +1,12 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { READINESS_PROBE } from "../../src/core/events/queue-message.js";
-import worker from "../../src/index.js";
-import { callWorker } from "../support/ingest.js";
+import { callWorker, collectorRequest, deliverBatch } from "../support/worker.js";
 import { deviceClaims, signToken } from "../support/tokens.js";
 
 function readyz(token: string | null, overrides: Partial<Env> = {}): Promise<Response> {
   const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
-  return callWorker(new Request("https://collector.test/readyz", { headers }), overrides);
+  return callWorker(collectorRequest("/readyz", { headers }), overrides);
 }
 
 const outage = (binding: string) => () => Promise.reject(new Error(`${binding} is down`));
@@ -48,12 +47,9 @@ describe("GET /readyz", () => {
 describe("the readiness probe message", () => {
   it("is acknowledged by the consumer without writing anything", async () => {
     const before = await env.EXPORTS.list();
-    const batch = createMessageBatch<string>("audiogum-events", [
+    const result = await deliverBatch("audiogum-events", [
       { id: "probe-1", timestamp: new Date(), attempts: 1, body: READINESS_PROBE },
     ]);
-    const ctx = createExecutionContext();
-    await worker.queue(batch, env);
-    const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks).toEqual(["probe-1"]);
     expect(result.retryMessages).toEqual([]);
     expect((await env.EXPORTS.list()).objects).toHaveLength(before.objects.length);

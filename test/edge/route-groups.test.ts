@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/edge/app.js";
 import { SCOPES } from "../../src/edge/auth/verify-token.js";
-import { callWorker } from "../support/ingest.js";
+import { callWorker, collectorRequest } from "../support/worker.js";
 import { deviceClaims, signToken } from "../support/tokens.js";
 
 /** Every registered route; middleware (`use`) is registered under ALL and is not a route. */
@@ -53,7 +53,7 @@ function send(method: string, pattern: string, credentials?: string): Promise<Re
   } else if (credentials) {
     headers.authorization = `Bearer ${credentials}`;
   }
-  return callWorker(new Request(`https://collector.test${pathOf(pattern)}`, { method, headers }));
+  return callWorker(collectorRequest(`${pathOf(pattern)}`, { method, headers }));
 }
 
 /** The routes as [method, pattern], with HEAD wherever GET is: Hono answers HEAD with the GET route. */
@@ -86,7 +86,7 @@ describe("an unknown path", () => {
   it.each(["/v1/events/x", "/v1/summaries/weekly", "/v1/live/x", "/readyz/x", "/admin/x", "/admin/tenants/x"])(
     "%s is 404 even under a guarded group's prefix, before any authentication",
     async (path) => {
-      const response = await callWorker(new Request(`https://collector.test${path}`));
+      const response = await callWorker(`${path}`);
       expect(response.status).toBe(404);
       expect(await response.json()).toEqual({ error: { code: "not_found", message: `No route GET ${path}.` } });
     },

@@ -1,23 +1,24 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
-import { callWorker, envelope, postEvents } from "../support/ingest.js";
+import { callWorker, collectorRequest } from "../support/worker.js";
+import { envelope, postEvents } from "../support/ingest.js";
 import { deviceClaims, signToken } from "../support/tokens.js";
 
 describe("routes", () => {
   it("answers GET /healthz", async () => {
-    const response = await callWorker(new Request("https://collector.test/healthz"));
+    const response = await callWorker("/healthz");
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: "ok" });
   });
 
   it("answers an unknown path with 404 in the JSON error shape", async () => {
-    const response = await callWorker(new Request("https://collector.test/v2/events", { method: "POST" }));
+    const response = await callWorker(collectorRequest("/v2/events", { method: "POST" }));
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: { code: "not_found", message: expect.any(String) } });
   });
 
   it("answers a wrong method with 405, the allowed methods and the JSON error shape", async () => {
-    const response = await callWorker(new Request("https://collector.test/v1/events"));
+    const response = await callWorker("/v1/events");
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("POST");
     expect(await response.json()).toEqual({ error: { code: "method_not_allowed", message: expect.any(String) } });

@@ -3,13 +3,13 @@
  * and nothing from another origin; the page carries no data and no token.
  * @module
  */
-import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { PROTOTYPE_NAMES } from "../support/hostile-values.js";
+import { callWorker } from "../support/worker.js";
 
 describe("GET /dashboard", () => {
   it("serves the page with a strict CSP, its scripts and styles from this origin", async () => {
-    const response = await SELF.fetch("https://collector.test/dashboard");
+    const response = await callWorker("/dashboard");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/html");
     const csp = response.headers.get("content-security-policy") ?? "";
@@ -33,21 +33,21 @@ describe("GET /dashboard", () => {
     ["uplot.css", "text/css", ".uplot"],
     ["dashboard.css", "text/css", "@media"],
   ])("serves the asset %s as %s", async (name, type, marker) => {
-    const response = await SELF.fetch(`https://collector.test/dashboard/assets/${name}?v=1`);
+    const response = await callWorker(`/dashboard/assets/${name}?v=1`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain(type);
     expect(await response.text()).toContain(marker);
   });
 
   it("answers 404 not_found for an asset it does not have", async () => {
-    const response = await SELF.fetch("https://collector.test/dashboard/assets/secrets.json");
+    const response = await callWorker("/dashboard/assets/secrets.json");
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
   });
 
   it.each(PROTOTYPE_NAMES)("answers 404 not_found for the asset %s, a name every object inherits", async (name) => {
     for (const asset of [name, `${name}.js`, `uplot.${name}`]) {
-      const response = await SELF.fetch(`https://collector.test/dashboard/assets/${asset}`);
+      const response = await callWorker(`/dashboard/assets/${asset}`);
       expect(response.status, asset).toBe(404);
       expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
     }

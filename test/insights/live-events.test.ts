@@ -4,14 +4,15 @@
  * the ingest answer never depends on the live room.
  * @module
  */
-import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
-import worker from "../../src/index.js";
 import { createApp } from "../../src/edge/app.js";
 import { forgetQuietTenants } from "../../src/edge/live/live-publish.js";
-import { eventsRequest, senderFor, uniqueTenant, type Sender } from "../consumer/support/ingest.js";
-import { readerToken } from "./support.js";
+import { eventsRequest, type Sender, senderFor } from "../support/ingest.js";
+import { uniqueTenant } from "../support/tenants.js";
+import { readerToken } from "../support/tokens.js";
+import { callWorker, callWorkerUnsettled, collectorRequest } from "../support/worker.js";
 
 interface RoomMessage {
   kind: "ready" | "filter" | "events" | "error";
@@ -28,12 +29,14 @@ interface Viewer {
 }
 
 async function connect(tenant: string, scope = "insights:read"): Promise<Viewer> {
-  const response = await SELF.fetch("https://collector.test/v1/live", {
-    headers: {
-      upgrade: "websocket",
-      "sec-websocket-protocol": `audiogum-live, bearer.${await readerToken(tenant, scope)}`,
-    },
-  });
+  const response = await callWorker(
+    collectorRequest("/v1/live", {
+      headers: {
+        upgrade: "websocket",
+        "sec-websocket-protocol": `audiogum-live, bearer.${await readerToken(tenant, scope)}`,
+      },
+    }),
+  );
   expect(response.status).toBe(101);
   expect(response.headers.get("sec-websocket-protocol")).toBe("audiogum-live");
   const socket = response.webSocket!;
@@ -56,7 +59,7 @@ async function connect(tenant: string, scope = "insights:read"): Promise<Viewer>
 }
 
 async function post(sender: Sender, events: readonly unknown[]): Promise<void> {
-  const response = await SELF.fetch(await eventsRequest(sender, events));
+  const response = await callWorker(await eventsRequest(sender, events));
   expect(response.status).toBe(202);
 }
 
@@ -130,7 +133,7 @@ describe("who may watch", () => {
   async function upgrade(protocols: string | undefined): Promise<Response> {
     const headers: Record<string, string> = { upgrade: "websocket" };
     if (protocols !== undefined) headers["sec-websocket-protocol"] = protocols;
-    return SELF.fetch("https://collector.test/v1/live", { headers });
+    return callWorker(collectorRequest("/v1/live", { headers }));
   }
 
   it("not a viewer without a token (401), nor with a device's events:write token (403)", async () => {
@@ -139,9 +142,11 @@ describe("who may watch", () => {
   });
 
   it("not a plain GET (426 websocket_required)", async () => {
-    const response = await SELF.fetch("https://collector.test/v1/live", {
-      headers: { authorization: `Bearer ${await readerToken("acme")}` },
-    });
+    const response = await callWorker(
+      collectorRequest("/v1/live", {
+        headers: { authorization: `Bearer ${await readerToken("acme", "insights:read")}` },
+      }),
+    );
     expect(response.status).toBe(426);
     expect(await response.json()).toMatchObject({ error: { code: "websocket_required" } });
   });
@@ -166,20 +171,14 @@ describe("the ingest request and the live room", () => {
   async function postWith(
     sender: Sender,
     rooms: Env["LIVE_EVENTS"],
-  ): Promise<{ response: Response; ctx: ExecutionContext }> {
-    const ctx = createExecutionContext();
-    const response = await worker.fetch(
-      await eventsRequest(sender, seedEvents().slice(0, 2)),
-      { ...env, LIVE_EVENTS: rooms },
-      ctx,
-    );
-    return { response, ctx };
+  ): Promise<{ response: Response; settled(): Promise<void> }> {
+    return callWorkerUnsettled(await eventsRequest(sender, seedEvents().slice(0, 2)), { LIVE_EVENTS: rooms });
   }
 
   it("is accepted (202) when the room fails", async () => {
     const { rooms, calls } = roomsThat(() => Promise.reject(new Error("room unavailable")));
-    const { response, ctx } = await postWith(senderFor(uniqueTenant("failing")), rooms);
-    await waitOnExecutionContext(ctx);
+    const { response, settled } = await postWith(senderFor(uniqueTenant("failing")), rooms);
+    await settled();
     expect(response.status).toBe(202);
     expect(calls()).toBe(1);
   });
@@ -187,11 +186,11 @@ describe("the ingest request and the live room", () => {
   it("is answered before the room has answered", async () => {
     let release: (viewers: number) => void = () => undefined;
     const { rooms, calls } = roomsThat(() => new Promise<number>((resolve) => (release = resolve)));
-    const { response, ctx } = await postWith(senderFor(uniqueTenant("slow")), rooms);
+    const { response, settled } = await postWith(senderFor(uniqueTenant("slow")), rooms);
     expect(response.status).toBe(202);
     expect(calls()).toBe(1);
     release(0);
-    await waitOnExecutionContext(ctx);
+    await settled();
   });
 
   it("is accepted (202) when the app runs without an execution context to wait on", async () => {
@@ -205,14 +204,14 @@ describe("the ingest request and the live room", () => {
   it("stops calling a room that has no viewers, for a few seconds", async () => {
     const { rooms, calls } = roomsThat(() => Promise.resolve(0));
     const sender = senderFor(uniqueTenant("quiet"));
-    for (let request = 0; request < 3; request++) await waitOnExecutionContext((await postWith(sender, rooms)).ctx);
+    for (let request = 0; request < 3; request++) await (await postWith(sender, rooms)).settled();
     expect(calls()).toBe(1);
   });
 
   it("keeps calling a room that has viewers", async () => {
     const { rooms, calls } = roomsThat(() => Promise.resolve(1));
     const sender = senderFor(uniqueTenant("watched"));
-    for (let request = 0; request < 3; request++) await waitOnExecutionContext((await postWith(sender, rooms)).ctx);
+    for (let request = 0; request < 3; request++) await (await postWith(sender, rooms)).settled();
     expect(calls()).toBe(3);
   });
 });

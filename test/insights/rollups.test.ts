@@ -4,15 +4,19 @@
  * minute and day buckets, whatever the duplicates, redeliveries and commit failures.
  * @module
  */
-import { env, SELF } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { pruneInsights } from "../../src/consumer/prune-insights.js";
-import { acceptedMessageBodies, senderFor, uniqueTenant, type Sender } from "../consumer/support/ingest.js";
-import { asQueuedMessages, deliver, deliverUntilAcked } from "../consumer/support/deliver.js";
-import { failingCommit } from "../consumer/support/faults.js";
+import { acceptedMessageBodies, type Sender, senderFor } from "../support/ingest.js";
+import { uniqueTenant } from "../support/tenants.js";
+import { asQueuedMessages, deliver, deliverUntilAcked } from "../support/deliver.js";
+import { failingCommit } from "../support/faults.js";
 import { PROTOTYPE_NAMES } from "../support/hostile-values.js";
-import { readerToken, receivedAt, summaryOf, tally } from "./support.js";
+import { readerToken } from "../support/tokens.js";
+import { receivedAt, summaryOf } from "../support/summaries.js";
+import { tally } from "../support/event-counts.js";
+import { callWorker, collectorRequest } from "../support/worker.js";
 
 const COUNTRIES = ["gb", "de", "us", "us"];
 
@@ -100,9 +104,11 @@ describe("the consumer's rollups", () => {
     });
     await deliver(asQueuedMessages(bodies));
 
-    const response = await SELF.fetch(`https://collector.test/v1/summaries/daily?from=${today()}&to=${today()}`, {
-      headers: { authorization: `Bearer ${await readerToken(sender.tenant)}` },
-    });
+    const response = await callWorker(
+      collectorRequest(`/v1/summaries/daily?from=${today()}&to=${today()}`, {
+        headers: { authorization: `Bearer ${await readerToken(sender.tenant, "insights:read")}` },
+      }),
+    );
     expect(response.status).toBe(200);
     // Parsed as JSON, not with the summary's zod schema (zod's records drop a __proto__ key).
     const by = ((await response.json()) as { totals: { by: Record<string, Record<string, number>> } }).totals.by;

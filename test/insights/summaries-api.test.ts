@@ -2,19 +2,21 @@
  * GET /v1/summaries/{realtime,daily,monthly}: who may read them, what they answer, and the queries they refuse.
  * @module
  */
-import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { summarySchema } from "../../src/core/insights/insight-summary-schema.js";
-import { acceptedMessageBodies, senderFor, uniqueTenant } from "../consumer/support/ingest.js";
-import { asQueuedMessages, deliver } from "../consumer/support/deliver.js";
-import { readerToken, summaryOf } from "./support.js";
+import { acceptedMessageBodies, senderFor } from "../support/ingest.js";
+import { uniqueTenant } from "../support/tenants.js";
+import { asQueuedMessages, deliver } from "../support/deliver.js";
+import { readerToken } from "../support/tokens.js";
+import { summaryOf } from "../support/summaries.js";
+import { callWorker, collectorRequest } from "../support/worker.js";
 
 const today = () => new Date().toISOString().slice(0, 10);
 
 async function get(path: string, token: string | null): Promise<Response> {
   const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
-  return SELF.fetch(`https://collector.test/v1/summaries/${path}`, { headers });
+  return callWorker(collectorRequest(`/v1/summaries/${path}`, { headers }));
 }
 
 describe("who may read summaries", () => {
@@ -127,7 +129,7 @@ describe("queries the summaries refuse with 400 invalid_query", () => {
     ["monthly?from=2026-02&to=2026-01", /after/],
     ["realtime?from=2026-01-01", /Unknown parameter from/],
   ])("%s", async (path, message) => {
-    const response = await get(path, await readerToken("acme"));
+    const response = await get(path, await readerToken("acme", "insights:read"));
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("invalid_query");

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AzureSettings } from "../../src/core/delivery/destination.js";
 import { azureUploader } from "../../src/delivery/azure-uploader.js";
 import { bytesSource } from "../../src/delivery/object-source.js";
-import { StorageFailure } from "../../src/delivery/storage-failure.js";
-import { AZURITE_KEY, startLocalAzure, type LocalAzure } from "./support/azurite-server.js";
+import { failureOf } from "../support/node/storage-failure.js";
+import { AZURITE_KEY, type LocalAzure, startLocalAzure } from "../support/node/azurite-server.js";
 
 let azure: LocalAzure;
 beforeAll(async () => {
@@ -27,15 +27,6 @@ const settings = (overrides: Partial<AzureSettings> = {}): AzureSettings => ({
 });
 
 const limits = { singlePutMaxBytes: 64 * 1024, partBytes: 20 * 1024 };
-
-async function failureOf(promise: Promise<unknown>): Promise<StorageFailure> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(StorageFailure);
-  return error as StorageFailure;
-}
 
 describe("the Azure uploader", () => {
   it("writes a small file with Put Blob, byte for byte, as application/gzip", async () => {

@@ -14,8 +14,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
-import { startLocalCollector, type LocalCollector } from "./local-collector.js";
-import { postSeedEvents } from "./post-seed-events.js";
+import { type LocalCollector, startLocalCollector } from "../support/node/local-collector.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = fileURLToPath(new URL("../artifacts/", import.meta.url));
@@ -98,7 +97,7 @@ describe.skipIf(!hasChromium)("the dashboard in headless Chromium", () => {
     await expect
       .poll(() => page.textContent("#live-status"), { timeout: 15_000 })
       .toContain("Connected · showing all types");
-    const posted = await postSeedEvents(collector, TENANT);
+    const posted = await collector.postSeedEvents(TENANT);
     await expect.poll(() => page.textContent("#live-count"), { timeout: 15_000 }).toBe(String(posted));
     expect(await page.locator("#live-rows tr").first().textContent()).toContain("voiceevent");
     await screenshot("2-live");

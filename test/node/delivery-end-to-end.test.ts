@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { dayManifestSchema, exportListingSchema } from "../../src/core/exports/export-listing.js";
 import { runDestinationCommand } from "../../scripts/tenant/destination.js";
-import { AZURITE_KEY, startLocalAzure, type LocalAzure } from "./support/azurite-server.js";
-import { S3RVER_KEY, startLocalS3, type LocalS3 } from "./support/s3-server.js";
-import { startLocalCollector, type LocalCollector } from "./local-collector.js";
+import { AZURITE_KEY, type LocalAzure, startLocalAzure } from "../support/node/azurite-server.js";
+import { type LocalS3, S3RVER_KEY, startLocalS3 } from "../support/node/s3-server.js";
+import { type LocalCollector, startLocalCollector } from "../support/node/local-collector.js";
 
 const TENANT = `push-${Date.now().toString(36)}`;
 let collector: LocalCollector;
@@ -54,43 +54,45 @@ async function destination(...args: string[]): Promise<{ code: number; output: s
   }
 }
 
-let sequence = 0;
-
-/** The document's examples with fresh sequence numbers: the same events again would be dropped as duplicates. */
-async function postSeedEvents(): Promise<void> {
-  const events = seedEvents().map((event) => ({ ...event, sequencenumber: ++sequence }));
-  const response = await fetch(new URL("/v1/events", collector.url), {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${await collector.token(TENANT, "events:write")}`,
-      "content-type": "application/json",
-    },
-    body: JSON.stringify({ schemaversion: "1.0", events }),
-  });
-  expect(response.status).toBe(202);
+/** `destination add` of an S3 destination at the local s3rver, with the given keys; `more` are further flags. */
+function addS3(
+  name: string,
+  bucket: string,
+  keys: { accessKeyId: string; secretAccessKey: string },
+  ...more: string[]
+): Promise<{ code: number; output: string }> {
+  return destination(
+    "add",
+    TENANT,
+    name,
+    "--kind",
+    "s3",
+    "--bucket",
+    bucket,
+    "--endpoint",
+    s3.endpoint,
+    ...more,
+    "--access-key-id",
+    keys.accessKeyId,
+    "--secret-access-key",
+    keys.secretAccessKey,
+  );
 }
 
 async function committedFiles(): Promise<string[]> {
-  const response = await fetch(new URL("/v1/exports", collector.url), {
-    headers: { authorization: `Bearer ${await collector.token(TENANT, "exports:read")}` },
-  });
+  const response = await collector.getAs(TENANT, "/v1/exports");
   return exportListingSchema.parse(await response.json()).files.map((file) => file.key);
 }
 
 async function exportBytes(key: string): Promise<Uint8Array> {
-  const response = await fetch(new URL(`/v1/exports/${key}`, collector.url), {
-    headers: { authorization: `Bearer ${await collector.token(TENANT, "exports:read")}` },
-  });
+  const response = await collector.getAs(TENANT, `/v1/exports/${key}`);
   expect(response.status).toBe(200);
   return new Uint8Array(await response.arrayBuffer());
 }
 
 async function todaysManifest() {
   const day = new Date().toISOString().slice(0, 10);
-  const response = await fetch(new URL(`/v1/exports/days/${day}`, collector.url), {
-    headers: { authorization: `Bearer ${await collector.token(TENANT, "exports:read")}` },
-  });
-  return dayManifestSchema.parse(await response.json());
+  return dayManifestSchema.parse(await (await collector.getAs(TENANT, `/v1/exports/days/${day}`)).json());
 }
 
 const relative = (key: string) => key.slice(TENANT.length + 1);
@@ -106,42 +108,14 @@ async function waitFor(check: () => Promise<boolean>, what: string): Promise<voi
 
 describe("push delivery from a locally running collector", () => {
   it("destination test reports wrong credentials and a missing bucket by name, and passes for good ones", async () => {
-    await destination(
-      "add",
-      TENANT,
-      "wrong-key",
-      "--kind",
-      "s3",
-      "--bucket",
-      "landing",
-      "--endpoint",
-      s3.endpoint,
-      "--access-key-id",
-      "AKIAWRONG",
-      "--secret-access-key",
-      "not-the-secret",
-    );
+    await addS3("wrong-key", "landing", { accessKeyId: "AKIAWRONG", secretAccessKey: "not-the-secret" });
     const wrongKey = await destination("test", TENANT, "wrong-key");
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.output).toMatch(
       /write .*: FAILED, credentials: the access key or secret is wrong.*InvalidAccessKeyId/,
     );
 
-    await destination(
-      "add",
-      TENANT,
-      "no-bucket",
-      "--kind",
-      "s3",
-      "--bucket",
-      "missing",
-      "--endpoint",
-      s3.endpoint,
-      "--access-key-id",
-      S3RVER_KEY.accessKeyId,
-      "--secret-access-key",
-      S3RVER_KEY.secretAccessKey,
-    );
+    await addS3("no-bucket", "missing", S3RVER_KEY);
     expect((await destination("test", TENANT, "no-bucket")).output).toMatch(/FAILED, bucket_missing: .*NoSuchBucket/);
 
     const wrongAzureKey = Buffer.alloc(64, 7).toString("base64");
@@ -161,23 +135,7 @@ describe("push delivery from a locally running collector", () => {
     for (const name of ["wrong-key", "no-bucket", "wrong-azure"])
       expect((await destination("remove", TENANT, name)).code).toBe(0);
 
-    await destination(
-      "add",
-      TENANT,
-      "s3",
-      "--kind",
-      "s3",
-      "--bucket",
-      "landing",
-      "--endpoint",
-      s3.endpoint,
-      "--prefix",
-      "audiogum",
-      "--access-key-id",
-      S3RVER_KEY.accessKeyId,
-      "--secret-access-key",
-      S3RVER_KEY.secretAccessKey,
-    );
+    await addS3("s3", "landing", S3RVER_KEY, "--prefix", "audiogum");
     await destination(
       "add",
       TENANT,
@@ -205,8 +163,8 @@ describe("push delivery from a locally running collector", () => {
   }, 60_000);
 
   it("delivers every committed file to S3 and Azure byte for byte under the Omny convention, each once", async () => {
-    await postSeedEvents();
-    await postSeedEvents();
+    await collector.postSeedEvents(TENANT);
+    await collector.postSeedEvents(TENANT);
     await waitFor(async () => (await todaysManifest()).events === 2 * seedEvents().length, "both posts are exported");
     await waitFor(async () => {
       const manifest = await todaysManifest();
@@ -236,7 +194,7 @@ describe("push delivery from a locally running collector", () => {
   it("keeps retrying a destination that is down, shows the error in the day manifest, and catches up when it is back", async () => {
     const before = new Set(await committedFiles());
     await s3.stop();
-    await postSeedEvents();
+    await collector.postSeedEvents(TENANT);
     await waitFor(async () => {
       const manifest = await todaysManifest();
       return manifest.deliveries.some(

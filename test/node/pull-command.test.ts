@@ -71,6 +71,16 @@ async function outFolder(): Promise<string> {
 const noWait = { ...DEFAULT_RETRY_POLICY, sleep: async () => undefined };
 const quiet = { progress: () => undefined };
 
+/** One pull, one download at a time, from a stand-in of its own, with retries that do not wait. */
+async function pullOnce(standIn: StandIn, outDir: string) {
+  const collector = await startStandIn(standIn);
+  return pullExports(
+    { collector, token: "t", since: "2024-03-01", until: undefined, outDir, concurrency: 1 },
+    quiet,
+    noWait,
+  );
+}
+
 async function allFiles(folder: string): Promise<string[]> {
   return (await readdir(folder, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())
@@ -129,18 +139,7 @@ describe("npm run pull", () => {
       downloads: [],
     };
     const outDir = await outFolder();
-    const summary = await pullExports(
-      {
-        collector: await startStandIn(standIn),
-        token: "t",
-        since: "2024-03-01",
-        until: undefined,
-        outDir,
-        concurrency: 1,
-      },
-      quiet,
-      noWait,
-    );
+    const summary = await pullOnce(standIn, outDir);
     expect(summary).toMatchObject({ downloaded: 0, failed: 1 });
     expect(standIn.downloads).toHaveLength(DEFAULT_RETRY_POLICY.attempts);
     expect(await allFiles(outDir)).toEqual([]);
@@ -150,18 +149,7 @@ describe("npm run pull", () => {
     const evil = exportFile("../escaped.jsonl.gz", 1);
     const standIn: StandIn = { files: new Map([[evil.entry.key, evil]]), faults: new Map(), downloads: [] };
     const outDir = await outFolder();
-    const summary = await pullExports(
-      {
-        collector: await startStandIn(standIn),
-        token: "t",
-        since: "2024-03-01",
-        until: undefined,
-        outDir,
-        concurrency: 1,
-      },
-      quiet,
-      noWait,
-    );
+    const summary = await pullOnce(standIn, outDir);
     expect(summary.failed).toBe(1);
     expect(standIn.downloads).toEqual([]);
     expect(existsSync(path.join(outDir, "..", "escaped.jsonl.gz"))).toBe(false);

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { exportListingSchema } from "../../src/core/exports/export-listing.js";
 import { pullExports, type PullSummary } from "../../scripts/pull/pull-exports.js";
-import { startLocalCollector, type LocalCollector } from "./local-collector.js";
+import { tally } from "../support/event-counts.js";
+import { type LocalCollector, startLocalCollector } from "../support/node/local-collector.js";
 
 /** How many copies of the document's examples each country sends. */
 const COPIES_BY_COUNTRY: Record<string, number> = { gb: 2, de: 1, us: 3 };
@@ -33,22 +34,8 @@ afterAll(async () => {
     if (folder) await rm(folder, { recursive: true, force: true });
 });
 
-async function postBatch(events: Record<string, unknown>[]): Promise<void> {
-  const response = await fetch(new URL("/v1/events", collector.url), {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${await collector.token(TENANT, "events:write")}`,
-      "content-type": "application/json",
-    },
-    body: JSON.stringify({ schemaversion: "1.0", events }),
-  });
-  expect(response.status, await response.clone().text()).toBe(202);
-}
-
-async function listedEvents(token: string): Promise<number> {
-  const response = await fetch(new URL("/v1/exports", collector.url), {
-    headers: { authorization: `Bearer ${token}` },
-  });
+async function listedEvents(): Promise<number> {
+  const response = await collector.getAs(TENANT, "/v1/exports");
   expect(response.status).toBe(200);
   return exportListingSchema.parse(await response.json()).files.reduce((sum, file) => sum + file.events, 0);
 }
@@ -72,29 +59,22 @@ async function queryAll(sql: string): Promise<Record<string, unknown>[]> {
   }
 }
 
-function tally(events: readonly Record<string, unknown>[], field: string): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const event of events) counts[String(event[field])] = (counts[String(event[field])] ?? 0) + 1;
-  return counts;
-}
-
 describe("pulling exports from a locally running collector and reading them with DuckDB", () => {
   it("pulls every file, and DuckDB counts what was posted by type and by country; a second pull downloads nothing", async () => {
     let sequence = 0;
     for (const [country, copies] of Object.entries(COPIES_BY_COUNTRY)) {
       for (let copy = 0; copy < copies; copy++) {
         const events = seedEvents().map((event) => ({ ...event, countrycode: country, sequencenumber: ++sequence }));
-        await postBatch(events);
+        await collector.postEvents(TENANT, events);
         posted.push(...events);
       }
     }
 
     // The consumer exports on the queue's schedule; wait until the manifest holds every posted event.
-    const readToken = await collector.token(TENANT, "exports:read");
     const deadline = Date.now() + 60_000;
-    while ((await listedEvents(readToken)) < posted.length && Date.now() < deadline)
+    while ((await listedEvents()) < posted.length && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 250));
-    expect(await listedEvents(readToken)).toBe(posted.length);
+    expect(await listedEvents()).toBe(posted.length);
 
     const outDir = await mkdtemp(path.join(tmpdir(), "pulled-"));
     temporaryFolders.push(outDir);

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { S3Settings } from "../../src/core/delivery/destination.js";
 import { bytesSource } from "../../src/delivery/object-source.js";
 import { s3Uploader } from "../../src/delivery/s3-uploader.js";
-import { StorageFailure } from "../../src/delivery/storage-failure.js";
-import { S3RVER_KEY, startLocalS3, type LocalS3 } from "./support/s3-server.js";
+import { failureOf } from "../support/node/storage-failure.js";
+import { type LocalS3, S3RVER_KEY, startLocalS3 } from "../support/node/s3-server.js";
 
 let s3: LocalS3;
 beforeAll(async () => {
@@ -28,15 +28,6 @@ const settings = (overrides: Partial<S3Settings> = {}): S3Settings => ({
 });
 
 const limits = { singlePutMaxBytes: 8 * 1024 * 1024, partBytes: 5 * 1024 * 1024 };
-
-async function failureOf(promise: Promise<unknown>): Promise<StorageFailure> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(StorageFailure);
-  return error as StorageFailure;
-}
 
 describe("the S3 uploader", () => {
   it("writes a small file in one PUT, byte for byte, as application/gzip", async () => {

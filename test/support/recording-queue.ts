@@ -1,32 +1,53 @@
 /**
- * A wrapper of the real EVENTS queue that records every message body the edge sends, or fails on demand.
+ * A stand-in for a queue binding that records every message body sent to it: by default a wrapper of the real
+ * EVENTS queue (the messages go on to it, so the real queue's limits still apply), or a plain recorder; it can
+ * fail every send, as a queue outage does.
  * @module
  */
 import { env } from "cloudflare:test";
 
 export interface RecordingQueue {
   queue: Queue;
-  /** One entry per sendBatch call: the message bodies it carried. */
+  /** One entry per send or sendBatch call: the message bodies it carried. */
   sendBatches: string[][];
-  /** Every event that reached the queue, parsed from the message bodies. */
+  /** Every message body, in the order sent. */
+  bodies(): string[];
+  /** Every event in the bodies (messages of the events queue), as the edge serialised them. */
   events(): Record<string, unknown>[];
 }
 
-export function recordingQueue(options: { failSendBatch?: boolean } = {}): RecordingQueue {
+export interface RecordingOptions {
+  /** The queue the messages then go to; null: only recorded. */
+  forwardTo?: Queue | null;
+  /** Every send fails, as in a queue outage. */
+  fail?: boolean;
+}
+
+export function recordingQueue(options: RecordingOptions = {}): RecordingQueue {
+  const forwardTo = options.forwardTo === undefined ? env.EVENTS : options.forwardTo;
   const sendBatches: string[][] = [];
   const queue = {
-    send: (body: unknown, sendOptions?: QueueSendOptions) => env.EVENTS.send(body, sendOptions),
+    async send(body: unknown, sendOptions?: QueueSendOptions) {
+      if (options.fail) throw new Error("simulated queue outage");
+      sendBatches.push([body as string]);
+      return forwardTo?.send(body, sendOptions);
+    },
     async sendBatch(messages: Iterable<MessageSendRequest>, sendOptions?: QueueSendBatchOptions) {
-      if (options.failSendBatch) throw new Error("simulated queue outage");
+      if (options.fail) throw new Error("simulated queue outage");
       const list = [...messages];
       sendBatches.push(list.map((message) => message.body as string));
-      return env.EVENTS.sendBatch(list, sendOptions);
+      return forwardTo?.sendBatch(list, sendOptions);
     },
-  } as Queue;
+  } as unknown as Queue;
   return {
     queue,
     sendBatches,
-    events: () =>
-      sendBatches.flat().flatMap((body) => (JSON.parse(body) as { events: Record<string, unknown>[] }).events),
+    bodies: () => sendBatches.flat(),
+    events: () => eventsOf(sendBatches.flat()),
   };
+}
+
+/** The events inside events-queue message bodies, as the edge serialised them. */
+export function eventsOf(bodies: readonly string[]): Record<string, unknown>[] {
+  return bodies.flatMap((body) => (JSON.parse(body) as { events: Record<string, unknown>[] }).events);
 }

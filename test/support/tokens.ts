@@ -29,7 +29,19 @@ export function deviceClaims(overrides: TestClaims = {}): TestClaims {
   };
 }
 
+/** Claims left undefined are left out of the token. */
 export function signToken(claims: TestClaims = deviceClaims(), secret: string = env.JWT_SECRET): Promise<string> {
   const present = Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
   return sign(present as Parameters<typeof sign>[0], secret, "HS256");
+}
+
+/** A token of the tenant's with `scope` (e.g. exports:read, insights:read), valid for ten minutes. */
+export function readerToken(tenant: string, scope: string): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return signToken({ tenant, sub: `reader-of-${tenant}`, scope, iat: now, exp: now + 600 });
+}
+
+/** The Authorization header of a bearer token. */
+export function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
 }

@@ -3,19 +3,14 @@
  * row) but on days and in states a test chooses, plus the requests a customer's exports reader makes.
  * @module
  */
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { countEventTypes } from "../../src/core/exports/event-type-counts.js";
 import { buildExportFile } from "../../src/core/exports/export-file.js";
 import { exportKey, utcDay } from "../../src/core/exports/export-key.js";
 import type { QueuedEvent } from "../../src/core/exports/tenant-groups.js";
-import worker from "../../src/index.js";
-import { signToken } from "../support/tokens.js";
-
-/** Tests share storage: each uses tenants of its own. */
-export function uniqueTenant(label: string): string {
-  return `${label}-${crypto.randomUUID().slice(0, 8)}`;
-}
+import { bearer, readerToken } from "./tokens.js";
+import { callWorker, collectorRequest } from "./worker.js";
 
 export interface StoredFile {
   key: string;
@@ -77,35 +72,13 @@ export async function storeExportFile(tenant: string, options: StoreOptions): Pr
   return { key, etag: object!.etag, size: file.body.byteLength, events };
 }
 
-export function readerToken(tenant: string, scope = "exports:read"): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return signToken({ tenant, sub: `reader-of-${tenant}`, scope, iat: now, exp: now + 600 });
-}
-
-/** GETs a path of the collector (as given: already encoded) with the tenant's exports token. */
+/** GETs a path of the collector (as given: already encoded) with the tenant's exports:read token, or `token`. */
 export async function getAs(
   tenant: string,
   path: string,
   headers: Record<string, string> = {},
   token?: string,
 ): Promise<Response> {
-  const authorization = `Bearer ${token ?? (await readerToken(tenant))}`;
-  const request = new Request(`https://collector.test${path}`, { headers: { authorization, ...headers } });
-  const ctx = createExecutionContext();
-  const response = await worker.fetch(request, env, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
-
-export async function gunzipText(bytes: ArrayBuffer): Promise<string> {
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Response(stream).text();
-}
-
-export const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** Noon UTC `days` days before today: a day folder that is closed when days >= 2, open when days <= 1. */
-export function noonDaysAgo(days: number): Date {
-  const today = new Date();
-  return new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - days, 12));
+  const authorization = bearer(token ?? (await readerToken(tenant, "exports:read")));
+  return callWorker(collectorRequest(path, { headers: { ...authorization, ...headers } }));
 }

@@ -1,12 +1,12 @@
 /**
- * Helpers of the delivery tests: admin requests to the real Worker, a destination added through them, a
- * stand-in delivery queue that records what is sent instead of delivering it, and a stubbed fetch that plays
- * the customer's storage.
+ * Push destinations in the tests: admin requests to the real Worker, a destination added through them or changed
+ * behind their back, the delivery tasks a recording delivery queue was sent (test/support/recording-queue.ts), a
+ * delivery's row, and a stubbed fetch that plays the customer's storage.
  * @module
  */
 import { env } from "cloudflare:test";
 import { vi } from "vitest";
-import { callWorker } from "../support/ingest.js";
+import { callWorker, collectorRequest } from "./worker.js";
 
 export const ADMIN = { authorization: "Bearer test-admin-token" };
 export const S3_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -22,7 +22,7 @@ export function admin(
     headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
   };
   if (body !== undefined) init.body = JSON.stringify(body);
-  return callWorker(new Request(`https://collector.test${path}`, init));
+  return callWorker(collectorRequest(path, init));
 }
 
 export function s3Input(name = "landing", overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -46,33 +46,12 @@ export async function addDestination(tenant: string, input: Record<string, unkno
   return ((await response.json()) as { destination: { id: string } }).destination.id;
 }
 
-export interface SentDeliveries {
-  queue: Queue;
-  bodies: string[];
-  tasks(): Array<{ file: string; destination: string }>;
-}
-
-export function recordingDeliveries(options: { fail?: boolean } = {}): SentDeliveries {
-  const bodies: string[] = [];
-  const queue = {
-    send: async (body: unknown) => {
-      if (options.fail) throw new Error("simulated queue outage");
-      bodies.push(body as string);
-    },
-    sendBatch: async (messages: Iterable<MessageSendRequest>) => {
-      if (options.fail) throw new Error("simulated queue outage");
-      for (const message of messages) bodies.push(message.body as string);
-    },
-  } as unknown as Queue;
-  return {
-    queue,
-    bodies,
-    tasks: () =>
-      bodies.map((body) => {
-        const { file, destination } = JSON.parse(body) as { file: string; destination: string };
-        return { file, destination };
-      }),
-  };
+/** The tasks in delivery-queue message bodies. */
+export function deliveryTasks(bodies: readonly string[]): Array<{ file: string; destination: string }> {
+  return bodies.map((body) => {
+    const { file, destination } = JSON.parse(body) as { file: string; destination: string };
+    return { file, destination };
+  });
 }
 
 export async function deliveryRow(file: string, destination: string) {

@@ -19,8 +19,13 @@ export async function listKeys(prefix: string): Promise<string[]> {
 export async function readExportText(key: string): Promise<string> {
   const object = await env.EXPORTS.get(key);
   if (!object) throw new Error(`no object at ${key}`);
-  const plain = object.body.pipeThrough(new DecompressionStream("gzip"));
-  return new Response(plain).text();
+  return gunzipText(await object.arrayBuffer());
+}
+
+/** Gunzipped bytes as text, decoded independently of src/core/exports/gzip.ts. */
+export async function gunzipText(bytes: ArrayBuffer): Promise<string> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Response(stream).text();
 }
 
 export async function readExportLines(key: string): Promise<Record<string, unknown>[]> {

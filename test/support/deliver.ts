@@ -3,26 +3,10 @@
  * message again (attempts + 1) until all are acked. Bindings may be swapped for faulty stand-ins per delivery.
  * @module
  */
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { expect } from "vitest";
-import worker from "../../../src/index.js";
+import { deliverBatch, type QueuedMessage } from "./worker.js";
 
 export const EVENTS_QUEUE = "audiogum-events";
-
-export interface QueuedMessage {
-  id: string;
-  timestamp: Date;
-  attempts: number;
-  body: string;
-}
-
-/** What getQueueResult reports (its type is missing from the workers-types entry point this project uses). */
-interface QueueResult {
-  ackAll: boolean;
-  retryBatch: { retry: boolean };
-  explicitAcks: string[];
-  retryMessages: { msgId: string }[];
-}
 
 export interface Delivery {
   acked: QueuedMessage[];
@@ -39,10 +23,7 @@ export async function deliver(
   bindings: Partial<Env> = {},
   queue = EVENTS_QUEUE,
 ): Promise<Delivery> {
-  const batch = createMessageBatch<string>(queue, [...messages]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, { ...env, ...bindings });
-  const result: QueueResult = await getQueueResult(batch, ctx);
+  const result = await deliverBatch(queue, messages, bindings);
   expect(result.ackAll).toBe(false);
   expect(result.retryBatch.retry).toBe(false);
   const acked = messages.filter((message) => result.explicitAcks.includes(message.id));

@@ -3,16 +3,18 @@
  * `d1 migrations apply --local`, then wrangler's unstable_startWorker serves it on loopback in local mode (workerd
  * with local Queues, R2 and D1; nothing remote). It uses a copy of wrangler.toml in a temporary folder so the
  * test chooses its own secret, open tenancy, loopback destinations and a 1 s queue batch timeout, and keeps its
- * storage there.
+ * storage there. Requests to it carry tokens of a device of the tenant (user-of-{tenant}, device-of-{tenant}).
  * @module
  */
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { sign } from "hono/utils/jwt/jwt";
+import { expect } from "vitest";
 import { experimental_readRawConfig, unstable_startWorker } from "wrangler";
-import { PROJECT_ROOT, WRANGLER_CONFIG } from "../../scripts/lib/project-paths.js";
-import { captureWrangler } from "../../scripts/lib/run-wrangler.js";
+import { seedEvents } from "../../../fixtures/seed-events.js";
+import { signToken } from "../../../scripts/lib/mint-token.js";
+import { PROJECT_ROOT, WRANGLER_CONFIG } from "../../../scripts/lib/project-paths.js";
+import { captureWrangler } from "../../../scripts/lib/run-wrangler.js";
 
 const SECRET = "node-test-signing-secret";
 const ADMIN_TOKEN = "node-test-admin";
@@ -23,6 +25,15 @@ export interface LocalCollector {
   adminToken: string;
   folder: string;
   token(tenant: string, scope: "events:write" | "exports:read"): Promise<string>;
+  /** POSTs the events as a device of the tenant; the test fails unless all are accepted (202). */
+  postEvents(tenant: string, events: readonly Record<string, unknown>[]): Promise<void>;
+  /**
+   * POSTs the document's examples, each time with fresh sequence numbers (the same events again would be dropped
+   * as duplicates); returns how many were accepted (all, or the test fails).
+   */
+  postSeedEvents(tenant: string): Promise<number>;
+  /** GETs a path (with its query) with the tenant's exports:read token. */
+  getAs(tenant: string, path: string): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -55,22 +66,34 @@ export async function startLocalCollector(options: { vars?: Record<string, strin
     },
   });
   await worker.ready;
+  const url = await worker.url;
+  const token = (tenant: string, scope: string) =>
+    signToken(
+      { tenant, userid: `user-of-${tenant}`, deviceid: `device-of-${tenant}`, scopes: [scope], ttlSeconds: 3600 },
+      SECRET,
+    );
+  const postEvents = async (tenant: string, events: readonly Record<string, unknown>[]) => {
+    const response = await fetch(new URL("/v1/events", url), {
+      method: "POST",
+      headers: { authorization: `Bearer ${await token(tenant, "events:write")}`, "content-type": "application/json" },
+      body: JSON.stringify({ schemaversion: "1.0", events }),
+    });
+    expect(response.status, await response.clone().text()).toBe(202);
+  };
+  let sequence = 0;
   return {
-    url: await worker.url,
+    url,
     adminToken: ADMIN_TOKEN,
     folder,
-    token: (tenant, scope) =>
-      sign(
-        {
-          tenant,
-          sub: `user-of-${tenant}`,
-          deviceid: `device-of-${tenant}`,
-          scope,
-          exp: Math.floor(Date.now() / 1000) + 3600,
-        },
-        SECRET,
-        "HS256",
-      ),
+    token,
+    postEvents,
+    async postSeedEvents(tenant) {
+      const events = seedEvents().map((event) => ({ ...event, sequencenumber: ++sequence }));
+      await postEvents(tenant, events);
+      return events.length;
+    },
+    getAs: async (tenant, path) =>
+      fetch(new URL(path, url), { headers: { authorization: `Bearer ${await token(tenant, "exports:read")}` } }),
     stop: () => worker.dispose(),
   };
 }
