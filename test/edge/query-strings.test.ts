@@ -4,10 +4,11 @@
  * are plain decimal digits only; instants are ISO-8601.
  * @module
  */
-import { env, SELF } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { readerToken } from "../insights/support.js";
+import { readerToken } from "../support/tokens.js";
 import { PROTOTYPE_NAMES } from "../support/hostile-values.js";
+import { callWorker, collectorRequest } from "../support/worker.js";
 
 interface Route {
   name: string;
@@ -39,10 +40,12 @@ const LIMITED = ROUTES.filter((route) => ["exports listing", "redrive", "redeliv
 
 async function call(route: Route, query: string): Promise<Response> {
   const token = route.path.startsWith("/admin") ? env.ADMIN_TOKEN : await readerToken("query-test", "exports:read");
-  return SELF.fetch(`https://collector.test${route.path}?${route.needs}${query}`, {
-    method: route.method,
-    headers: { authorization: `Bearer ${token}` },
-  });
+  return callWorker(
+    collectorRequest(`${route.path}?${route.needs}${query}`, {
+      method: route.method,
+      headers: { authorization: `Bearer ${token}` },
+    }),
+  );
 }
 
 async function errorOf(response: Response): Promise<{ code: string; message: string }> {
