@@ -1,6 +1,7 @@
 /**
- * The Azure uploader against Azurite, which checks Shared Key signatures: Put Blob or blocks, the bytes and the
- * Content-Type kept, and failures named by what to fix.
+ * The Azure uploader against Azurite, which checks Shared Key signatures and SAS tokens as Azure does: Put Blob
+ * or blocks with either, the bytes and the Content-Type kept, a SAS's permissions honoured, and failures named by
+ * what to fix.
  * @module
  */
 import { randomBytes } from "node:crypto";
@@ -8,8 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AzureSettings } from "../../src/core/delivery/destination.js";
 import { azureUploader } from "../../src/delivery/azure-uploader.js";
 import { bytesSource } from "../../src/delivery/object-source.js";
+import { probeDestination } from "../../src/delivery/probe-destination.js";
 import { failureOf } from "../support/node/storage-failure.js";
-import { AZURITE_KEY, type LocalAzure, startLocalAzure } from "../support/node/azurite-server.js";
+import { containerSas } from "../support/node/azure-sas.js";
+import { AZURITE_ACCOUNT, AZURITE_KEY, startLocalAzure, type LocalAzure } from "../support/node/azurite-server.js";
 
 let azure: LocalAzure;
 beforeAll(async () => {
@@ -28,7 +31,7 @@ const settings = (overrides: Partial<AzureSettings> = {}): AzureSettings => ({
 
 const limits = { singlePutMaxBytes: 64 * 1024, partBytes: 20 * 1024 };
 
-describe("the Azure uploader", () => {
+describe("the Azure uploader with the account key (Shared Key signing)", () => {
   it("writes a small file with Put Blob, byte for byte, as application/gzip", async () => {
     const bytes = new Uint8Array(randomBytes(4096));
     await azureUploader(settings(), AZURITE_KEY).put(
@@ -75,5 +78,69 @@ describe("the Azure uploader", () => {
       ),
     );
     expect(failure).toMatchObject({ reason: "bucket_missing", storageCode: "ContainerNotFound", status: 404 });
+  });
+});
+
+describe("the Azure uploader with a SAS token", () => {
+  const sas = (permissions: string, accountKey = AZURITE_KEY) =>
+    containerSas({
+      accountName: AZURITE_ACCOUNT,
+      accountKey,
+      container: "landing",
+      permissions,
+      expiresOn: new Date(Date.now() + 3600_000),
+    });
+  const sasSettings = () => settings({ auth: "sas", prefix: "sas" });
+
+  it("writes a small file with Put Blob and a large one as blocks, with only create and write", async () => {
+    const uploader = azureUploader(sasSettings(), sas("cw"));
+    const small = new Uint8Array(randomBytes(2048));
+    const large = new Uint8Array(randomBytes(100 * 1024 + 3));
+    await uploader.put("sas/small.jsonl.gz", bytesSource(small), limits);
+    await uploader.put("sas/blocks.jsonl.gz", bytesSource(large), limits);
+    for (const [key, bytes] of [
+      ["sas/small.jsonl.gz", small],
+      ["sas/blocks.jsonl.gz", large],
+    ] as const) {
+      const stored = await azure.get("landing", key);
+      expect(Buffer.from(stored.bytes).equals(Buffer.from(bytes))).toBe(true);
+      expect(stored.contentType).toBe("application/gzip");
+    }
+  });
+
+  it("passes destination test with create and write; a delete it may not do is reported, not a failure", async () => {
+    const report = await probeDestination({
+      id: "d",
+      tenant: "t",
+      name: "sas",
+      settings: sasSettings(),
+      secret: sas("cw"),
+    });
+    expect(report.ok).toBe(true);
+    expect(report.steps).toMatchObject([
+      { step: "write", ok: true },
+      { step: "delete", ok: false, reason: "permissions", status: 403 },
+    ]);
+  });
+
+  it("is refused with a token signed by another key: a credentials failure, nothing stored", async () => {
+    const otherKey = Buffer.from(randomBytes(64)).toString("base64");
+    const failure = await failureOf(
+      azureUploader(sasSettings(), sas("cw", otherKey)).put(
+        "sas/forged.jsonl.gz",
+        bytesSource(new Uint8Array([1])),
+        limits,
+      ),
+    );
+    expect(failure).toMatchObject({ reason: "credentials", status: 403 });
+    expect(await azure.keys("landing")).not.toContain("sas/forged.jsonl.gz");
+  });
+
+  it("is refused with a token whose permissions were changed after signing", async () => {
+    const widened = sas("c").replace("sp=c", "sp=cw");
+    const failure = await failureOf(
+      azureUploader(sasSettings(), widened).put("sas/widened.jsonl.gz", bytesSource(new Uint8Array([1])), limits),
+    );
+    expect(failure).toMatchObject({ reason: "credentials", status: 403 });
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Push delivery with real tools: the Worker runs locally under wrangler, the customer's storage is a real
- * S3-compatible server (s3rver) and Azure's emulator (Azurite), destinations are added and tested with
+ * Push delivery with real tools: the Worker runs locally under wrangler, the customer's storage is an S3
+ * stand-in that verifies every request's SigV4 signature with AWS's own signer (test/support/node/verifying-s3.ts) and
+ * Azure's emulator (Azurite, which checks Shared Key and SAS signatures), destinations are added and tested with
  * `npm run tenant -- destination …`, events are POSTed, and every committed export file must arrive at each
  * destination byte for byte, under the Omny convention, once, also across an outage of the destination.
  * @module
@@ -9,18 +10,19 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { dayManifestSchema, exportListingSchema } from "../../src/core/exports/export-listing.js";
 import { runDestinationCommand } from "../../scripts/tenant/destination.js";
-import { AZURITE_KEY, type LocalAzure, startLocalAzure } from "../support/node/azurite-server.js";
-import { type LocalS3, S3RVER_KEY, startLocalS3 } from "../support/node/s3-server.js";
+import { containerSas } from "../support/node/azure-sas.js";
+import { AZURITE_ACCOUNT, AZURITE_KEY, type LocalAzure, startLocalAzure } from "../support/node/azurite-server.js";
+import { S3_TEST_KEY, startVerifyingS3, type VerifyingS3 } from "../support/node/verifying-s3.js";
 import { type LocalCollector, startLocalCollector } from "../support/node/local-collector.js";
 
 const TENANT = `push-${Date.now().toString(36)}`;
 let collector: LocalCollector;
-let s3: LocalS3;
+let s3: VerifyingS3;
 let azure: LocalAzure;
 
 beforeAll(async () => {
-  [s3, azure] = await Promise.all([startLocalS3(["landing"]), startLocalAzure()]);
-  await azure.createContainer("landing");
+  [s3, azure] = await Promise.all([startVerifyingS3({ buckets: ["landing"] }), startLocalAzure()]);
+  await Promise.all([azure.createContainer("landing"), azure.createContainer("sas-only")]);
   // Retries a second apart, so a recovered destination is caught up within the test.
   collector = await startLocalCollector({
     vars: { DELIVERY_RETRY_FIRST_SECONDS: "1", DELIVERY_RETRY_MAX_SECONDS: "2" },
@@ -29,7 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await collector?.stop();
-  await Promise.all([s3?.dispose(), azure?.stop()]);
+  await Promise.all([s3?.stop(), azure?.stop()]);
 });
 
 /** Runs `npm run tenant -- destination …` in process against the local collector; returns its exit code and output. */
@@ -54,7 +56,7 @@ async function destination(...args: string[]): Promise<{ code: number; output: s
   }
 }
 
-/** `destination add` of an S3 destination at the local s3rver, with the given keys; `more` are further flags. */
+/** `destination add` of an S3 destination at the S3 stand-in, with the given keys; `more` are further flags. */
 function addS3(
   name: string,
   bucket: string,
@@ -115,8 +117,14 @@ describe("push delivery from a locally running collector", () => {
       /write .*: FAILED, credentials: the access key or secret is wrong.*InvalidAccessKeyId/,
     );
 
-    await addS3("no-bucket", "missing", S3RVER_KEY);
+    await addS3("no-bucket", "missing", S3_TEST_KEY);
     expect((await destination("test", TENANT, "no-bucket")).output).toMatch(/FAILED, bucket_missing: .*NoSuchBucket/);
+
+    // The right key id with a wrong secret: only a signature check can tell.
+    await addS3("wrong-secret", "landing", { ...S3_TEST_KEY, secretAccessKey: "not-the-secret" });
+    expect((await destination("test", TENANT, "wrong-secret")).output).toMatch(
+      /FAILED, credentials: .*SignatureDoesNotMatch/,
+    );
 
     const wrongAzureKey = Buffer.alloc(64, 7).toString("base64");
     await destination(
@@ -132,10 +140,34 @@ describe("push delivery from a locally running collector", () => {
     );
     expect((await destination("test", TENANT, "wrong-azure")).output).toMatch(/FAILED, credentials/);
 
-    for (const name of ["wrong-key", "no-bucket", "wrong-azure"])
+    // A SAS with only create and write, as docs/delivery.md asks for: it writes; the probe's delete is refused
+    // (so it stays, in a container of its own).
+    const sasToken = containerSas({
+      accountName: AZURITE_ACCOUNT,
+      accountKey: AZURITE_KEY,
+      container: "sas-only",
+      permissions: "cw",
+      expiresOn: new Date(Date.now() + 3600_000),
+    });
+    await destination(
+      "add",
+      TENANT,
+      "azure-sas",
+      "--kind",
+      "azure",
+      "--container-url",
+      `${azure.accountUrl}/sas-only`,
+      "--sas-token",
+      sasToken,
+    );
+    const sasTest = await destination("test", TENANT, "azure-sas");
+    expect(sasTest.code).toBe(0);
+    expect(sasTest.output).toMatch(/write .*: ok\ndelete .*: FAILED, permissions/);
+
+    for (const name of ["wrong-key", "no-bucket", "wrong-secret", "wrong-azure", "azure-sas"])
       expect((await destination("remove", TENANT, name)).code).toBe(0);
 
-    await addS3("s3", "landing", S3RVER_KEY, "--prefix", "audiogum");
+    await addS3("s3", "landing", S3_TEST_KEY, "--prefix", "audiogum");
     await destination(
       "add",
       TENANT,
@@ -156,13 +188,14 @@ describe("push delivery from a locally running collector", () => {
 
     const listing = await destination("list", TENANT);
     expect(listing.output).toContain("landing");
-    for (const secret of [S3RVER_KEY.secretAccessKey, AZURITE_KEY, "not-the-secret", wrongAzureKey])
+    for (const secret of [S3_TEST_KEY.secretAccessKey, AZURITE_KEY, "not-the-secret", wrongAzureKey, sasToken])
       expect(listing.output).not.toContain(secret);
     // The probes cleaned up after themselves.
     expect(await s3.keys("landing")).toEqual([]);
   }, 60_000);
 
   it("delivers every committed file to S3 and Azure byte for byte under the Omny convention, each once", async () => {
+    const answeredBefore = s3.answered.length;
     await collector.postSeedEvents(TENANT);
     await collector.postSeedEvents(TENANT);
     await waitFor(async () => (await todaysManifest()).events === 2 * seedEvents().length, "both posts are exported");
@@ -189,6 +222,9 @@ describe("push delivery from a locally running collector", () => {
         /^(\d{4})\/\1-(\d{2})\/\1-\2-(\d{2})\/\1-\2-\3T\d{4}_\d{6}\.\d{3}_[0-9a-f-]{36}\.jsonl\.gz$/,
       );
     }
+    // The Worker signed every upload so that AWS's own signer agreed.
+    const uploads = s3.answered.slice(answeredBefore);
+    expect(uploads.map((answer) => `${answer.method} ${answer.status}`)).toEqual(files.map(() => "PUT 200"));
   }, 120_000);
 
   it("keeps retrying a destination that is down, shows the error in the day manifest, and catches up when it is back", async () => {
@@ -205,7 +241,7 @@ describe("push delivery from a locally running collector", () => {
       (entry) => entry.destination === "s3" && entry.state === "pending",
     );
     expect(failing?.last_error).toMatch(/could not be reached/);
-    expect(failing?.last_error).not.toContain(S3RVER_KEY.secretAccessKey);
+    expect(failing?.last_error).not.toContain(S3_TEST_KEY.secretAccessKey);
 
     await s3.start();
     await waitFor(
