@@ -11,6 +11,7 @@ import { releaseHeldDeadLetters } from "./consumer/release-held-dead-letters.js"
 import { sweepDeliveries } from "./delivery/sweep-deliveries.js";
 import { createApp } from "./edge/app.js";
 
+export { ExportLedgerShard } from "./ledger/export-ledger-shard.js";
 export { LiveEventsRoom } from "./live/live-events-room.js";
 
 const app = createApp();

@@ -36,7 +36,7 @@ export interface LayerRules {
   crossAreaImports: readonly CrossAreaImport[];
 }
 
-export const AREAS = ["core", "edge", "consumer", "delivery", "live", "dashboard"] as const;
+export const AREAS = ["core", "edge", "consumer", "delivery", "ledger", "live", "dashboard"] as const;
 
 /** zod: the schemas the types flow from. Anything else the core needs goes through review here. */
 export const CORE_PACKAGES = ["zod"] as const;

@@ -6,6 +6,7 @@
  * @module
  */
 import { parseEventMessage } from "../core/events/queue-message.js";
+import { sessionEventOf } from "../core/exports/shard-groups.js";
 import type { QueuedEvent } from "../core/exports/tenant-groups.js";
 
 export interface DecodedEventMessage {
@@ -17,5 +18,7 @@ export function decodeEventMessage(body: unknown): DecodedEventMessage {
   const validated = parseEventMessage(body);
   // parseEventMessage accepted it, so it is text whose events are the validated ones, field for field.
   const plain = JSON.parse(body as string) as { events: QueuedEvent[] };
+  // The ledger keys every event by its session and sequence number: an event without them could never be claimed.
+  for (const event of plain.events) sessionEventOf(event);
   return { tenant: validated.tenant, events: plain.events };
 }

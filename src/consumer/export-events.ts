@@ -1,5 +1,5 @@
 /**
- * The consumer of the events queue: reads each message, exports each tenant's events as one file
+ * The consumer of the events queue: reads each message, exports each (tenant, ledger shard)'s events as one file
  * (export-tenant-group.ts), settles every message on its own, and logs one `batch` line.
  * A poison message is kept as a dead letter right away and acked: it can never parse, so the queue's retries
  * would only delay it (and re-run the batch's work) before the DLQ consumer stored the very same bytes.
@@ -7,14 +7,16 @@
  */
 import { logError, logInfo } from "../core/foundation/log.js";
 import { isReadinessProbe } from "../core/events/queue-message.js";
-import { groupByTenant, type DecodedMessage } from "../core/exports/tenant-groups.js";
+import { readConfig, ledgerShardsOf } from "../core/foundation/config.js";
+import { groupByShard } from "../core/exports/shard-groups.js";
+import type { DecodedMessage } from "../core/exports/tenant-groups.js";
 import { D1Usage } from "./d1-usage.js";
 import { keepDeadLetter } from "./dead-letter.js";
 import { decodeEventMessage } from "./decode-message.js";
-import { exportTenantGroup, type GroupOutcome } from "./export-tenant-group.js";
+import { exportShardGroup, type GroupOutcome } from "./export-tenant-group.js";
 import { settleMessage, type Settlement } from "./settle.js";
 
-export type ExportBindings = Pick<Env, "EXPORTS" | "DB" | "DELIVERIES">;
+export type ExportBindings = Pick<Env, "EXPORTS" | "DB" | "DELIVERIES" | "LEDGER"> & Parameters<typeof readConfig>[0];
 
 export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBindings): Promise<void> {
   const started = Date.now();
@@ -32,13 +34,22 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
       poison.push(message);
     }
   }
-  const groups = groupByTenant(decoded);
-  const storage = { bucket: env.EXPORTS, db: env.DB, usage, deliveries: env.DELIVERIES };
+  const ledgerConfig = readConfig(env).ledger;
+  const groups = groupByShard(decoded, (tenant) => ledgerShardsOf(ledgerConfig, tenant));
   const now = new Date();
+  const storage = {
+    bucket: env.EXPORTS,
+    db: env.DB,
+    ledger: env.LEDGER,
+    usage,
+    ledgerUsage: { calls: 0, rowsRead: 0, rowsWritten: 0 },
+    deliveries: env.DELIVERIES,
+    honourLegacyClaims: ledgerConfig.legacyClaimsUntil === undefined || now.getTime() < ledgerConfig.legacyClaimsUntil,
+  };
   const [exported, kept] = await Promise.all([
     Promise.all(
       groups.map(async (group) => {
-        const outcome = await exportTenantGroup(group, storage, now).catch(unexpectedFailure(group.tenant));
+        const outcome = await exportShardGroup(group, storage, now).catch(unexpectedFailure(group.tenant));
         return { messages: group.messages, outcome };
       }),
     ),
@@ -46,13 +57,16 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
       poison.map(async (message) => ({ message, settlement: await keepPoison(message, batch.queue, env.EXPORTS) })),
     ),
   ]);
+  // A message whose events went to several shards is retried if any of them failed.
+  const settlements = new Map<Message<unknown>, GroupOutcome["settle"]>();
   for (const { messages, outcome } of exported) {
-    for (const message of messages) settleMessage(message, outcome.settle);
+    for (const message of messages) if (settlements.get(message) !== "retry") settlements.set(message, outcome.settle);
   }
+  for (const [message, settlement] of settlements) settleMessage(message, settlement);
   for (const { message, settlement } of kept) settleMessage(message, settlement);
 
   const outcomes = exported.map((entry) => entry.outcome);
-  const retried = exported.filter((entry) => entry.outcome.settle === "retry").flatMap((entry) => entry.messages);
+  const retried = [...settlements.values()].filter((settlement) => settlement === "retry");
   logInfo("batch", {
     queue: batch.queue,
     messages: batch.messages.length,
@@ -62,9 +76,13 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
     bytes_written: sum(outcomes, "bytesWritten"),
     d1_rows_read: usage.rowsRead,
     d1_rows_written: usage.rowsWritten,
+    ledger_calls: storage.ledgerUsage.calls,
+    ledger_rows_read: storage.ledgerUsage.rowsRead,
+    ledger_rows_written: storage.ledgerUsage.rowsWritten,
     duration_ms: Date.now() - started,
     attempts: Math.max(0, ...batch.messages.map((message) => message.attempts)),
-    tenants: groups.length,
+    tenants: new Set(groups.map((group) => group.tenant)).size,
+    shard_groups: groups.length,
     retried: retried.length + kept.filter((entry) => entry.settlement === "retry").length,
     poison: poison.length,
   });
@@ -80,7 +98,7 @@ async function keepPoison(message: Message<unknown>, queue: string, bucket: R2Bu
   }
 }
 
-// exportTenantGroup turns every storage failure into a retry; this catches only a bug, and still settles.
+// exportShardGroup turns every storage failure into a retry; this catches only a bug, and still settles.
 function unexpectedFailure(tenant: string) {
   return (error: unknown): GroupOutcome => {
     logError("batch_error", { tenant, step: "unexpected" }, error);

@@ -1,41 +1,51 @@
 /**
- * Exports one tenant's events of a consumer batch as one file, exactly once, with D1 as the ledger.
+ * Exports one (tenant, ledger shard) group of a consumer batch as one file, exactly once, with the shard's
+ * Durable Object as the ledger (src/ledger/).
  *
  * The protocol (every step may fail, and the Worker may die between any two):
- *  1. CLAIM (one D1 transaction): insert file K as 'pending'; mark 'abandoned' every pending file that holds
- *     one of our ids (an earlier or concurrent attempt: it can no longer commit); claim our ids for K unless a
- *     committed file holds them. The ids returned are K's; the rest are duplicates and are dropped.
- *  2. Delete the objects of the abandoned files (best effort: the cron sweeper deletes what this misses).
- *  3. Nothing claimed: forget K and ack (every event is already exported).
+ *  0. While the D1 ledger of before the shards is honoured (legacy-claims.ts): drop the events a committed D1
+ *     file holds, and abandon pending D1 files holding any of them.
+ *  1. CLAIM (one transaction of the shard): the sequence numbers no committed file holds become the new file
+ *     K's, as runs per session; every pending file that held one of them is abandoned (an earlier or concurrent
+ *     attempt: it can no longer commit). K is named after the earliest event it holds.
+ *  2. Delete the objects of the abandoned files (best effort: the shard's alarm deletes what this misses). Run
+ *     the delivery hook again for committed files that hold duplicates (step 6 of an earlier attempt may have
+ *     failed).
+ *  3. Nothing claimed: ack (every event is already exported; the shard wrote nothing).
  *  4. WRITE the claimed events to R2 at K.
- *  5. COMMIT: K becomes 'committed' only if still pending and still holding all it claimed. If not (a later
- *     attempt took over), delete K's object and retry. If the commit throws, its outcome is unknown: keep the
- *     object and retry; the next attempt either finds the ids committed (duplicates) or abandons K.
+ *  5. COMMIT (one transaction of the shard): K becomes 'committed' only if still pending, with its manifest facts
+ *     and its insights rollups. If not (a later attempt took over), delete K's object and retry. If the commit
+ *     throws, its outcome is unknown: keep the object and retry; the next attempt either finds the events
+ *     committed (duplicates) or abandons K.
+ *  6. Delivery hook (deliverable-file.ts); if it fails, retry (step 2 of the retry runs it again).
  * A failure at 1 or 4, or a death anywhere, leaves K pending or abandoned: the messages come back, the next
- * attempt abandons K and deletes its object, so an event is never lost and never in two committed files.
- * Claims are found by eventid only (the table's one key; no index on file_key or claimed_at): K's claims are
- * exactly the ids step 1 returned, so steps 3, 5 and a rename look those ids up and check that they still name K.
- * The cron sweeper deletes the objects and rows of files that never committed (abandoned, or pending for over
- * an hour: no attempt is still working on them) and leaves their claims, which name no committed file and are
- * taken over at step 1 like any other uncommitted claim; the age purge removes them with the rest.
+ * attempt abandons K and deletes its object, so an event is never lost and never in two committed files. The
+ * shard's alarm deletes the objects of files that never committed (abandoned, or pending for over an hour).
  * @module
  */
-import { exportKey, utcDay } from "../core/exports/export-key.js";
+import type { ClaimResult, CommittedFile, LedgerUsage } from "../core/exports/ledger-protocol.js";
+import { ledgerShardName } from "../core/exports/ledger-shards.js";
 import { countEventTypes } from "../core/exports/event-type-counts.js";
 import { buildExportFile, exportFileMetadata, type ExportFile } from "../core/exports/export-file.js";
+import { sessionEventOf, type ShardGroup } from "../core/exports/shard-groups.js";
+import type { QueuedEvent } from "../core/exports/tenant-groups.js";
 import { describeCause, logError, logWarn } from "../core/foundation/log.js";
-import type { QueuedEvent, TenantGroup } from "../core/exports/tenant-groups.js";
-import { scheduleDeliveries } from "../delivery/schedule-deliveries.js";
+import { rollUpEvents } from "../core/insights/insight-rollup.js";
 import type { D1Usage } from "./d1-usage.js";
-import { insightRollupStatements } from "./insight-rollups.js";
-import { claimEventIds, commitExportFile, discardEmptyFile, renamePendingFile, type Claim } from "./export-ledger.js";
+import { recordDeliverableFile } from "./deliverable-file.js";
+import { honourLegacyClaims } from "./legacy-claims.js";
 
 export interface ExportStorage {
   bucket: R2Bucket;
   db: D1Database;
+  ledger: Env["LEDGER"];
   usage: D1Usage;
+  /** Rows the ledger shards read and wrote, added up over the batch. */
+  ledgerUsage: LedgerUsage & { calls: number };
   /** The delivery queue: each committed file goes to the tenant's destinations (src/delivery). */
   deliveries: Queue;
+  /** Whether the D1 claims of before the shards still count (step 0). */
+  honourLegacyClaims: boolean;
 }
 
 export interface GroupOutcome {
@@ -46,60 +56,61 @@ export interface GroupOutcome {
   bytesWritten: number;
 }
 
-type Step = "claim" | "rename" | "write" | "commit";
+type Step = "legacy" | "claim" | "write" | "commit" | "deliver";
 
-export async function exportTenantGroup(
-  group: TenantGroup<unknown>,
+export async function exportShardGroup(
+  group: ShardGroup<unknown>,
   storage: ExportStorage,
   now: Date,
 ): Promise<GroupOutcome> {
-  const { bucket, db, usage } = storage;
+  const { bucket } = storage;
   const tenant = group.tenant;
   const eventsIn = group.events.length + group.duplicatesInBatch;
-  const fileId = crypto.randomUUID();
-  const keyFor = (firstReceivedAt: string) => exportKey({ tenant, writtenAt: now, firstReceivedAt, fileId });
-  const retry = (step: Step, key: string, cause?: unknown): GroupOutcome => {
-    logError("batch_error", { tenant, step, key }, cause);
+  const retry = (step: Step, key: string | null, cause?: unknown): GroupOutcome => {
+    logError("batch_error", { tenant, shard: group.shard, step, key }, cause);
     return { settle: "retry", eventsIn, duplicatesDropped: group.duplicatesInBatch, filesWritten: 0, bytesWritten: 0 };
   };
 
-  let key = keyFor(group.events[0]?.receivedat ?? now.toISOString());
-  let claim: Claim;
+  let events: readonly QueuedEvent[] = group.events;
+  if (storage.honourLegacyClaims) {
+    try {
+      const legacy = await honourLegacyClaims(
+        storage.db,
+        events.map((event) => event.eventid),
+        storage.usage,
+      );
+      await deleteObjectsBestEffort(bucket, legacy.abandonedKeys, tenant);
+      events = events.filter((event) => !legacy.exported.has(event.eventid));
+    } catch (error) {
+      return retry("legacy", null, error);
+    }
+  }
+
+  const shard = storage.ledger.get(storage.ledger.idFromName(ledgerShardName(tenant, group.shard)));
+  let claim: ClaimResult;
   try {
-    const file = { key, tenant, day: utcDay(now), createdAt: now.getTime() };
-    claim = await claimEventIds(
-      db,
-      file,
-      group.events.map((event) => event.eventid),
-      usage,
-    );
+    claim = (await shard.claim({
+      ...claimRequestOf(events),
+      tenant,
+      fileId: crypto.randomUUID(),
+      writtenAt: now.getTime(),
+    })) as ClaimResult;
+    countUsage(storage, claim.usage);
   } catch (error) {
-    return retry("claim", key, error);
+    return retry("claim", null, error);
   }
   await deleteObjectsBestEffort(bucket, claim.abandonedKeys, tenant);
-
-  const ours = group.events.filter((event) => claim.claimed.has(event.eventid));
-  const duplicatesDropped = eventsIn - ours.length;
-  const first = ours[0];
-  if (!first) {
-    await discardEmptyFileBestEffort(
-      db,
-      key,
-      group.events.map((event) => event.eventid),
-      usage,
-      tenant,
-    );
-    return { settle: "ack", eventsIn, duplicatesDropped, filesWritten: 0, bytesWritten: 0 };
+  try {
+    for (const file of claim.heldBy) await recordDeliverableFile(storage, tenant, file);
+  } catch (error) {
+    return retry("deliver", null, error);
   }
-  const ourIds = ours.map((event) => event.eventid);
-  // The name carries the earliest receivedat of the events the file holds, which a duplicate may have changed.
-  if (keyFor(first.receivedat) !== key) {
-    try {
-      await renamePendingFile(db, key, keyFor(first.receivedat), ourIds, usage);
-      key = keyFor(first.receivedat);
-    } catch (error) {
-      return retry("rename", key, error);
-    }
+
+  const ours = claim.claimed.map((index) => events[index]!);
+  const duplicatesDropped = eventsIn - ours.length;
+  const key = claim.key;
+  if (key === null || ours.length === 0) {
+    return { settle: "ack", eventsIn, duplicatesDropped, filesWritten: 0, bytesWritten: 0 };
   }
 
   let file: ExportFile;
@@ -110,27 +121,23 @@ export async function exportTenantGroup(
     return retry("write", key, error);
   }
 
-  const bytes = file.body.byteLength;
-  let committed: boolean;
-  try {
-    const { events, firstReceivedAt, lastReceivedAt } = file;
-    const facts = {
-      key,
-      events,
-      bytes,
-      firstReceivedAt,
-      lastReceivedAt,
+  const committedFile: CommittedFile = {
+    key,
+    facts: {
+      events: file.events,
+      bytes: file.body.byteLength,
+      firstReceivedAt: file.firstReceivedAt,
+      lastReceivedAt: file.lastReceivedAt,
       committedAt: Date.now(),
       etag,
       typeCounts: countEventTypes(ours),
-    };
-    committed = await commitExportFile(
-      db,
-      facts,
-      ourIds,
-      usage,
-      insightRollupStatements(db, { key, tenant }, ours, now),
-    );
+    },
+  };
+  let committed: boolean;
+  try {
+    const result = await shard.commit({ ...committedFile, rollups: rollUpEvents(ours, now) });
+    countUsage(storage, result.usage);
+    committed = result.committed;
   } catch (error) {
     // Outcome unknown: deleting the object could delete a committed file. The retry settles it.
     return retry("commit", key, error);
@@ -139,8 +146,39 @@ export async function exportTenantGroup(
     await deleteObjectsBestEffort(bucket, [key], tenant);
     return retry("commit", key, new Error("the file lost its claims to a later attempt"));
   }
-  await scheduleDeliveries(storage, { tenant, key });
-  return { settle: "ack", eventsIn, duplicatesDropped, filesWritten: 1, bytesWritten: bytes };
+  try {
+    await recordDeliverableFile(storage, tenant, committedFile);
+  } catch (error) {
+    return retry("deliver", key, error);
+  }
+  return { settle: "ack", eventsIn, duplicatesDropped, filesWritten: 1, bytesWritten: file.body.byteLength };
+}
+
+/** The claim's events as parallel arrays, sessions named once each. */
+function claimRequestOf(events: readonly QueuedEvent[]) {
+  const sessions: string[] = [];
+  const sessionIndex = new Map<string, number>();
+  const sessionOf: number[] = [];
+  const sequence: number[] = [];
+  const receivedAt: string[] = [];
+  for (const event of events) {
+    const { session, sequence: number } = sessionEventOf(event);
+    let index = sessionIndex.get(session);
+    if (index === undefined) {
+      index = sessions.push(session) - 1;
+      sessionIndex.set(session, index);
+    }
+    sessionOf.push(index);
+    sequence.push(number);
+    receivedAt.push(event.receivedat);
+  }
+  return { sessions, sessionOf, sequence, receivedAt };
+}
+
+function countUsage(storage: ExportStorage, usage: LedgerUsage): void {
+  storage.ledgerUsage.calls++;
+  storage.ledgerUsage.rowsRead += usage.rowsRead;
+  storage.ledgerUsage.rowsWritten += usage.rowsWritten;
 }
 
 async function writeExportFile(
@@ -165,20 +203,5 @@ async function deleteObjectsBestEffort(bucket: R2Bucket, keys: readonly string[]
     await bucket.delete([...keys]);
   } catch (error) {
     logWarn("batch_error", { tenant, step: "delete_abandoned", files: keys.length, ...describeCause(error) });
-  }
-}
-
-// A leftover pending row holds no claims and no object; the sweeper removes it after an hour.
-async function discardEmptyFileBestEffort(
-  db: D1Database,
-  key: string,
-  eventIds: readonly string[],
-  usage: D1Usage,
-  tenant: string,
-): Promise<void> {
-  try {
-    await discardEmptyFile(db, key, eventIds, usage);
-  } catch (error) {
-    logWarn("batch_error", { tenant, step: "discard", key, ...describeCause(error) });
   }
 }

@@ -11,6 +11,7 @@ import { acceptedMessageBodies, eventsRequest, senderFor } from "../support/inge
 import { eventsOf } from "../support/recording-queue.js";
 import { uniqueTenant } from "../support/tenants.js";
 import { asQueuedMessages, deliver } from "../support/deliver.js";
+import { shardsOf } from "../support/ledger.js";
 import {
   committedKeys,
   exportedLines,
@@ -109,23 +110,21 @@ describe("an export file", () => {
     });
   });
 
-  it("has a committed manifest row with its tenant, day, size and receivedat range", async () => {
+  it("is listed by its ledger shard's manifest with its size, event count, receivedat range and etag", async () => {
     const sender = senderFor(uniqueTenant("manifest"));
     const bodies = await acceptedMessageBodies(sender, seedEvents());
     await deliver(asQueuedMessages(bodies));
 
     const [key] = await listKeys(`${sender.tenant}/`);
     const object = await env.EXPORTS.head(key!);
-    const row = await env.DB.prepare("SELECT * FROM export_files WHERE key = ?").bind(key!).first();
     const events = eventsOf(bodies);
-    expect(row).toMatchObject({
-      tenant: sender.tenant,
-      day: key!.split("/")[3],
-      state: "committed",
+    expect(await shardsOf(sender.tenant)[0]!.findFile(key!)).toEqual({
+      key,
+      size: object!.size,
       events: events.length,
-      bytes: object!.size,
-      first_receivedat: events[0]!.receivedat,
-      last_receivedat: events.at(-1)!.receivedat,
+      first: events[0]!.receivedat,
+      last: events.at(-1)!.receivedat,
+      etag: object!.etag,
     });
   });
 });
@@ -188,7 +187,7 @@ describe("an event is exported at most once", () => {
 });
 
 describe("each consumer batch", () => {
-  it("logs one batch line: messages, events in, duplicates dropped, files, bytes, D1 rows, duration, attempts", async () => {
+  it("logs one batch line: messages, events in, duplicates dropped, files, bytes, ledger and D1 rows, duration, attempts", async () => {
     const sender = senderFor(uniqueTenant("logline"));
     const first = await acceptedMessageBodies(sender, seedEvents());
     const second = await acceptedMessageBodies(sender, seedEvents());
@@ -216,7 +215,8 @@ describe("each consumer batch", () => {
       tenants: 1,
       duration_ms: expect.any(Number),
     });
-    expect(batchLines[0]!.d1_rows_read).toBeGreaterThan(0);
-    expect(batchLines[0]!.d1_rows_written).toBeGreaterThan(0);
+    expect(batchLines[0]).toMatchObject({ shard_groups: 1, ledger_calls: 2, d1_rows_written: 0 });
+    expect(batchLines[0]!.ledger_rows_read).toBeGreaterThan(0);
+    expect(batchLines[0]!.ledger_rows_written).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * The fault matrix: R2 and D1 fail at each step of the export (the bindings are wrapped), the queue replays
- * what was retried, and every accepted event still ends up in R2 exactly once, with no object left outside
- * the committed files.
+ * The fault matrix: the ledger shard, R2 and D1 fail at each step of the export (the bindings are wrapped), the
+ * queue replays what was retried, and every accepted event still ends up in R2 exactly once, with no object left
+ * outside the committed files.
  * @module
  */
 import { env } from "cloudflare:test";
@@ -10,17 +10,18 @@ import { seedEvents } from "../../fixtures/seed-events.js";
 import { EXPORT_RETRY_BACKOFF, retryDelaySeconds } from "../../src/core/foundation/retry-backoff.js";
 import { asQueuedMessages, deliver, deliverUntilAcked } from "../support/deliver.js";
 import { committedKeys, exportedLines, listKeys } from "../support/export-objects.js";
-import { afterFirstPut, failingCommit, failOnce, type Fault } from "../support/faults.js";
+import { afterFirstPut, failingShardCall, failingStatement, failOnce, type Fault } from "../support/faults.js";
 import { acceptedMessageBodies, senderFor } from "../support/ingest.js";
 import { eventsOf } from "../support/recording-queue.js";
 import { uniqueTenant } from "../support/tenants.js";
 import { HOUR_MS } from "../support/time.js";
-import { runCron, runQueueHandler } from "../support/worker.js";
+import { runQueueHandler } from "../support/worker.js";
+import { sweepShardsAt } from "../support/ledger.js";
 
 interface Arrangement {
   faults: Fault<unknown>[];
   bindingsFor(delivery: number): Partial<Env>;
-  /** Whether the cron sweeper must run before no orphan object remains. */
+  /** Whether the shard's sweep (its alarm) must run before no orphan object remains. */
   needsSweeper?: boolean;
 }
 
@@ -33,18 +34,25 @@ function onFirstDelivery(bindings: Partial<Env>) {
   return (delivery: number) => (delivery === 1 ? bindings : {});
 }
 
-function singleFault(fault: Fault<D1Database> | Fault<R2Bucket>, binding: "DB" | "EXPORTS"): Arrangement {
+function singleFault(
+  fault: Fault<D1Database> | Fault<R2Bucket> | Fault<Env["LEDGER"]>,
+  binding: "DB" | "EXPORTS" | "LEDGER",
+): Arrangement {
   return { faults: [fault], bindingsFor: onFirstDelivery({ [binding]: fault.binding }) };
 }
 
 const scenarios: Scenario[] = [
   {
-    name: "the D1 claim batch fails before it applies",
+    name: "the check of the D1 claims of before the shards fails",
     arrange: () => singleFault(failOnce(env.DB, "batch", "before"), "DB"),
   },
   {
-    name: "the D1 claim batch applies, then fails (the Worker died after claiming)",
-    arrange: () => singleFault(failOnce(env.DB, "batch", "after"), "DB"),
+    name: "the shard's claim fails before it applies",
+    arrange: () => singleFault(failingShardCall(env.LEDGER, "claim", "before"), "LEDGER"),
+  },
+  {
+    name: "the shard's claim applies, then fails (the Worker died after claiming)",
+    arrange: () => singleFault(failingShardCall(env.LEDGER, "claim", "after"), "LEDGER"),
   },
   {
     name: "the R2 put fails",
@@ -55,12 +63,16 @@ const scenarios: Scenario[] = [
     arrange: () => singleFault(failOnce(env.EXPORTS, "put", "after"), "EXPORTS"),
   },
   {
-    name: "the D1 commit fails before it applies",
-    arrange: () => singleFault(failingCommit(env.DB, "before"), "DB"),
+    name: "the shard's commit fails before it applies",
+    arrange: () => singleFault(failingShardCall(env.LEDGER, "commit", "before"), "LEDGER"),
   },
   {
-    name: "the D1 commit applies, then fails (its outcome is unknown to the consumer)",
-    arrange: () => singleFault(failingCommit(env.DB, "after"), "DB"),
+    name: "the shard's commit applies, then fails (its outcome is unknown to the consumer)",
+    arrange: () => singleFault(failingShardCall(env.LEDGER, "commit", "after"), "LEDGER"),
+  },
+  {
+    name: "the delivery hook's D1 write fails after the commit",
+    arrange: () => singleFault(failingStatement(env.DB, "INSERT INTO export_files"), "DB"),
   },
   {
     name: "a concurrent attempt with the same events takes the claims between write and commit",
@@ -73,7 +85,7 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    name: "the object of an abandoned file cannot be deleted (the cron sweeper deletes it)",
+    name: "the object of an abandoned file cannot be deleted (the shard's sweep deletes it)",
     arrange: () => {
       const diedAfterWrite = failOnce(env.EXPORTS, "put", "after");
       const deleteFails = failOnce(env.EXPORTS, "delete", "before");
@@ -113,7 +125,7 @@ describe("every accepted event is in R2 exactly once, whatever fails", () => {
     expect(deliveries).toBeGreaterThan(1);
     if (arrangement.needsSweeper) {
       expect(await listKeys(`${tenant}/`)).not.toEqual(await committedKeys(tenant));
-      await runCron(Date.now() + 2 * HOUR_MS);
+      await sweepShardsAt(tenant, Date.now() + 2 * HOUR_MS);
     }
     expect(sortedByEventId(await exportedLines(tenant))).toEqual(sortedByEventId(eventsOf(bodies)));
     const committed = await committedKeys(tenant);

@@ -1,7 +1,8 @@
 /**
- * The cron job: dedupe claims expire after DEDUPE_WINDOW_DAYS (each hourly run purges one slice of the eventid
- * range, so within a day after the window), and files that never committed are swept (object, row) once no
- * attempt can still be working on them; their claims stay for the age purge and are taken over meanwhile.
+ * Ageing out the dedupe record: a ledger shard's sweep (its alarm) forgets runs older than DEDUPE_WINDOW_DAYS and
+ * deletes the objects of files that never committed once no attempt can still be working on them; the cron
+ * does the same for the D1 claims of before the shards (each hourly run purges one slice of the eventid range,
+ * so within a day after the window).
  * @module
  */
 import { env } from "cloudflare:test";
@@ -13,11 +14,11 @@ import { asQueuedMessages, deliver, deliverUntilAcked } from "../support/deliver
 import { committedKeys, exportedLines, listKeys } from "../support/export-objects.js";
 import { failOnce } from "../support/faults.js";
 import { acceptedMessageBodies, senderFor } from "../support/ingest.js";
-import { eventsOf } from "../support/recording-queue.js";
 import { uniqueTenant } from "../support/tenants.js";
 import { DAY_MS, HOUR_MS } from "../support/time.js";
 import { runCron } from "../support/worker.js";
 import { runCronForADay } from "../support/cron.js";
+import { shardStats, sweepShardsAt } from "../support/ledger.js";
 
 async function claimsOf(eventids: readonly string[]): Promise<string[]> {
   const rows = await env.DB.prepare(
@@ -26,15 +27,6 @@ async function claimsOf(eventids: readonly string[]): Promise<string[]> {
     .bind(JSON.stringify(eventids))
     .all<{ eventid: string }>();
   return rows.results.map((row) => row.eventid).sort();
-}
-
-async function fileKeysOfClaims(eventids: readonly string[]): Promise<string[]> {
-  const rows = await env.DB.prepare(
-    "SELECT DISTINCT file_key FROM event_claims WHERE eventid IN (SELECT value FROM json_each(?))",
-  )
-    .bind(JSON.stringify(eventids))
-    .all<{ file_key: string }>();
-  return rows.results.map((row) => row.file_key);
 }
 
 /** The slice whose ranges hold `eventid` (exactly one does). */
@@ -66,14 +58,16 @@ async function fileRows(tenant: string): Promise<{ key: string; state: string }[
   return rows.results;
 }
 
-describe("dedupe claims expire after the dedupe window", () => {
+describe("the D1 claims of before the shards expire after the dedupe window", () => {
   it("purges claims older than DEDUPE_WINDOW_DAYS within a day of hourly runs and keeps newer ones", async () => {
     const now = Date.now();
     const windowDays = Number(env.DEDUPE_WINDOW_DAYS);
     const expired = Array.from({ length: 50 }, () => crypto.randomUUID());
     const kept = Array.from({ length: 50 }, () => crypto.randomUUID());
-    for (const eventid of expired) await insertClaim(eventid, now - windowDays * DAY_MS - HOUR_MS);
-    for (const eventid of kept) await insertClaim(eventid, now - (windowDays - 1) * DAY_MS);
+    await Promise.all([
+      ...expired.map((eventid) => insertClaim(eventid, now - windowDays * DAY_MS - HOUR_MS)),
+      ...kept.map((eventid) => insertClaim(eventid, now - (windowDays - 1) * DAY_MS)),
+    ]);
 
     await runCronForADay(now);
 
@@ -104,15 +98,22 @@ describe("dedupe claims expire after the dedupe window", () => {
 
     expect(await claimsOf([young])).toEqual([young]);
   });
+});
 
-  it("exports an event again once its claim has expired", async () => {
+describe("a ledger shard forgets what it exported once the dedupe window has passed", () => {
+  it("drops a resend days later, and exports it again once the window has passed", async () => {
     const tenant = uniqueTenant("expired");
     const sender = senderFor(tenant);
     await deliver(asQueuedMessages(await acceptedMessageBodies(sender, seedEvents())));
+    const windowDays = Number(env.DEDUPE_WINDOW_DAYS);
 
-    await runCronForADay(Date.now() + (Number(env.DEDUPE_WINDOW_DAYS) + 1) * DAY_MS);
+    await sweepShardsAt(tenant, Date.now() + (windowDays - 1) * DAY_MS);
     await deliver(asQueuedMessages(await acceptedMessageBodies(sender, seedEvents())));
+    expect(await committedKeys(tenant)).toHaveLength(1);
 
+    await sweepShardsAt(tenant, Date.now() + (windowDays + 1) * DAY_MS);
+    expect((await shardStats(tenant))[0]!.runs).toBe(0);
+    await deliver(asQueuedMessages(await acceptedMessageBodies(sender, seedEvents())));
     expect(await committedKeys(tenant)).toHaveLength(2);
   });
 });
@@ -146,32 +147,46 @@ describe("the slices of the eventid range", () => {
 });
 
 describe("files that never committed are swept", () => {
-  it("deletes the object and row of a file pending for over an hour (not its claims), and leaves committed files alone", async () => {
+  it("a shard deletes the object of a file pending for over an hour, and leaves committed files alone", async () => {
     const tenant = uniqueTenant("sweep");
     const committedTenant = uniqueTenant("kept");
     const bodies = await acceptedMessageBodies(senderFor(tenant), seedEvents());
-    const eventids = eventsOf(bodies).map((event) => event.eventid as string);
     await deliver(asQueuedMessages(await acceptedMessageBodies(senderFor(committedTenant), seedEvents())));
     const messages = asQueuedMessages(bodies);
-    // The Worker "dies" after writing: the file stays pending with its object and claims.
+    // The Worker "dies" after writing: the file stays pending with its object and its runs.
     await deliver(messages, { EXPORTS: failOnce(env.EXPORTS, "put", "after").binding });
     const [orphan] = await listKeys(`${tenant}/`);
-    expect(await fileRows(tenant)).toEqual([{ key: orphan, state: "pending" }]);
+    expect(orphan).toBeDefined();
 
-    await runCron(Date.now() + HOUR_MS / 2);
+    await sweepShardsAt(tenant, Date.now() + HOUR_MS / 2);
     expect(await listKeys(`${tenant}/`)).toEqual([orphan]);
 
-    await runCron(Date.now() + 2 * HOUR_MS);
+    await sweepShardsAt(tenant, Date.now() + 2 * HOUR_MS);
+    await sweepShardsAt(committedTenant, Date.now() + 2 * HOUR_MS);
     expect(await listKeys(`${tenant}/`)).toEqual([]);
-    expect(await fileRows(tenant)).toEqual([]);
-    // Finding the claims by file would take an index or a full scan: they stay, naming a file that is gone.
-    expect(await fileKeysOfClaims(eventids)).toEqual([orphan]);
+    expect(await committedKeys(tenant)).toEqual([]);
     expect(await exportedLines(committedTenant)).toHaveLength(seedEvents().length);
 
-    // The messages come back; the new attempt takes the claims over and the events are exported once after all.
+    // The messages come back; the new attempt takes the swept file's runs over and exports the events once.
     await deliverUntilAcked(messages.map((message) => ({ ...message, attempts: 2 })));
     expect(await exportedLines(tenant)).toHaveLength(seedEvents().length);
-    expect(await fileKeysOfClaims(eventids)).toEqual(await committedKeys(tenant));
+    expect(await listKeys(`${tenant}/`)).toEqual(await committedKeys(tenant));
+  });
+
+  it("the cron deletes the object and row of a D1 file of before the shards pending for over an hour", async () => {
+    const tenant = uniqueTenant("legacy-sweep");
+    const key = `${tenant}/2026/2026-11/2026-11-24/2026-11-24T0000_000000.000_${crypto.randomUUID()}.jsonl.gz`;
+    await env.EXPORTS.put(key, "orphan");
+    await env.DB.prepare(
+      "INSERT INTO export_files (key, tenant, day, state, created_at) VALUES (?1, ?2, '2026-11-24', 'pending', ?3)",
+    )
+      .bind(key, tenant, Date.now())
+      .run();
+
+    await runCron(Date.now() + 2 * HOUR_MS);
+
+    expect(await listKeys(`${tenant}/`)).toEqual([]);
+    expect(await fileRows(tenant)).toEqual([]);
   });
 
   it("logs one purge line with what it removed and the D1 rows it read and wrote", async () => {

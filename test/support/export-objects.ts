@@ -3,6 +3,7 @@
  * @module
  */
 import { env } from "cloudflare:test";
+import { shardCommittedKeys } from "./ledger.js";
 
 export async function listKeys(prefix: string): Promise<string[]> {
   const keys: string[] = [];
@@ -42,13 +43,15 @@ export async function exportedLines(tenant: string): Promise<Record<string, unkn
   return files.flat();
 }
 
-export async function committedKeys(tenant: string): Promise<string[]> {
+/** The committed files of the tenant: in its ledger shards, and in the D1 manifest of before the shards. */
+export async function committedKeys(tenant: string, bindings: Partial<Env> = {}): Promise<string[]> {
   const rows = await env.DB.prepare(
     "SELECT key FROM export_files WHERE tenant = ? AND state = 'committed' ORDER BY key",
   )
     .bind(tenant)
     .all<{ key: string }>();
-  return rows.results.map((row) => row.key);
+  const keys = new Set([...rows.results.map((row) => row.key), ...(await shardCommittedKeys(tenant, bindings))]);
+  return [...keys].sort();
 }
 
 /** The export convention, written from the issue rather than from src/core/exports/export-key.ts. */

@@ -43,35 +43,50 @@ export function failOnce<T extends object>(
   return { binding, fired: () => fired };
 }
 
+/** The first D1 statement whose SQL contains `fragment` fails when run, before reaching D1. */
+export function failingStatement(db: D1Database, fragment: string): Fault<D1Database> {
+  let fired = false;
+  const binding = intercept(db, "prepare", (prepare) => (...args) => {
+    const statement = prepare(...args) as D1PreparedStatement;
+    if (fired || !String(args[0]).includes(fragment)) return statement;
+    fired = true;
+    const failing = { run: failure, all: failure, first: failure, raw: failure };
+    return intercept(statement, "bind", () => () => failing);
+  });
+  return { binding, fired: () => fired };
+}
+
+function failure(): Promise<never> {
+  return Promise.reject(new Error("injected fault: the statement failed before reaching storage"));
+}
+
 /**
- * The D1 commit (the UPDATE that sets state = 'committed') fails once: run alone, or in the batch that carries
- * the insights rollups with it (which then fails as a whole, as a D1 transaction does).
+ * The LEDGER binding with `method` (claim or commit) of every shard failing on its first call: before the shard
+ * runs it, or after (it ran, the caller sees an error).
  */
-export function failingCommit(db: D1Database, timing: Timing): Fault<D1Database> {
-  let run: Fault<D1PreparedStatement> | undefined;
-  /** Each commit statement handed out (a proxy) and the real one D1 needs in a batch. */
-  const commits = new WeakMap<object, D1PreparedStatement>();
-  let batchFired = false;
-  const withPrepare = intercept(db, "prepare", (original) => (...args) => {
-    const statement = original(...args) as D1PreparedStatement;
-    if (run || !String(args[0]).includes("SET state = 'committed'")) return statement;
-    return intercept(statement, "bind", (bind) => (...values) => {
-      const bound = bind(...values) as D1PreparedStatement;
-      run = failOnce(bound, "run", timing);
-      commits.set(run.binding, bound);
-      return run.binding;
+export function failingShardCall(
+  ledger: Env["LEDGER"],
+  method: "claim" | "commit",
+  timing: Timing,
+): Fault<Env["LEDGER"]> {
+  let fired = false;
+  const binding = intercept(ledger, "get", (get) => (...args) => {
+    const stub = get(...args) as Record<string, Method>;
+    // An RPC stub's methods must be called on the stub itself: a Proxy that re-binds them cannot pass them on.
+    const call = (...callArgs: unknown[]) => stub[method]!(...callArgs);
+    return new Proxy(stub, {
+      get(target, property) {
+        if (property !== method) return Reflect.get(target, property);
+        return async (...callArgs: unknown[]) => {
+          if (fired) return call(...callArgs);
+          fired = true;
+          if (timing === "after") await call(...callArgs);
+          throw new Error(`injected fault: the shard's ${method} failed ${timing} reaching storage`);
+        };
+      },
     });
   });
-  const binding = intercept(withPrepare, "batch", (original) => async (...args) => {
-    const given = args[0] as D1PreparedStatement[];
-    const statements = given.map((statement) => commits.get(statement) ?? statement);
-    const isCommit = given.some((statement) => commits.has(statement));
-    if (batchFired || !isCommit) return original(statements);
-    batchFired = true;
-    if (timing === "after") await original(statements);
-    throw new Error(`injected fault: the commit batch failed ${timing} reaching storage`);
-  });
-  return { binding, fired: () => batchFired || (run?.fired() ?? false) };
+  return { binding, fired: () => fired };
 }
 
 /** After its first put has stored the object, runs `meanwhile` (e.g. a concurrent attempt) before returning. */

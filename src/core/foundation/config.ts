@@ -11,6 +11,22 @@ export interface CollectorConfig {
   auth: AuthConfig;
   tenancy: TenancyConfig;
   delivery: DeliveryConfig;
+  ledger: LedgerConfig;
+}
+
+/** The sharded export ledger (src/ledger/, docs/scale.md). */
+export interface LedgerConfig {
+  /** Shards of a tenant not named in shardsByTenant. */
+  defaultShards: number;
+  /** Tenants with more (or fewer) shards than the default. A tenant's count may only grow (OPERATIONS.md). */
+  shardsByTenant: Record<string, number>;
+  /** How long a shard keeps its committed files' facts for the pull API; more than the dedupe window. */
+  manifestRetentionDays: number;
+  /**
+   * Until when (epoch ms) the consumer also honours the D1 claims of the ledger before the shards
+   * (migrations/0001, 0006); undefined = always. After the last D1 claim has aged out it is not needed.
+   */
+  legacyClaimsUntil: number | undefined;
 }
 
 /** Push delivery to tenants' own storage (src/delivery): upload sizes and the delivery queue's backoff. */
@@ -67,6 +83,10 @@ export const DEFAULT_DELIVERY: DeliveryConfig = {
 };
 
 export const DEFAULT_DEDUPE_WINDOW_DAYS = 7;
+export const DEFAULT_LEDGER_SHARDS = 1;
+export const DEFAULT_MANIFEST_RETENTION_DAYS = 31;
+/** One shard per tenant is plenty below ~10 million events a day; docs/scale.md sizes the rest. */
+const MAX_LEDGER_SHARDS = 1024;
 export const DEFAULT_JWKS_CACHE_SECONDS = 600;
 export const DEFAULT_TENANT_CACHE_SECONDS = 30;
 
@@ -94,7 +114,11 @@ type ConfigVarName =
   | "DELIVERY_PART_BYTES"
   | "DELIVERY_RETRY_FIRST_SECONDS"
   | "DELIVERY_RETRY_MAX_SECONDS"
-  | "DELIVERY_ALLOW_LOOPBACK_ENDPOINTS";
+  | "DELIVERY_ALLOW_LOOPBACK_ENDPOINTS"
+  | "LEDGER_SHARDS"
+  | "LEDGER_SHARDS_BY_TENANT"
+  | "MANIFEST_RETENTION_DAYS"
+  | "LEGACY_CLAIMS_UNTIL";
 
 const parsedConfigs = new WeakMap<object, CollectorConfig>();
 
@@ -108,6 +132,7 @@ export function readConfig(source: ConfigSource): CollectorConfig {
 }
 
 export function parseConfig(source: ConfigSource): CollectorConfig {
+  const dedupeWindowDays = positiveInteger(source.DEDUPE_WINDOW_DAYS, DEFAULT_DEDUPE_WINDOW_DAYS);
   return {
     limits: {
       maxWireBytes: positiveInteger(source.MAX_WIRE_BYTES, DEFAULT_LIMITS.maxWireBytes),
@@ -119,7 +144,7 @@ export function parseConfig(source: ConfigSource): CollectorConfig {
         "MAX_EVENT_BYTES",
       ),
     },
-    dedupeWindowDays: positiveInteger(source.DEDUPE_WINDOW_DAYS, DEFAULT_DEDUPE_WINDOW_DAYS),
+    dedupeWindowDays,
     auth: {
       hmacSecrets: [source.JWT_SECRET, source.JWT_SECRET_PREVIOUS].filter(isPresent),
       jwksUrl: presentOrUndefined(source.JWKS_URL),
@@ -140,7 +165,46 @@ export function parseConfig(source: ConfigSource): CollectorConfig {
       },
       allowLoopbackEndpoints: flag(source.DELIVERY_ALLOW_LOOPBACK_ENDPOINTS, DEFAULT_DELIVERY.allowLoopbackEndpoints),
     },
+    ledger: parseLedgerConfig(source, dedupeWindowDays),
   };
+}
+
+function parseLedgerConfig(source: ConfigSource, dedupeWindowDays: number): LedgerConfig {
+  const shards = (raw: unknown, name: string): number => {
+    const value = typeof raw === "string" ? Number(raw) : raw;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_LEDGER_SHARDS) {
+      throw new Error(`${name} must be a whole number of shards from 1 to ${MAX_LEDGER_SHARDS}`);
+    }
+    return value;
+  };
+  const defaultShards = isPresent(source.LEDGER_SHARDS)
+    ? shards(source.LEDGER_SHARDS, "LEDGER_SHARDS")
+    : DEFAULT_LEDGER_SHARDS;
+  const byTenant: Record<string, number> = {};
+  if (isPresent(source.LEDGER_SHARDS_BY_TENANT)) {
+    const parsed: unknown = JSON.parse(source.LEDGER_SHARDS_BY_TENANT);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw new Error('LEDGER_SHARDS_BY_TENANT must be a JSON object like {"tenant": 16}');
+    }
+    for (const [tenant, count] of Object.entries(parsed))
+      byTenant[tenant] = shards(count, `LEDGER_SHARDS_BY_TENANT.${tenant}`);
+  }
+  const manifestRetentionDays = positiveInteger(source.MANIFEST_RETENTION_DAYS, DEFAULT_MANIFEST_RETENTION_DAYS);
+  // The manifest's file rows say whether a run's file committed: they must outlive the runs.
+  if (manifestRetentionDays <= dedupeWindowDays) {
+    throw new Error("MANIFEST_RETENTION_DAYS must be more than DEDUPE_WINDOW_DAYS");
+  }
+  let legacyClaimsUntil: number | undefined;
+  if (isPresent(source.LEGACY_CLAIMS_UNTIL)) {
+    legacyClaimsUntil = Date.parse(source.LEGACY_CLAIMS_UNTIL);
+    if (Number.isNaN(legacyClaimsUntil)) throw new Error("LEGACY_CLAIMS_UNTIL must be an ISO-8601 date-time");
+  }
+  return { defaultShards, shardsByTenant: byTenant, manifestRetentionDays, legacyClaimsUntil };
+}
+
+/** How many ledger shards `tenant` has. */
+export function ledgerShardsOf(config: LedgerConfig, tenant: string): number {
+  return config.shardsByTenant[tenant] ?? config.defaultShards;
 }
 
 /**

@@ -23,6 +23,7 @@ export type LogMessage =
   | "delivery_failed"
   | "delivery_sweep"
   | "insights_prune"
+  | "ledger_sweep"
   | "live_publish_error"
   | "jwks_refresh"
   | "jwks_error"

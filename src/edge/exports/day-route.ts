@@ -22,7 +22,7 @@ export async function getExportDay(c: Context<EdgeEnv>): Promise<Response> {
     );
   }
   const [{ files, types }, deliveries] = await Promise.all([
-    readDayFiles(c.env.DB, principal.tenant, day),
+    readDayFiles(c.env, principal.tenant, day),
     deliveriesOfDay(c.env.DB, principal.tenant, day),
   ]);
   const closed = isDayClosed(day, new Date());

@@ -18,7 +18,7 @@ export async function getExportFile(c: Context<EdgeEnv>): Promise<Response> {
   const principal = c.get("principal");
   const key = keyFromPath(new URL(c.req.url).pathname, `${basePath(c)}/`);
   if (key === undefined || !isTenantExportKey(key, principal.tenant)) throw noSuchFile();
-  const file = await findCommittedFile(c.env.DB, principal.tenant, key);
+  const file = await findCommittedFile(c.env, principal.tenant, key);
   if (!file) throw noSuchFile();
   const etag = file.etag ?? (await exportObjectEtag(c.env.EXPORTS, key));
   if (etag === undefined) throw noSuchFile();

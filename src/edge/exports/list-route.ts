@@ -15,7 +15,7 @@ export async function listExports(c: Context<EdgeEnv>): Promise<Response> {
   const principal = c.get("principal");
   const request = parseListQuery(new URL(c.req.url), principal.tenant);
   // One row more than the page tells whether another page follows without a second query.
-  const rows = await listCommittedFiles(c.env.DB, {
+  const rows = await listCommittedFiles(c.env, {
     tenant: principal.tenant,
     fromDay: request.from,
     toDay: request.to,

@@ -1,9 +1,13 @@
 /**
- * The D1 reads of the pull API, over the manifest table export_files. Only 'committed' rows are files: a
- * pending or abandoned row may have no object, or one that will be deleted. Every query is scoped to one tenant.
+ * The reads of the pull API: each of the tenant's ledger shards lists its committed files (src/ledger/
+ * shard-manifest.ts), and the D1 manifest table export_files adds the files of before the shards (and holds a
+ * copy of the files of tenants with push destinations, which are merged by key). In D1 only 'committed' rows
+ * are files: a pending or abandoned row may have no object, or one that will be deleted. Every query is scoped
+ * to one tenant.
  * @module
  */
 import type { ExportFileEntry } from "../../core/exports/export-listing.js";
+import { tenantShards, type LedgerBindings } from "../ledger-shards.js";
 
 interface ManifestRow {
   key: string;
@@ -26,7 +30,21 @@ export interface FileRange {
 }
 
 /** Committed files of a tenant in key order. Keys start with `{tenant}/{yyyy}/…/{day}/`, so key order is day order. */
-export async function listCommittedFiles(db: D1Database, range: FileRange): Promise<ExportFileEntry[]> {
+export async function listCommittedFiles(env: LedgerBindings, range: FileRange): Promise<ExportFileEntry[]> {
+  const request = {
+    fromKey: range.fromDay ? dayPrefix(range.tenant, range.fromDay) : `${range.tenant}/`,
+    belowKey: `${range.toDay ? dayPrefix(range.tenant, range.toDay) : `${range.tenant}/`}\u{10FFFF}`,
+    afterKey: range.afterKey ?? "",
+    limit: range.limit,
+  };
+  const lists = await Promise.all([
+    listLegacyFiles(env.DB, range),
+    ...tenantShards(env, range.tenant).map((shard) => shard.listFiles(request)),
+  ]);
+  return uniqueByKey(lists.flat() as ExportFileEntry[]).slice(0, range.limit);
+}
+
+async function listLegacyFiles(db: D1Database, range: FileRange): Promise<ExportFileEntry[]> {
   const result = await db
     .prepare(
       `SELECT ${FILE_COLUMNS} FROM export_files
@@ -40,10 +58,18 @@ export async function listCommittedFiles(db: D1Database, range: FileRange): Prom
 
 /** The committed file at `key` if it is the tenant's, else undefined. */
 export async function findCommittedFile(
-  db: D1Database,
+  env: LedgerBindings,
   tenant: string,
   key: string,
 ): Promise<ExportFileEntry | undefined> {
+  const found = await Promise.all([
+    findLegacyFile(env.DB, tenant, key),
+    ...tenantShards(env, tenant).map((shard) => shard.findFile(key)),
+  ]);
+  return (found as Array<ExportFileEntry | null | undefined>).find((entry) => entry) ?? undefined;
+}
+
+async function findLegacyFile(db: D1Database, tenant: string, key: string): Promise<ExportFileEntry | undefined> {
   const row = await db
     .prepare(`SELECT ${FILE_COLUMNS} FROM export_files WHERE key = ?1 AND tenant = ?2 AND state = 'committed'`)
     .bind(key, tenant)
@@ -57,29 +83,45 @@ export interface DayFiles {
   types: Record<string, number>;
 }
 
-/** Every committed file of one day folder and their events by type, read in one D1 batch (one snapshot). */
-export async function readDayFiles(db: D1Database, tenant: string, day: string): Promise<DayFiles> {
-  const [files, types] = await db.batch<ManifestRow | { type: string; events: number }>([
-    db
-      .prepare(
-        `SELECT ${FILE_COLUMNS} FROM export_files WHERE tenant = ?1 AND day = ?2 AND state = 'committed' ORDER BY key`,
-      )
-      .bind(tenant, day),
-    db
-      .prepare(
-        `SELECT counts.key AS type, SUM(counts.value) AS events
-         FROM export_files AS file, json_each(file.type_counts) AS counts
-         WHERE file.tenant = ?1 AND file.day = ?2 AND file.state = 'committed'
-         GROUP BY counts.key ORDER BY counts.key`,
-      )
-      .bind(tenant, day),
+/** Every committed file of one day folder and their events by type. */
+export async function readDayFiles(env: LedgerBindings, tenant: string, day: string): Promise<DayFiles> {
+  const [legacy, ...shards] = await Promise.all([
+    env.DB.prepare(
+      `SELECT ${FILE_COLUMNS}, type_counts FROM export_files WHERE tenant = ?1 AND day = ?2 AND state = 'committed'`,
+    )
+      .bind(tenant, day)
+      .all<ManifestRow & { type_counts: string | null }>(),
+    ...tenantShards(env, tenant).map((shard) => shard.dayFiles(dayPrefix(tenant, day))),
   ]);
-  return {
-    files: ((files?.results ?? []) as ManifestRow[]).map(toEntry),
-    types: Object.fromEntries(
-      ((types?.results ?? []) as { type: string; events: number }[]).map((row) => [row.type, row.events]),
-    ),
+  const files = new Map<string, ExportFileEntry>();
+  const types: Record<string, number> = {};
+  const addTypes = (counts: Record<string, number>) => {
+    for (const [type, count] of Object.entries(counts)) types[type] = (types[type] ?? 0) + count;
   };
+  for (const shard of shards as DayFiles[]) {
+    for (const file of shard.files) files.set(file.key, file);
+    addTypes(shard.types);
+  }
+  // A tenant with push destinations has a copy of each shard file in D1: count it once.
+  for (const row of legacy.results) {
+    if (files.has(row.key)) continue;
+    files.set(row.key, toEntry(row));
+    addTypes(row.type_counts ? (JSON.parse(row.type_counts) as Record<string, number>) : {});
+  }
+  return {
+    files: [...files.values()].sort((a, b) => (a.key < b.key ? -1 : 1)),
+    types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
+}
+
+/** `{tenant}/{yyyy}/{yyyy-mm}/{yyyy-mm-dd}/`: the folder of a day, a prefix of its files' keys. */
+function dayPrefix(tenant: string, day: string): string {
+  return `${tenant}/${day.slice(0, 4)}/${day.slice(0, 7)}/${day}/`;
+}
+
+function uniqueByKey(entries: readonly ExportFileEntry[]): ExportFileEntry[] {
+  const byKey = new Map(entries.map((entry) => [entry.key, entry]));
+  return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
 }
 
 // A committed row has every fact set (the commit writes them together); the fallbacks only satisfy the types.

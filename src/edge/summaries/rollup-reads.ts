@@ -1,12 +1,33 @@
 /**
  * Reads the insights rollups for one summary: the counts and the sketches of a tenant's buckets in a range,
- * grouped by period, in one D1 batch (one round trip).
+ * grouped by period, from each of the tenant's ledger shards (src/ledger/shard-rollups.ts) and from the D1
+ * tables of before the shards (kept until their rows age out), all in parallel. buildSummary adds the counts
+ * and merges the sketches of the same period.
  * @module
  */
+import type { RollupRows } from "../../core/exports/ledger-protocol.js";
 import type { CountRow, SketchRow } from "../../core/insights/insight-summary.js";
 import type { SummaryRange } from "../../core/insights/summary-range.js";
+import { tenantShards, type LedgerBindings } from "../ledger-shards.js";
 
-export async function readRollups(
+export async function readRollups(env: LedgerBindings, tenant: string, range: SummaryRange): Promise<RollupRows> {
+  const request = {
+    grain: range.grain,
+    firstBucket: range.firstBucket,
+    lastBucket: range.lastBucket,
+    periodLength: range.periodLength,
+  };
+  const parts = await Promise.all([
+    readLegacyRollups(env.DB, tenant, range),
+    ...tenantShards(env, tenant).map((shard) => shard.readRollups(request)),
+  ]);
+  return {
+    counts: parts.flatMap((part) => (part as RollupRows).counts),
+    sketches: parts.flatMap((part) => (part as RollupRows).sketches),
+  };
+}
+
+async function readLegacyRollups(
   db: D1Database,
   tenant: string,
   range: SummaryRange,

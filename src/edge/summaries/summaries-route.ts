@@ -28,7 +28,7 @@ async function answer(
   rangeOf: (url: URL, now: Date) => SummaryRange,
 ): Promise<Response> {
   const range = rangeOf(new URL(c.req.url), new Date());
-  const rows = await readRollups(c.env.DB, c.get("principal").tenant, range);
+  const rows = await readRollups(c.env, c.get("principal").tenant, range);
   const summary: Summary = buildSummary({ view, periods: range.periods, ...rows });
   addLogFields(c, { periods: range.periods.length });
   return c.json(summary, 200, { "cache-control": "private, no-store" });

@@ -1,0 +1,108 @@
+/**
+ * What the consumer and the edge ask of a ledger shard (the ExportLedgerShard Durable Object, src/ledger/) and
+ * what it answers: plain data that crosses the RPC boundary.
+ * @module
+ */
+import type { CountRow, SketchRow } from "../insights/insight-summary.js";
+import type { RollupIncrements } from "../insights/insight-rollup.js";
+import type { EventTypeCounts } from "./event-type-counts.js";
+import type { ExportFileEntry } from "./export-listing.js";
+
+/** Rows a shard's SQLite read and wrote for one call: what Durable Objects bill, like D1. */
+export interface LedgerUsage {
+  rowsRead: number;
+  rowsWritten: number;
+}
+
+/**
+ * Step 1 of the protocol (src/consumer/export-tenant-group.ts) for one file of one shard. Events are given in
+ * received order as parallel arrays: the index of the event's session key in `sessions`, its sequence number,
+ * its receivedat.
+ */
+export interface ClaimRequest {
+  tenant: string;
+  /** The uuid of the file's name. */
+  fileId: string;
+  /** When the file is written (epoch ms): its folders and T{HH}{MM}. */
+  writtenAt: number;
+  sessions: string[];
+  sessionOf: number[];
+  sequence: number[];
+  receivedAt: string[];
+}
+
+export interface ClaimResult {
+  /** The file's key, named after the earliest event it holds; null when every event is already exported. */
+  key: string | null;
+  /** Indices (into the request's events) of the events the file now holds; the others are duplicates. */
+  claimed: number[];
+  /** Objects of pending files that held some of the events: they can no longer commit. */
+  abandonedKeys: string[];
+  /** Committed files that hold some of the given events (for the delivery hook to be run again). */
+  heldBy: CommittedFile[];
+  usage: LedgerUsage;
+}
+
+/** What the manifest records of a committed file. */
+export interface CommittedFacts {
+  events: number;
+  bytes: number;
+  firstReceivedAt: string;
+  lastReceivedAt: string;
+  committedAt: number;
+  /** R2's etag of the object: the pull API lists it and serves it as the ETag. */
+  etag: string;
+  typeCounts: EventTypeCounts;
+}
+
+export interface CommittedFile {
+  key: string;
+  facts: CommittedFacts;
+}
+
+export interface CommitRequest {
+  key: string;
+  facts: CommittedFacts;
+  /** The insights rollups of the file's events: applied in the commit's transaction, so only if it commits. */
+  rollups: RollupIncrements;
+}
+
+export interface CommitResult {
+  committed: boolean;
+  usage: LedgerUsage;
+}
+
+/** Committed files of the shard with keys in [fromKey, belowKey) and after afterKey, in key order. */
+export interface FileListRequest {
+  fromKey: string;
+  belowKey: string;
+  afterKey: string;
+  limit: number;
+}
+
+export interface DayFiles {
+  files: ExportFileEntry[];
+  /** Events by type over the day's files. */
+  types: Record<string, number>;
+}
+
+/** The rollups of a range, added up per period (counts) and merged per period (sketches) within the shard. */
+export interface RollupRequest {
+  grain: string;
+  firstBucket: string;
+  lastBucket: string;
+  /** Characters of a bucket that name its period (10 = a day, 7 = a month, 16 = a minute). */
+  periodLength: number;
+}
+
+export interface RollupRows {
+  counts: CountRow[];
+  sketches: SketchRow[];
+}
+
+export interface ShardStats {
+  databaseBytes: number;
+  runs: number;
+  files: number;
+  rollups: number;
+}

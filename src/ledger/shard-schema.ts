@@ -1,0 +1,46 @@
+/**
+ * The tables of one ledger shard (a SQLite Durable Object: one tenant, one shard of its sessions). Created on
+ * first use; `PRAGMA user_version` says which version a shard has, so a later change adds a step here.
+ *
+ * files: one row per export file attempt of the shard. id grows with time (epoch ms × 1000 + a counter, see
+ *   shard-claims.ts), so an id is never reused and runs can be aged by it. 'pending' = events claimed, object
+ *   maybe written; 'committed' = the file of record for its events, with its facts (the manifest); 'abandoned' =
+ *   can never commit, its object still to delete; 'swept' = abandoned and its object deleted. The unique index on
+ *   key serves the pull API's listing in key (= day) order.
+ * runs: which sequence numbers of a session each file holds, one row per run of consecutive numbers. A run of a
+ *   committed file makes its numbers duplicates; a run of any other file is void and is taken over.
+ * rollups: the insights of the shard's committed events per (time axis, grain, bucket): counts by dimension
+ *   and value as JSON, HyperLogLog sketches of users and devices. The axis is 'received' (the collector's clock);
+ *   a second axis (the device's event time) takes rows of its own.
+ * Every table is keyed for the one lookup it serves and has no other index: SQLite-backed Durable Objects bill a
+ *   written row per index an insert touches, as D1 does.
+ * @module
+ */
+
+export function ensureShardSchema(sql: SqlStorage): void {
+  sql.exec(`
+    CREATE TABLE IF NOT EXISTS files (
+      id INTEGER PRIMARY KEY,
+      key TEXT NOT NULL UNIQUE,
+      state TEXT NOT NULL CHECK (state IN ('pending', 'committed', 'abandoned', 'swept')),
+      created_at INTEGER NOT NULL,
+      facts TEXT
+    );
+    CREATE TABLE IF NOT EXISTS runs (
+      session TEXT NOT NULL,
+      first INTEGER NOT NULL,
+      last INTEGER NOT NULL,
+      file_id INTEGER NOT NULL,
+      PRIMARY KEY (session, first)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS rollups (
+      axis TEXT NOT NULL,
+      grain TEXT NOT NULL,
+      bucket TEXT NOT NULL,
+      counts TEXT NOT NULL,
+      sketches TEXT NOT NULL,
+      PRIMARY KEY (axis, grain, bucket)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  `);
+}

@@ -1,0 +1,78 @@
+/**
+ * A shard's upkeep, run by its alarm (hourly while it holds anything):
+ *  1. Files that never committed (abandoned, or pending for over an hour: no attempt lives that long) lose
+ *     their objects, then become 'swept'. Their rows stay (ids are never reused) until they age out; their runs
+ *     are void and are taken over by the next claim of those numbers.
+ *  2. Once a day: runs of files older than the dedupe window are deleted (runs before files, so no run outlives
+ *     its file), files older than the manifest retention, minute rollups older than 24 hours and day rollups
+ *     older than 400 days.
+ * @module
+ */
+import { ROLLUP_GRAINS, ROLLUP_RETENTION_MS, bucketOf } from "../core/insights/insight-rollup.js";
+import { FILE_IDS_PER_MS } from "./shard-claims.js";
+import type { MeteredSql } from "./sql-usage.js";
+
+const HOUR_MS = 60 * 60 * 1000;
+export const DAY_MS = 24 * HOUR_MS;
+/** Far beyond any one consumer attempt (15 minutes at most), so a pending file this old is dead. */
+export const STALE_PENDING_MS = HOUR_MS;
+export const SWEEP_INTERVAL_MS = HOUR_MS;
+const FILES_PER_SWEEP = 1000;
+
+export interface Retention {
+  dedupeWindowDays: number;
+  manifestRetentionDays: number;
+}
+
+export interface SweepOutcome {
+  filesSwept: number;
+  runsExpired: number;
+  filesExpired: number;
+  rollupsExpired: number;
+  /** Whether the shard still holds anything, so its alarm must run again. */
+  holdsAnything: boolean;
+}
+
+/** Step 1's files: their keys, for the caller to delete the objects of before markSwept. */
+export function staleFiles(sql: MeteredSql, now: number): Array<{ id: number; key: string }> {
+  return sql.all<{ id: number; key: string }>(
+    `SELECT id, key FROM files WHERE state = 'abandoned' OR (state = 'pending' AND created_at < ?1) LIMIT ?2`,
+    now - STALE_PENDING_MS,
+    FILES_PER_SWEEP,
+  );
+}
+
+export function markSwept(sql: MeteredSql, ids: readonly number[]): void {
+  sql.run(
+    "UPDATE files SET state = 'swept' WHERE id IN (SELECT value FROM json_each(?1)) AND state <> 'committed'",
+    JSON.stringify(ids),
+  );
+}
+
+/** Step 2, when a day has passed since the last time (kept in meta). Returns how many rows went. */
+export function expireOld(
+  sql: MeteredSql,
+  now: number,
+  retention: Retention,
+): Omit<SweepOutcome, "filesSwept" | "holdsAnything"> {
+  const [last] = sql.all<{ value: number }>("SELECT value FROM meta WHERE name = 'expired_at'");
+  if (last && now - last.value < DAY_MS) return { runsExpired: 0, filesExpired: 0, rollupsExpired: 0 };
+  const runsBefore = (now - retention.dedupeWindowDays * DAY_MS) * FILE_IDS_PER_MS;
+  const filesBefore = (now - retention.manifestRetentionDays * DAY_MS) * FILE_IDS_PER_MS;
+  const runsExpired = sql.all("DELETE FROM runs WHERE file_id < ?1 RETURNING 1", runsBefore).length;
+  const filesExpired = sql.all("DELETE FROM files WHERE id < ?1 RETURNING 1", filesBefore).length;
+  let rollupsExpired = 0;
+  for (const grain of ROLLUP_GRAINS) {
+    const oldest = bucketOf(grain, new Date(now - ROLLUP_RETENTION_MS[grain]).toISOString());
+    rollupsExpired += sql.all("DELETE FROM rollups WHERE grain = ?1 AND bucket < ?2 RETURNING 1", grain, oldest).length;
+  }
+  sql.run(
+    "INSERT INTO meta (name, value) VALUES ('expired_at', ?1) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+    now,
+  );
+  return { runsExpired, filesExpired, rollupsExpired };
+}
+
+export function holdsAnything(sql: MeteredSql): boolean {
+  return sql.all("SELECT 1 FROM files LIMIT 1").length > 0 || sql.all("SELECT 1 FROM rollups LIMIT 1").length > 0;
+}

@@ -1,0 +1,190 @@
+/**
+ * Exactly once through the sharded ledger (src/ledger/): a session's sequence numbers are recorded as runs, so
+ * resends in any order, with gaps, from pathological devices or across several shards of a tenant are each
+ * exported once, the ledger grows only with what was sent, and the D1 claims of before the shards still count.
+ * @module
+ */
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { seedEvents } from "../../fixtures/seed-events.js";
+import { asQueuedMessages, deliver, deliverUntilAcked } from "../support/deliver.js";
+import { committedKeys, exportedLines, listKeys } from "../support/export-objects.js";
+import { acceptedMessageBodies, type Sender, senderFor } from "../support/ingest.js";
+import { shardStats } from "../support/ledger.js";
+import { eventsOf } from "../support/recording-queue.js";
+import { uniqueTenant } from "../support/tenants.js";
+
+const SESSION = "5f71e09784354cfabd8253fe24d6b701";
+
+/** Events of one session with the given sequence numbers (the seed examples, cycled). */
+function sessionEvents(sequenceNumbers: readonly number[], sessionid = SESSION): Record<string, unknown>[] {
+  const seeds = seedEvents();
+  return sequenceNumbers.map((sequencenumber, index) => ({
+    ...seeds[index % seeds.length],
+    sessionid,
+    sequencenumber,
+  }));
+}
+
+async function send(sender: Sender, events: readonly Record<string, unknown>[], bindings: Partial<Env> = {}) {
+  const bodies = await acceptedMessageBodies(sender, events);
+  await deliverUntilAcked(asQueuedMessages(bodies), () => bindings);
+  return eventsOf(bodies);
+}
+
+/** The exported lines' (user, device, session, sequence number), sorted; fails on any line exported twice. */
+async function exportedOnce(tenant: string): Promise<string[]> {
+  const ids = (await exportedLines(tenant)).map((line) => line.eventid as string);
+  expect(new Set(ids).size).toBe(ids.length);
+  return ids.sort();
+}
+
+const idsOf = (events: readonly Record<string, unknown>[]) =>
+  [...new Set(events.map((e) => e.eventid as string))].sort();
+
+describe("a session's sequence numbers are exported once, however they arrive", () => {
+  it("out of order and resent in another order", async () => {
+    const sender = senderFor(uniqueTenant("order"));
+    const first = await send(sender, sessionEvents([5, 3, 1, 9]));
+    const second = await send(sender, sessionEvents([2, 9, 4, 1, 5, 3]));
+
+    expect(await exportedOnce(sender.tenant)).toEqual(idsOf([...first, ...second]));
+    expect(await committedKeys(sender.tenant)).toHaveLength(2);
+  });
+
+  it("with gaps that are filled later", async () => {
+    const sender = senderFor(uniqueTenant("gaps"));
+    const first = await send(sender, sessionEvents([1, 2, 3, 10, 11, 20]));
+    const second = await send(sender, sessionEvents([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 19, 20, 21]));
+
+    expect(await exportedOnce(sender.tenant)).toEqual(idsOf([...first, ...second]));
+    // Runs: {1-3, 10-11, 20} then {4-9, 12, 19, 21}.
+    expect((await shardStats(sender.tenant))[0]!.runs).toBe(7);
+  });
+
+  it("from two devices of one user that use the same session id: each device's events count on their own", async () => {
+    const tenant = uniqueTenant("devices");
+    const phone = { ...senderFor(tenant), deviceid: "phone" };
+    const speaker = { ...senderFor(tenant), deviceid: "speaker" };
+    const sent = [
+      ...(await send(phone, sessionEvents([1, 2, 3]))),
+      ...(await send(speaker, sessionEvents([1, 2, 3]))),
+      ...(await send(phone, sessionEvents([3, 4]))),
+      ...(await send(speaker, sessionEvents([1, 4]))),
+    ];
+
+    const exported = await exportedLines(tenant);
+    expect(await exportedOnce(tenant)).toEqual(idsOf(sent));
+    expect(exported.filter((line) => line.deviceid === "phone")).toHaveLength(4);
+    expect(exported.filter((line) => line.deviceid === "speaker")).toHaveLength(4);
+  });
+
+  it("from a device sending random and huge numbers: exact, with at most a run per number it sent", async () => {
+    const sender = senderFor(uniqueTenant("wild"));
+    const random = Array.from({ length: 150 }, () => Math.floor((Math.random() - 0.5) * 2 * Number.MAX_SAFE_INTEGER));
+    const extremes = [Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 0, -1, Number.MAX_SAFE_INTEGER - 1];
+    const block = Array.from({ length: 300 }, (_, index) => 1_000_000 + index);
+    const numbers = [...new Set([...random, ...extremes, ...block])];
+    const shuffled = () => [...numbers].sort(() => Math.random() - 0.5);
+
+    const sent = [
+      ...(await send(sender, sessionEvents([...block, ...random.slice(0, 50)]))),
+      ...(await send(sender, sessionEvents(shuffled()))),
+      ...(await send(sender, sessionEvents(shuffled()))),
+    ];
+
+    expect(await exportedOnce(sender.tenant)).toEqual(idsOf(sent));
+    expect(idsOf(sent)).toHaveLength(numbers.length);
+    const [stats] = await shardStats(sender.tenant);
+    // The block, sent in one request, is one run; every other number at most one.
+    expect(stats!.runs).toBeLessThanOrEqual(random.length + extremes.length + 1);
+    expect(stats!.files).toBe(2);
+  });
+});
+
+describe("a tenant with several shards", () => {
+  const FOUR_SHARDS: Partial<Env> = { LEDGER_SHARDS: "4" };
+
+  it("exports each event once, one file per shard a batch touches, and drops resends in every shard", async () => {
+    const tenant = uniqueTenant("sharded");
+    const senders = Array.from({ length: 12 }, (_, index) => ({ ...senderFor(tenant), deviceid: `device-${index}` }));
+    const bodies = (
+      await Promise.all(senders.map((sender) => acceptedMessageBodies(sender, sessionEvents([1, 2, 3, 4]))))
+    ).flat();
+    // One request whose events belong to two sessions, which may hash to different shards.
+    const mixed = await acceptedMessageBodies(senders[0]!, [
+      ...sessionEvents([5, 6]),
+      ...sessionEvents([1, 2], "0123456789abcdef0123456789abcdef"),
+    ]);
+    const all = [...bodies, ...mixed];
+
+    await deliverUntilAcked(asQueuedMessages(all), () => FOUR_SHARDS);
+    await deliverUntilAcked(asQueuedMessages(all), () => FOUR_SHARDS);
+
+    expect(await exportedOnce(tenant)).toEqual(idsOf(eventsOf(all)));
+    const stats = await shardStats(tenant, FOUR_SHARDS);
+    expect(stats.filter((shard) => shard.files > 0).length).toBeGreaterThan(1);
+    const files = await committedKeys(tenant, FOUR_SHARDS);
+    expect(files).toHaveLength(stats.reduce((total, shard) => total + shard.files, 0));
+    expect(await listKeys(`${tenant}/`)).toEqual(files);
+  });
+});
+
+describe("the D1 claims of before the shards still count until they age out", () => {
+  async function legacyFile(tenant: string, state: "committed" | "pending", eventids: readonly string[]) {
+    // Kept outside the tenant's prefix, so that the exported lines read there are the shards' files alone.
+    const key = `legacy-${tenant}/2026/2026-11/2026-11-24/2026-11-24T0000_000000.000_${crypto.randomUUID()}.jsonl.gz`;
+    await env.EXPORTS.put(key, "legacy");
+    await env.DB.prepare(
+      "INSERT INTO export_files (key, tenant, day, state, created_at) VALUES (?1, ?2, '2026-11-24', ?3, ?4)",
+    )
+      .bind(key, tenant, state, Date.now())
+      .run();
+    await env.DB.prepare(
+      "INSERT INTO event_claims (eventid, file_key, claimed_at) SELECT value, ?1, ?2 FROM json_each(?3)",
+    )
+      .bind(key, Date.now(), JSON.stringify(eventids))
+      .run();
+    return key;
+  }
+
+  it("drops events a committed D1 file holds, and abandons a pending D1 file so it can never commit", async () => {
+    const sender = senderFor(uniqueTenant("legacy"));
+    const bodies = await acceptedMessageBodies(sender, sessionEvents([1, 2, 3, 4, 5, 6]));
+    const events = eventsOf(bodies);
+    const ids = events.map((event) => event.eventid as string);
+    const committed = await legacyFile(sender.tenant, "committed", ids.slice(0, 3));
+    const pending = await legacyFile(sender.tenant, "pending", ids.slice(3, 4));
+
+    await deliver(asQueuedMessages(bodies));
+
+    expect(await exportedOnce(sender.tenant)).toEqual(ids.slice(3).sort());
+    const state = await env.DB.prepare("SELECT state FROM export_files WHERE key = ?").bind(pending).first("state");
+    expect(state).toBe("abandoned");
+    expect(await env.EXPORTS.head(committed)).not.toBeNull();
+    expect(await env.EXPORTS.head(pending)).toBeNull();
+  });
+
+  it("are no longer read once LEGACY_CLAIMS_UNTIL has passed", async () => {
+    const sender = senderFor(uniqueTenant("legacy-off"));
+    const bodies = await acceptedMessageBodies(sender, sessionEvents([1, 2]));
+    const ids = eventsOf(bodies).map((event) => event.eventid as string);
+    await legacyFile(sender.tenant, "committed", ids);
+
+    await deliverUntilAcked(asQueuedMessages(bodies), () => ({ LEGACY_CLAIMS_UNTIL: "2000-01-01T00:00:00Z" }));
+
+    expect(await exportedOnce(sender.tenant)).toEqual([...ids].sort());
+  });
+});
+
+describe("what a file costs the ledger", () => {
+  it("writes a file row, a run per session and a rollup row per bucket: a few rows, not one per event", async () => {
+    const sender = senderFor(uniqueTenant("cost"));
+    const numbers = Array.from({ length: 200 }, (_, index) => index + 1);
+    await send(sender, sessionEvents(numbers));
+
+    const [stats] = await shardStats(sender.tenant);
+    expect(stats).toMatchObject({ runs: 1, files: 1 });
+    expect(stats!.rollups).toBeLessThanOrEqual(3);
+  });
+});
