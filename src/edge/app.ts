@@ -38,7 +38,11 @@ export function createApp(): Hono<EdgeEnv> {
   app.notFound((c) => errorResponse(c, new CollectorError("not_found", `No route ${c.req.method} ${c.req.path}.`)));
   app.onError((error, c) => {
     const collectorError = asCollectorError(error);
-    if (!(error instanceof CollectorError)) logError("request_error", requestFields(c), error);
+    // A 5xx is ours to fix: say why (the cause's name and message, never a stack). A 4xx is the client's, and its
+    // code on the request line (info) says enough.
+    if (collectorError.status >= 500) {
+      logError("request_error", { ...requestFields(c), code: collectorError.code }, collectorError.cause ?? error);
+    }
     addLogFields(c, { error: collectorError.code });
     return errorResponse(c, collectorError);
   });

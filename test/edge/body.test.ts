@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { envelope, gzip, postEvents } from "../support/ingest.js";
 import { recordingQueue } from "../support/recording-queue.js";
@@ -103,6 +103,48 @@ describe("content type and encoding", () => {
 
   it("answers 400 to a body that is not JSON", async () => {
     await errorOf(await postEvents('{"schemaversion": "1.0", "events": ['), 400, "invalid_json");
+  });
+});
+
+describe("a client that stops sending mid-body", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** The first half of `bytes`, then the connection fails, as when a device loses its network mid-upload. */
+  function cutShort(bytes: Uint8Array): ReadableStream<Uint8Array> {
+    let sent = false;
+    return new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (!sent) {
+          controller.enqueue(bytes.slice(0, Math.floor(bytes.byteLength / 2)));
+          sent = true;
+          return;
+        }
+        controller.error(new TypeError("Network connection lost."));
+      },
+    });
+  }
+
+  it.each([
+    ["plain", false],
+    ["gzip", true],
+  ])("gets 400 body_incomplete on the %s path, logged at info level only", async (_, gzipped) => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const infos: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((line: unknown) => void infos.push(String(line)));
+    const text = JSON.stringify(envelope(seedEvents()));
+    const bytes = gzipped ? await gzip(text) : new TextEncoder().encode(text);
+    const recorder = recordingQueue();
+    const response = await postEvents(cutShort(bytes), {
+      headers: gzipped ? { "content-encoding": "gzip" } : {},
+      env: { EVENTS: recorder.queue },
+    });
+    await errorOf(response, 400, "body_incomplete");
+    expect(recorder.sendBatches).toEqual([]);
+    expect(errors).not.toHaveBeenCalled();
+    const request = infos
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.msg === "request");
+    expect(request).toMatchObject({ level: "info", status: 400, error: "body_incomplete" });
   });
 });
 

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { QUEUE_LIMITS } from "../../src/core/events/queue-message.js";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { envelope, gzip, postEvents } from "../support/ingest.js";
@@ -66,5 +66,27 @@ describe("when the queue cannot take the events", () => {
     const body = (await response.json()) as { accepted?: number; error: { code: string } };
     expect(body.error.code).toBe("queue_unavailable");
     expect(body.accepted).toBeUndefined();
+  });
+
+  it("logs the queue's refusal: its name and message at error level, no stack", async () => {
+    const lines: string[] = [];
+    const errors = vi.spyOn(console, "error").mockImplementation((line: unknown) => void lines.push(String(line)));
+    try {
+      const failing = recordingQueue({ fail: true });
+      expect((await postEvents(envelope(seedEvents()), { env: { EVENTS: failing.queue } })).status).toBe(503);
+    } finally {
+      errors.mockRestore();
+    }
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      {
+        msg: "request_error",
+        level: "error",
+        method: "POST",
+        path: "/v1/events",
+        code: "queue_unavailable",
+        error_name: "Error",
+        error_message: "simulated queue outage",
+      },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { READINESS_PROBE } from "../../src/core/events/queue-message.js";
 import { callWorker, collectorRequest, deliverBatch } from "../support/worker.js";
 import { deviceClaims, signToken } from "../support/tokens.js";
@@ -41,6 +41,26 @@ describe("GET /readyz", () => {
     expect(body.status).toBe("not_ready");
     expect(body.checks[check]).toBe(`${binding} is down`);
     expect(Object.values(body.checks).filter((value) => value === "ok")).toHaveLength(2);
+  });
+
+  it("logs the cause of a failing check at error level", async () => {
+    const lines: string[] = [];
+    const errors = vi.spyOn(console, "error").mockImplementation((line: unknown) => void lines.push(String(line)));
+    try {
+      expect((await readyz(env.ADMIN_TOKEN, { DB: BROKEN.DB } as Partial<Env>)).status).toBe(503);
+    } finally {
+      errors.mockRestore();
+    }
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({
+        msg: "request_error",
+        level: "error",
+        path: "/readyz",
+        code: "not_ready",
+        check: "d1",
+        error_message: "DB is down",
+      }),
+    ]);
   });
 });
 

@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   too_many_events: 413,
   invalid_body_encoding: 400,
+  body_incomplete: 400,
   invalid_json: 400,
   unsupported_schema_version: 400,
   invalid_envelope: 400,

@@ -6,7 +6,8 @@
 import type { Context } from "hono";
 import { READINESS_PROBE } from "../../core/events/queue-message.js";
 import type { EdgeEnv } from "../edge-env.js";
-import { addLogFields } from "../request-log.js";
+import { logError } from "../../core/foundation/log.js";
+import { addLogFields, requestFields } from "../request-log.js";
 
 type Check = "queue" | "r2" | "d1";
 
@@ -19,16 +20,15 @@ const CHECKS: Record<Check, (env: Env) => Promise<unknown>> = {
 export async function getReadiness(c: Context<EdgeEnv>): Promise<Response> {
   const names = Object.keys(CHECKS) as Check[];
   const outcomes = await Promise.allSettled(names.map((name) => CHECKS[name](c.env)));
-  const checks: Record<string, string> = {};
+  const checks: Record<Check, string> = { queue: "ok", r2: "ok", d1: "ok" };
   let ready = true;
   outcomes.forEach((outcome, index) => {
     const name = names[index]!;
-    if (outcome.status === "fulfilled") {
-      checks[name] = "ok";
-      return;
-    }
+    if (outcome.status === "fulfilled") return;
     ready = false;
     checks[name] = outcome.reason instanceof Error ? outcome.reason.message.slice(0, 200) : "failed";
+    // Its 503 is answered here, not by the error handler: log each failing check's cause the way it would.
+    logError("request_error", { ...requestFields(c), code: "not_ready", check: name }, outcome.reason);
   });
   addLogFields(c, { ready });
   return c.json({ status: ready ? "ready" : "not_ready", checks }, ready ? 200 : 503);

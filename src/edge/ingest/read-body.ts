@@ -67,7 +67,9 @@ async function readLimited(
   const wireLimit = gzipped ? limits.maxWireBytes : Math.min(limits.maxWireBytes, limits.maxDecodedBytes);
   const overWire = () => tooLarge(`The body is over ${wireLimit} bytes; split the batch.`, limits);
   if (!gzipped) {
-    const bytes = await readAtMost(body, wireLimit, overWire);
+    const bytes = await readAtMost(body, wireLimit, overWire).catch((error: unknown) => {
+      throw error instanceof CollectorError ? error : bodyIncomplete(error);
+    });
     counter.wireBytes = bytes.byteLength;
     counter.decodedBytes = bytes.byteLength;
     return bytes;
@@ -100,7 +102,10 @@ async function readLimited(
 }
 
 interface WirePump {
-  /** Resolves when the wire body has been read to its end, or with the 413 once it passed the wire limit. */
+  /**
+   * Resolves when the wire body has been read to its end, with the 413 once it passed the wire limit, or with
+   * body_incomplete when the client stopped sending it.
+   */
   finished: Promise<CollectorError | undefined>;
   /** Stops feeding the decompressor; the rest of the wire body is read and discarded. */
   stopDecoding(): void;
@@ -141,9 +146,10 @@ function pumpInto(
         await writeInSlices(writer, value, () => decoding).catch(() => stopDecoding());
       }
       if (decoding) await writer.close().catch(() => undefined);
-    } catch {
-      // The client went away mid-body: the decoded side reports a truncated body.
+    } catch (error) {
+      // The client went away mid-body: its fault, not the gzip's nor ours.
       stopDecoding();
+      return bodyIncomplete(error);
     }
     return undefined;
   })();
@@ -167,6 +173,13 @@ async function writeInSlices(
     // Let the decoded side read what this slice produced (and see the limit) before the next one.
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
+}
+
+/** The client stopped sending the body part way (a lost connection): a client error, not the collector's. */
+function bodyIncomplete(cause: unknown): CollectorError {
+  return new CollectorError("body_incomplete", "The body ended before it was complete; send the request again.", {
+    cause,
+  });
 }
 
 /** Reads a whole stream, stopping with `onExceeded()` as soon as more than `limit` bytes have arrived. */
