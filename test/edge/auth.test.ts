@@ -1,10 +1,12 @@
 import { env } from "cloudflare:test";
 import { sign } from "hono/utils/jwt/jwt";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { parseConfig } from "../../src/core/foundation/config.js";
 import { clearJwksCache } from "../../src/edge/auth/jwks-cache.js";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { envelope, postEvents } from "../support/ingest.js";
 import { deviceClaims, signToken } from "../support/tokens.js";
+import { callWorker, collectorRequest } from "../support/worker.js";
 
 const body = envelope(seedEvents().slice(0, 1));
 
@@ -91,6 +93,78 @@ describe("bearer tokens", () => {
   });
 });
 
+describe("token lifetime", () => {
+  const DAY = 24 * 60 * 60;
+  const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+  it("refuses a token whose exp is more than MAX_TOKEN_TTL_SECONDS (30 days by default) ahead, saying why", async () => {
+    const response = await postEvents(body, { claims: deviceClaims({ exp: nowSeconds() + 31 * DAY }) });
+    await expectUnauthorized(response.clone());
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
+      /at most 2592000 seconds \(MAX_TOKEN_TTL_SECONDS\)/,
+    );
+    expect((await postEvents(body, { claims: deviceClaims({ exp: nowSeconds() + 29 * DAY }) })).status).toBe(202);
+  });
+
+  it("takes the cap from MAX_TOKEN_TTL_SECONDS", async () => {
+    const capped = { MAX_TOKEN_TTL_SECONDS: "7200" };
+    expect((await postEvents(body, { claims: deviceClaims({ exp: nowSeconds() + 7000 }), env: capped })).status).toBe(
+      202,
+    );
+    await expectUnauthorized(
+      await postEvents(body, { claims: deviceClaims({ exp: nowSeconds() + 9000 }), env: capped }),
+    );
+  });
+
+  it("refuses an exp near 1e308 on ingest, on the export routes and on the live view (which it broke)", async () => {
+    const claims = deviceClaims({ exp: 1e308, scope: "events:write exports:read insights:read" });
+    const token = await signToken(claims);
+    await expectUnauthorized(await postEvents(body, { token }));
+    await expectUnauthorized(
+      await callWorker(collectorRequest("/v1/exports", { headers: { authorization: `Bearer ${token}` } })),
+    );
+    const live = await callWorker(
+      collectorRequest("/v1/live", {
+        headers: { upgrade: "websocket", "sec-websocket-protocol": `audiogum-live, bearer.${token}` },
+      }),
+    );
+    await expectUnauthorized(live);
+  });
+});
+
+describe("HS256 beside JWKS_URL (ALLOW_HS256)", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    clearJwksCache();
+  });
+
+  const JWKS = { JWKS_URL: "https://id.example/jwks" };
+
+  it("accepts HS256 without JWKS_URL", async () => {
+    expect((await postEvents(body)).status).toBe(202);
+  });
+
+  it("refuses HS256 once JWKS_URL is set, though JWT_SECRET still is, without fetching the key set", async () => {
+    const fetchSpy = vi.spyOn(globalThis, "fetch");
+    const response = await postEvents(body, { env: JWKS });
+    await expectUnauthorized(response.clone());
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/HS256/);
+    expect(fetchSpy).not.toHaveBeenCalled();
+  });
+
+  it('accepts HS256 beside JWKS_URL when ALLOW_HS256 is "true"', async () => {
+    expect((await postEvents(body, { env: { ...JWKS, ALLOW_HS256: "true" } })).status).toBe(202);
+  });
+
+  it('refuses HS256 when ALLOW_HS256 is "false"', async () => {
+    await expectUnauthorized(await postEvents(body, { env: { ...JWKS, ALLOW_HS256: "false" } }));
+  });
+
+  it('refuses a configuration that could verify no token (ALLOW_HS256 "false" without JWKS_URL)', () => {
+    expect(() => parseConfig({ ALLOW_HS256: "false" })).toThrow(/no token could be verified/);
+  });
+});
+
 describe("tokens signed with keys from JWKS_URL", () => {
   afterEach(() => {
     vi.restoreAllMocks();
@@ -132,6 +206,75 @@ describe("tokens signed with keys from JWKS_URL", () => {
       expect((await postEvents(body, { token, env: jwksEnv })).status).toBe(202);
     }
     expect(fetchSpy).toHaveBeenCalledTimes(1);
+  });
+
+  async function es256Token(privateKey: CryptoKey, kid: string): Promise<string> {
+    const privateJwk = { ...(await exportPrivate(privateKey)), kid, alg: "ES256" };
+    return sign(deviceClaims() as Parameters<typeof sign>[0], privateJwk, "ES256");
+  }
+
+  const jwksEnv = { JWKS_URL: "https://id.example/jwks" };
+
+  it("backs off after the key endpoint fails with nothing cached: 20 requests, one fetch, each a 503", async () => {
+    const { privateKey } = await keyPair("key-1");
+    const fetchSpy = vi
+      .spyOn(globalThis, "fetch")
+      .mockImplementation(async () => new Response("down", { status: 500 }));
+    const token = await es256Token(privateKey, "key-1");
+    for (let request = 0; request < 20; request++) {
+      const response = await postEvents(body, { token, env: jwksEnv });
+      expect(response.status).toBe(503);
+      expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+    expect(fetchSpy).toHaveBeenCalledTimes(1);
+  });
+
+  it("shares one fetch between concurrent requests", async () => {
+    const { privateKey, publicJwk } = await keyPair("key-1");
+    const fetchSpy = serveJwks([publicJwk]);
+    const token = await es256Token(privateKey, "key-1");
+    const responses = await Promise.all(Array.from({ length: 20 }, () => postEvents(body, { token, env: jwksEnv })));
+    expect(responses.map((response) => response.status)).toEqual(Array(20).fill(202));
+    expect(fetchSpy).toHaveBeenCalledTimes(1);
+  });
+
+  /** A key endpoint that is up or down as the test says, and a fresh ES256 token posted with a mocked clock. */
+  async function flakyKeyEndpoint(up: boolean) {
+    const { privateKey, publicJwk } = await keyPair("key-1");
+    const state = { up };
+    const fetchSpy = vi
+      .spyOn(globalThis, "fetch")
+      .mockImplementation(async () =>
+        state.up ? Response.json({ keys: [publicJwk] }) : new Response("", { status: 503 }),
+      );
+    const post = async () =>
+      (await postEvents(body, { token: await es256Token(privateKey, "key-1"), env: jwksEnv })).status;
+    return { state, fetchSpy, post };
+  }
+
+  describe("with a mocked clock", () => {
+    beforeEach(() => vi.useFakeTimers({ toFake: ["Date"] }));
+    afterEach(() => vi.useRealTimers());
+
+    it("fetches again once the backoff has passed, and then accepts the tokens", async () => {
+      const endpoint = await flakyKeyEndpoint(false);
+      expect(await endpoint.post()).toBe(503);
+      endpoint.state.up = true;
+      expect(await endpoint.post()).toBe(503);
+      expect(endpoint.fetchSpy).toHaveBeenCalledTimes(1);
+      vi.setSystemTime(Date.now() + 6_000);
+      expect(await endpoint.post()).toBe(202);
+      expect(endpoint.fetchSpy).toHaveBeenCalledTimes(2);
+    });
+
+    it("keeps serving cached keys while a refresh fails, without a fetch per request", async () => {
+      const endpoint = await flakyKeyEndpoint(true);
+      expect(await endpoint.post()).toBe(202);
+      endpoint.state.up = false;
+      vi.setSystemTime(Date.now() + 601_000);
+      for (let request = 0; request < 10; request++) expect(await endpoint.post()).toBe(202);
+      expect(endpoint.fetchSpy).toHaveBeenCalledTimes(2);
+    });
   });
 
   it("rejects HS256 tokens when only JWKS is configured and no secret is set", async () => {

@@ -60,11 +60,14 @@ export interface RequestLimits {
 }
 
 export interface AuthConfig {
+  /** The secrets that verify HS256 tokens; empty when HS256 is not accepted (ALLOW_HS256). */
   hmacSecrets: string[];
   jwksUrl: string | undefined;
   jwksCacheSeconds: number;
   issuer: string | undefined;
   audience: string | undefined;
+  /** A token whose exp is further ahead than this is refused: a leaked token is good for this long at most. */
+  maxTokenTtlSeconds: number;
 }
 
 export const DEFAULT_LIMITS: RequestLimits = {
@@ -89,6 +92,7 @@ export const DEFAULT_MANIFEST_RETENTION_DAYS = 31;
 const MAX_LEDGER_SHARDS = 1024;
 export const DEFAULT_JWKS_CACHE_SECONDS = 600;
 export const DEFAULT_TENANT_CACHE_SECONDS = 30;
+export const DEFAULT_MAX_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 
 /** A queue message holds at most 128 KB; an event must fit in one with its server fields and some margin. */
 const LARGEST_ALLOWED_EVENT_BYTES = 100_000;
@@ -108,6 +112,8 @@ type ConfigVarName =
   | "JWKS_CACHE_SECONDS"
   | "JWT_ISSUER"
   | "JWT_AUDIENCE"
+  | "ALLOW_HS256"
+  | "MAX_TOKEN_TTL_SECONDS"
   | "OPEN_TENANCY"
   | "TENANT_CACHE_SECONDS"
   | "DELIVERY_SINGLE_PUT_MAX_BYTES"
@@ -145,13 +151,7 @@ export function parseConfig(source: ConfigSource): CollectorConfig {
       ),
     },
     dedupeWindowDays,
-    auth: {
-      hmacSecrets: [source.JWT_SECRET, source.JWT_SECRET_PREVIOUS].filter(isPresent),
-      jwksUrl: presentOrUndefined(source.JWKS_URL),
-      jwksCacheSeconds: positiveInteger(source.JWKS_CACHE_SECONDS, DEFAULT_JWKS_CACHE_SECONDS),
-      issuer: presentOrUndefined(source.JWT_ISSUER),
-      audience: presentOrUndefined(source.JWT_AUDIENCE),
-    },
+    auth: parseAuth(source),
     tenancy: {
       open: flag(source.OPEN_TENANCY, false),
       cacheSeconds: nonNegativeInteger(source.TENANT_CACHE_SECONDS, DEFAULT_TENANT_CACHE_SECONDS),
@@ -205,6 +205,27 @@ function parseLedgerConfig(source: ConfigSource, dedupeWindowDays: number): Ledg
 /** How many ledger shards `tenant` has. */
 export function ledgerShardsOf(config: LedgerConfig, tenant: string): number {
   return config.shardsByTenant[tenant] ?? config.defaultShards;
+}
+
+/**
+ * HS256 (the shared JWT_SECRET) is accepted unless ALLOW_HS256 is "false"; with JWKS_URL set it is refused unless
+ * ALLOW_HS256 is "true": an operator who moves to an identity provider's keys should not keep a second way to
+ * sign tokens by accident, and can keep it on purpose while devices move over.
+ */
+function parseAuth(source: ConfigSource): AuthConfig {
+  const jwksUrl = presentOrUndefined(source.JWKS_URL);
+  const allowHs256 = flag(source.ALLOW_HS256, jwksUrl === undefined);
+  if (!allowHs256 && jwksUrl === undefined) {
+    throw new Error('ALLOW_HS256 is "false" and JWKS_URL is unset: no token could be verified');
+  }
+  return {
+    hmacSecrets: allowHs256 ? [source.JWT_SECRET, source.JWT_SECRET_PREVIOUS].filter(isPresent) : [],
+    jwksUrl,
+    jwksCacheSeconds: positiveInteger(source.JWKS_CACHE_SECONDS, DEFAULT_JWKS_CACHE_SECONDS),
+    issuer: presentOrUndefined(source.JWT_ISSUER),
+    audience: presentOrUndefined(source.JWT_AUDIENCE),
+    maxTokenTtlSeconds: positiveInteger(source.MAX_TOKEN_TTL_SECONDS, DEFAULT_MAX_TOKEN_TTL_SECONDS),
+  };
 }
 
 /**

@@ -23,12 +23,14 @@ export interface Principal {
 }
 
 const REALM = 'Bearer realm="audiogum-collector"';
+/** How far an issuer's clock may run ahead of ours before a token of the longest lifetime counts as too long. */
+const CLOCK_SKEW_SECONDS = 60;
 const ASYMMETRIC_ALGORITHMS = ["RS256", "ES256"] as const;
 
 export async function authenticate(authorization: string | undefined, auth: AuthConfig): Promise<Principal> {
   const token = bearerToken(authorization);
   const payload = await verifiedPayload(token, auth);
-  return principalFromClaims(payload);
+  return principalFromClaims(payload, auth.maxTokenTtlSeconds);
 }
 
 /** Passes when the token has the scope, or any one of the scopes given as a list. */
@@ -82,7 +84,7 @@ async function verifiedPayload(token: string, auth: AuthConfig): Promise<JWTPayl
 type Verification = { iss: string | undefined; aud: string | undefined; exp: boolean; nbf: boolean; iat: boolean };
 
 async function verifyWithSecrets(token: string, secrets: string[], verification: Verification): Promise<JWTPayload> {
-  if (secrets.length === 0) throw unauthorized("This collector does not accept HS256 tokens.");
+  if (secrets.length === 0) throw unauthorized("This collector does not accept HS256 tokens; use RS256 or ES256.");
   let lastError: unknown;
   // During a secret rotation the previous secret still verifies; any failure but a bad signature is final.
   for (const secret of secrets) {
@@ -124,9 +126,15 @@ async function verifyWithKeySet(
   });
 }
 
-function principalFromClaims(payload: JWTPayload): Principal {
+function principalFromClaims(payload: JWTPayload, maxTtlSeconds: number): Principal {
   // Checked before verification too; here it also tells the type checker.
   if (typeof payload.exp !== "number") throw unauthorized("The token has no exp claim; tokens must expire.");
+  // A lifetime cap makes a leaked token worthless in bounded time, and keeps exp * 1000 a finite date.
+  if (payload.exp - Date.now() / 1000 > maxTtlSeconds + CLOCK_SKEW_SECONDS) {
+    throw unauthorized(
+      `The token's exp is too far ahead: tokens may live at most ${maxTtlSeconds} seconds (MAX_TOKEN_TTL_SECONDS).`,
+    );
+  }
   if (!isValidTenant(payload.tenant)) {
     throw unauthorized("The token's tenant claim must match [a-z0-9][a-z0-9-]{0,62}.");
   }
