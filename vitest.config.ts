@@ -1,5 +1,6 @@
 // Two test projects: "workers" runs inside workerd (vitest-pool-workers) against the bindings declared in
-// wrangler.toml; "node" runs what only Node can (the customer's command line, DuckDB over exported files).
+// wrangler.toml; "node" runs what only Node can (the customer's command line, DuckDB over exported files, the
+// device client of clients/js).
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
@@ -51,7 +52,7 @@ export default defineConfig({
       {
         test: {
           name: "node",
-          include: ["test/node/**/*.test.ts"],
+          include: ["test/node/**/*.test.ts", "clients/js/test/**/*.test.ts"],
           environment: "node",
         },
       },

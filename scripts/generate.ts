@@ -5,6 +5,8 @@
  *                     validateEvents (scripts/generate/event-validator.ts)
  *   dashboard-assets  src/dashboard/assets.generated.ts, the dashboard's browser files and uPlot
  *   env-types         worker-configuration.generated.d.ts, the Env type from wrangler.toml (`npm run types`)
+ *   client-event-types  clients/js/src/audiogum-events.generated.ts, the device client's event types printed from
+ *                     the zod schemas (clients/js/scripts/event-types-generator.ts)
  * `npm run generate -- <name>…` runs only those. `--check` (run by `npm test`) writes nothing and fails when a
  * file differs from what its generator makes now, is missing, or is a `*.generated.*` file no generator makes.
  * Offline, a few seconds. Exit: 0 done or current, 1 stale (with --check) or a generator failed, 2 bad usage.
@@ -12,6 +14,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { clientEventTypes } from "../clients/js/scripts/event-types-generator.js";
 import { dashboardAssets } from "./generate/dashboard-assets.js";
 import { envTypes } from "./generate/env-types.js";
 import { eventValidator } from "./generate/event-validator.js";
@@ -20,7 +23,7 @@ import { GENERATED_NAME, type GeneratedFile, type Generator } from "./generate/g
 import { HELP_FLAG, parseFlags, runCommand, UsageError } from "./lib/cli.js";
 import { PROJECT_ROOT } from "./lib/project-paths.js";
 
-const GENERATORS: readonly Generator[] = [eventValidator, dashboardAssets, envTypes];
+const GENERATORS: readonly Generator[] = [eventValidator, dashboardAssets, envTypes, clientEventTypes];
 
 /** Folders never searched for stray generated files: installed, ignored or tool state. */
 const SKIPPED_FOLDERS = new Set(["node_modules", "dist", "artifacts"]);
