@@ -3,7 +3,8 @@
  * `d1 migrations apply --local`, then wrangler's unstable_startWorker serves it on loopback in local mode (workerd
  * with local Queues, R2 and D1; nothing remote). It uses a copy of wrangler.toml in a temporary folder so the
  * test chooses its own secret, open tenancy, loopback destinations and a 1 s queue batch timeout, and keeps its
- * storage there. Requests to it carry tokens of a device of the tenant (user-of-{tenant}, device-of-{tenant}).
+ * storage there. Requests to it carry tokens of a device of the tenant (user-of-{tenant}, device-of-{tenant}),
+ * or of the user and device a test names.
  * @module
  */
 import { mkdtemp, writeFile } from "node:fs/promises";
@@ -24,7 +25,12 @@ export interface LocalCollector {
   url: URL;
   adminToken: string;
   folder: string;
-  token(tenant: string, scope: "events:write" | "exports:read"): Promise<string>;
+  /** A token of the tenant's test device, or of the user and device `identity` names. */
+  token(
+    tenant: string,
+    scope: "events:write" | "exports:read",
+    identity?: { user?: string; device?: string },
+  ): Promise<string>;
   /** POSTs the events as a device of the tenant; the test fails unless all are accepted (202). */
   postEvents(tenant: string, events: readonly Record<string, unknown>[]): Promise<void>;
   /**
@@ -67,9 +73,15 @@ export async function startLocalCollector(options: { vars?: Record<string, strin
   });
   await worker.ready;
   const url = await worker.url;
-  const token = (tenant: string, scope: string) =>
+  const token = (tenant: string, scope: string, identity: { user?: string; device?: string } = {}) =>
     signToken(
-      { tenant, userid: `user-of-${tenant}`, deviceid: `device-of-${tenant}`, scopes: [scope], ttlSeconds: 3600 },
+      {
+        tenant,
+        userid: identity.user ?? `user-of-${tenant}`,
+        deviceid: identity.device ?? `device-of-${tenant}`,
+        scopes: [scope],
+        ttlSeconds: 3600,
+      },
       SECRET,
     );
   const postEvents = async (tenant: string, events: readonly Record<string, unknown>[]) => {
