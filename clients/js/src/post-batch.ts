@@ -31,7 +31,8 @@ export type PostOutcome =
 
 /** 400 codes that say the request itself is broken: the same bytes can never succeed. */
 const MALFORMED_CODES = new Set(["invalid_json", "invalid_envelope", "unsupported_schema_version"]);
-// A 400 without one of the collector's codes came from something in between (a proxy): retried, not dropped.
+// Any other 400 is retried, not dropped: body_incomplete (the body did not arrive whole), or a 400 without one of
+// the collector's codes, which came from something in between (a proxy).
 
 export interface PostOptions {
   fetch: typeof fetch;

@@ -145,12 +145,19 @@ describe("events the server refuses", () => {
     expect(await client.queued()).toBe(0);
   });
 
-  it("drops a request the server calls malformed, and reports it; a 400 from something else is retried", async () => {
+  it("drops a request the server calls malformed, and reports it; an incomplete body or a proxy's 400 is retried", async () => {
     const { fake, client, dropped, retries } = await harness();
-    fake.script = [{ status: 400, body: "<html>bad gateway</html>" }, errorAnswer(400, "invalid_envelope")];
+    fake.script = [
+      { status: 400, body: "<html>bad gateway</html>" },
+      errorAnswer(400, "body_incomplete"),
+      errorAnswer(400, "invalid_envelope"),
+    ];
     await trackAll(client, 2);
     await client.flush();
-    expect(retries.map((retry) => retry.status)).toEqual([400]);
+    expect(retries.map((retry) => [retry.status, retry.code])).toEqual([
+      [400, undefined],
+      [400, "body_incomplete"],
+    ]);
     expect(dropped.map(({ reason, events }) => [reason, events.length])).toEqual([["malformed_request", 2]]);
   });
 
