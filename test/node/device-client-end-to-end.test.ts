@@ -97,7 +97,7 @@ class SimulatedDevice {
       }
       if (message.kind !== "token") return;
       const token = await collector.token(TENANT, "events:write", { device: this.name, user: `owner-of-${this.name}` });
-      if (child.connected) child.send({ kind: "token", id: message.id, token } satisfies ToDevice);
+      tell(child, { kind: "token", id: message.id, token });
     });
   }
 
@@ -126,7 +126,7 @@ class SimulatedDevice {
     const child = this.child;
     if (!child.connected) return;
     const replied = this.reply(child, (message) => message.kind === "tracked" && message.from === from);
-    child.send({ kind: "track", from, count } satisfies ToDevice);
+    tell(child, { kind: "track", from, count });
     if ((await replied) === undefined) return;
     for (let n = from; n < from + count; n++) {
       this.unsure.delete(n);
@@ -153,7 +153,7 @@ class SimulatedDevice {
     await this.ready;
     const child = this.child;
     const replied = this.reply(child, (message) => message.kind === "drained");
-    child.send({ kind: "drain" } satisfies ToDevice);
+    tell(child, { kind: "drain" });
     const reply = await replied;
     return reply?.kind === "drained" ? reply.queued : undefined;
   }
@@ -163,6 +163,14 @@ class SimulatedDevice {
     if (this.child.connected) this.child.disconnect();
     this.child.kill("SIGKILL");
   }
+}
+
+/**
+ * Sends to a device process that may be dying under a kill: a failed send (EPIPE) is no error here, the exit is
+ * what tells the test (every reply() resolves undefined on it).
+ */
+function tell(child: ChildProcess, message: ToDevice): void {
+  if (child.connected) child.send(message, () => undefined);
 }
 
 const devices: SimulatedDevice[] = [];
