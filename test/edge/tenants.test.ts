@@ -184,3 +184,31 @@ describe("rate limits", () => {
     }
   });
 });
+
+describe("tenant names and settings named like Object.prototype's members", () => {
+  it("a registered tenant named constructor, with custom sources constructor and tostring, is a tenant like any", async () => {
+    await registerTenant("constructor", { extraSources: ["constructor", "tostring"] });
+    const recorder = recordingQueue();
+    const events = ["constructor", "tostring"].map((source) => ({ ...playAux(), source }));
+    const response = await postEvents(envelope(events), {
+      claims: claimsFor("constructor"),
+      env: { ...CLOSED, EVENTS: recorder.queue },
+    });
+    expect(response.status).toBe(202);
+    expect(recorder.events().map((event) => [event.tenant, event.source])).toEqual([
+      ["constructor", "constructor"],
+      ["constructor", "tostring"],
+    ]);
+  });
+
+  it("an unregistered tenant named valueof is unknown when tenancy is closed", async () => {
+    const response = await postEvents(envelope(seedEvents()), { claims: claimsFor("valueof"), env: CLOSED });
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("unknown_tenant");
+  });
+
+  it("a source named like a member of Object.prototype is not one of the document's sources", async () => {
+    const response = await postEvents(envelope([{ ...playAux(), source: "constructor" }]));
+    expect(response.status).toBe(400);
+  });
+});
