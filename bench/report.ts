@@ -5,6 +5,7 @@
  */
 import { FLEET_PROFILE, purgeRowsReadPerEvent } from "./cost/cost-model.js";
 import { coreRows } from "./core/core-rows.js";
+import { FLEET_BATCH, type EdgeResult } from "./edge/edge-load.js";
 import { PRICES_AS_OF } from "./cost/prices.js";
 import { renderTable, type Row } from "./lib/table.js";
 import type { AllResults, TargetCheck } from "./targets.js";
@@ -21,33 +22,7 @@ export function buildRows(results: AllResults, targets: readonly TargetCheck[]):
   section(`1. validation + enrichment, events/s (20-event batches; median of ${workerdCore.runs} runs)`);
   for (const core of [nodeCore, workerdCore]) rows.push(...coreRows(core));
 
-  section(
-    `2. edge under load (autocannon, separate process; median of ${edge.settings.rounds} rounds x ${edge.settings.durationSeconds} s)`,
-  );
-  const scenarioLabels: Record<keyof typeof edge.scenarios, string> = {
-    healthz1: "GET /healthz",
-    events20x1: "POST /v1/events, 20 events",
-    healthz: "GET /healthz",
-    events20: "POST /v1/events, 20 events",
-    echo20: "echo Worker (parse + re-serialise), 20 events",
-    events2000: "POST /v1/events, 2,000 events (gzip)",
-    echo2000: "echo Worker (parse + re-serialise), 2,000 events (gzip)",
-  };
-  for (const [name, figures] of Object.entries(edge.scenarios) as Array<
-    [keyof typeof edge.scenarios, (typeof edge.scenarios)[keyof typeof edge.scenarios]]
-  >) {
-    const failed = figures.failed > 0 ? `; ${figures.failed} FAILED` : "";
-    rows.push([
-      `C=${figures.connections} ${scenarioLabels[name]}`,
-      `${int(figures.requestsPerSecond)} req/s${figures.eventsPerRequest ? `, ${int(figures.eventsPerSecond)} ev/s` : ""}`,
-      `p50 ${fixed(figures.p50Ms, 1)} ms, p99 ${fixed(figures.p99Ms, 1)} ms${failed}`,
-    ]);
-  }
-  rows.push([
-    "workerd CPU per request (upper bound: whole process)",
-    `${fixed(edge.cpuMsPerSmallRequest)} ms (20 ev)`,
-    `${fixed(edge.cpuMsPerLargeRequest)} ms (2,000 ev)`,
-  ]);
+  rows.push(...buildEdgeRows(edge));
 
   section(`3. consumer (${consumer.batches} full batches of 100 messages)`);
   rows.push([
@@ -92,6 +67,55 @@ export function buildRows(results: AllResults, targets: readonly TargetCheck[]):
 
   section("5. targets");
   for (const check of targets) rows.push([check.target, check.measured, check.pass ? "PASS" : "FAIL"]);
+  return rows;
+}
+
+/** Section 2: every edge scenario (with emulators, with stand-ins, the fleet) and the CPU per request. */
+export function buildEdgeRows(edge: EdgeResult): Row[] {
+  const rows: Row[] = [];
+  rows.push([
+    `— 2. edge under load (autocannon, separate process; median of ${edge.settings.rounds} rounds x ${edge.settings.durationSeconds} s)`,
+    "",
+    "",
+  ]);
+  const scenarioLabels: Record<keyof typeof edge.scenarios, string> = {
+    healthz1: "GET /healthz",
+    events20x1: "POST /v1/events, 20 events",
+    healthz: "GET /healthz",
+    events20: "POST /v1/events, 20 events",
+    echo20: "echo Worker (parse + re-serialise), 20 events",
+    events2000: "POST /v1/events, 2,000 events (gzip)",
+    echo2000: "echo Worker (parse + re-serialise), 2,000 events (gzip)",
+    ownHealthz1: "stand-ins: GET /healthz",
+    ownEvents20x1: "stand-ins: POST /v1/events, 20 events",
+    ownEvents2000x1: "stand-ins: POST /v1/events, 2,000 events (gzip)",
+    ownHealthz: "stand-ins: GET /healthz",
+    ownEvents20: "stand-ins: POST /v1/events, 20 events",
+    ownEvents2000: "stand-ins: POST /v1/events, 2,000 events (gzip)",
+    fleetHealthz: "fleet, stand-ins: GET /healthz, a device per socket",
+    fleetEvents: `fleet, stand-ins: POST /v1/events, ${FLEET_BATCH} events, a device per socket`,
+  };
+  for (const [name, figures] of Object.entries(edge.scenarios) as Array<
+    [keyof typeof edge.scenarios, (typeof edge.scenarios)[keyof typeof edge.scenarios]]
+  >) {
+    const failed = figures.failed > 0 ? `; ${figures.failed} FAILED` : "";
+    const cpu = figures.cpu ? `; CPU p50 ${fixed(figures.cpu.p50Ms)} ms, p99 ${fixed(figures.cpu.p99Ms)} ms` : "";
+    rows.push([
+      `C=${figures.connections} ${scenarioLabels[name]}`,
+      `${int(figures.requestsPerSecond)} req/s${figures.eventsPerRequest ? `, ${int(figures.eventsPerSecond)} ev/s` : ""}`,
+      `p50 ${fixed(figures.p50Ms, 1)} ms, p99 ${fixed(figures.p99Ms, 1)} ms${failed}${cpu}`,
+    ]);
+  }
+  rows.push([
+    "workerd CPU per request, emulators (upper bound: whole process)",
+    `${fixed(edge.cpuMsPerSmallRequest)} ms (20 ev)`,
+    `${fixed(edge.cpuMsPerLargeRequest)} ms (2,000 ev)`,
+  ]);
+  rows.push([
+    "Worker's own CPU per request, stand-ins (less a GET /healthz's)",
+    `p50 ${fixed(edge.ownCpuSmall.p50Ms)} ms, p99 ${fixed(edge.ownCpuSmall.p99Ms)} ms (20 ev)`,
+    `p50 ${fixed(edge.ownCpuLarge.p50Ms)} ms, p99 ${fixed(edge.ownCpuLarge.p99Ms)} ms (2,000 ev)`,
+  ]);
   return rows;
 }
 

@@ -11,7 +11,7 @@ import { runNodeCore } from "./core/node-core.js";
 import { runWorkerdCore } from "./core/workerd-core.js";
 import { costPerMillion, FLEET_PROFILE } from "./cost/cost-model.js";
 import { PRICES, PRICES_AS_OF } from "./cost/prices.js";
-import { runEdgeLoad } from "./edge/edge-load.js";
+import { edgeSettings, runEdgeLoad } from "./edge/edge-load.js";
 import { runMemory } from "./memory/memory-bench.js";
 import { renderReport } from "./report.js";
 import { PROJECT_ROOT } from "../scripts/lib/project-paths.js";
@@ -19,9 +19,7 @@ import { checkTargets } from "./targets.js";
 
 const quick = process.env.BENCH_QUICK === "1";
 const CORE_RUNS = quick ? 3 : 7;
-const EDGE = quick
-  ? { rounds: 1, durationSeconds: 3, smallConnections: 10, largeConnections: 4 }
-  : { rounds: 3, durationSeconds: 5, smallConnections: 10, largeConnections: 4 };
+const EDGE = edgeSettings(quick);
 const CONSUMER_BATCHES = quick ? 2 : 5;
 
 function step(name: string): void {

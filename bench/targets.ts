@@ -34,18 +34,23 @@ export function checkTargets(results: AllResults): TargetCheck[] {
   return [
     {
       target: `20-event request ≤ 1.5x GET /healthz, median latency, ${edge.settings.smallConnections} connections`,
-      measured: x(edge.smallOverHealthz),
-      pass: edge.smallOverHealthz <= 1.5,
+      measured: `${x(edge.ownSmallOverHealthz)} stand-ins (${x(edge.smallOverHealthz)} emulators)`,
+      pass: edge.ownSmallOverHealthz <= 1.5,
     },
     {
       target: "20-event request ≤ 1.5x GET /healthz, median latency, 1 connection",
-      measured: x(edge.smallOverHealthzOneConnection),
-      pass: edge.smallOverHealthzOneConnection <= 1.5,
+      measured: `${x(edge.ownSmallOverHealthzOneConnection)} stand-ins (${x(edge.smallOverHealthzOneConnection)} emulators)`,
+      pass: edge.ownSmallOverHealthzOneConnection <= 1.5,
     },
     {
       target: `2,000-event request ≤ 3x parse-and-re-serialise route, median latency, ${edge.settings.largeConnections} connections`,
-      measured: x(edge.largeOverEcho),
-      pass: edge.largeOverEcho <= 3,
+      measured: `${x(edge.ownLargeOverEcho)} stand-ins (${x(edge.largeOverEcho)} emulators)`,
+      pass: edge.ownLargeOverEcho <= 3,
+    },
+    {
+      target: "Worker CPU per 20-event request < 1 ms (stand-ins, less a GET /healthz's)",
+      measured: `p50 ${edge.ownCpuSmall.p50Ms.toFixed(2)} ms, p99 ${edge.ownCpuSmall.p99Ms.toFixed(2)} ms`,
+      pass: edge.ownCpuSmall.p50Ms < 1,
     },
     {
       target: "validate+enrich ≤ 3x JSON round trip, workerd",

@@ -1,7 +1,12 @@
 /**
  * Part 2: the real collector under load from a second process (load-client.ts, autocannon) on loopback, in
- * the same run as its own GET /healthz and the bench-only echo Worker given the same bodies. Scenarios are
- * interleaved round by round; each figure is the median over rounds and each ratio is taken within a round.
+ * the same run as its own GET /healthz and the bench-only echo Worker given the same bodies. Twice: with
+ * Miniflare's emulated queue, rate limiters and D1 ("emulated"), and with stand-ins for them that only do what
+ * the production client side does ("own": bench/workers/standin-collector.ts), so the Worker's own latency and
+ * CPU show apart from the emulators'. CPU per request is read around each one-connection request from the
+ * workerd's threads (/proc schedstat). The fleet shape: hundreds of sockets, each one device with its own
+ * token, small batches, beside GET /healthz at the same concurrency. Scenarios are interleaved round by round;
+ * each figure is the median over rounds and each ratio is taken within a round.
  * @module
  */
 import { spawn } from "node:child_process";
@@ -25,9 +30,42 @@ export interface EdgeSettings {
   durationSeconds: number;
   smallConnections: number;
   largeConnections: number;
+  /** Sockets of the fleet shape, each its own device. */
+  fleetConnections: number;
 }
 
-export type ScenarioName = "healthz1" | "events20x1" | "healthz" | "events20" | "echo20" | "events2000" | "echo2000";
+export type ScenarioName =
+  | "healthz1"
+  | "events20x1"
+  | "healthz"
+  | "events20"
+  | "echo20"
+  | "events2000"
+  | "echo2000"
+  | "ownHealthz1"
+  | "ownEvents20x1"
+  | "ownEvents2000x1"
+  | "ownHealthz"
+  | "ownEvents20"
+  | "ownEvents2000"
+  | "fleetHealthz"
+  | "fleetEvents";
+
+/** The rounds and concurrency of `npm run bench` (BENCH_QUICK=1: one short round) and of run-edge.ts. */
+export function edgeSettings(quick: boolean): EdgeSettings {
+  return quick
+    ? { rounds: 1, durationSeconds: 3, smallConnections: 10, largeConnections: 4, fleetConnections: 300 }
+    : { rounds: 3, durationSeconds: 5, smallConnections: 10, largeConnections: 4, fleetConnections: 300 };
+}
+
+/** Events per request of the fleet shape: a device flushing often. */
+export const FLEET_BATCH = 5;
+
+/** Worker CPU per request in ms, median and p99 over the rounds' one-connection requests (medians of each). */
+export interface CpuPerRequest {
+  p50Ms: number;
+  p99Ms: number;
+}
 
 export interface ScenarioFigures {
   connections: number;
@@ -37,6 +75,8 @@ export interface ScenarioFigures {
   p50Ms: number;
   p99Ms: number;
   failed: number;
+  /** One-connection scenarios: workerd CPU per request. */
+  cpu?: CpuPerRequest;
 }
 
 export interface EdgeResult {
@@ -51,6 +91,15 @@ export interface EdgeResult {
   /** workerd CPU ms per 20-event request (all processes of the collector's workerd: an upper bound). */
   cpuMsPerSmallRequest: number;
   cpuMsPerLargeRequest: number;
+  /** The same three ratios with stand-in bindings: the Worker's own. */
+  ownSmallOverHealthz: number;
+  ownSmallOverHealthzOneConnection: number;
+  ownLargeOverEcho: number;
+  /** fleetEvents p50 / fleetHealthz p50, per round, median. */
+  fleetOverHealthz: number;
+  /** With stand-ins, CPU of one request minus that of a GET /healthz (the runtime's HTTP handling): the Worker's own. */
+  ownCpuSmall: CpuPerRequest;
+  ownCpuLarge: CpuPerRequest;
 }
 
 const DEVICES = 1000;
@@ -80,14 +129,17 @@ function runLoadClient(spec: LoadSpec): Promise<LoadOutcome> {
 export async function runEdgeLoad(settings: EdgeSettings): Promise<EdgeResult> {
   const work = mkdtempSync(path.join(tmpdir(), "audiogum-bench-"));
   let collector: RunningCollector | undefined;
+  let standIns: RunningCollector | undefined;
   let echo: RunningWorker | undefined;
   try {
     const files = {
       small: path.join(work, "small.json"),
       large: path.join(work, "large.json"),
       tokens: path.join(work, "tokens.json"),
+      fleet: path.join(work, "fleet.json"),
     };
     writeFileSync(files.small, JSON.stringify(requestBodies(200, SMALL_BATCH, 11)));
+    writeFileSync(files.fleet, JSON.stringify(requestBodies(settings.fleetConnections * 2, FLEET_BATCH, 13)));
     // 2,000 events are over the 1 MiB wire limit as plain JSON: devices gzip large batches.
     const largeBodies = requestBodies(4, LARGE_BATCH, 12).map((body) => gzipSync(body).toString("base64"));
     writeFileSync(files.large, JSON.stringify(largeBodies));
@@ -95,69 +147,56 @@ export async function runEdgeLoad(settings: EdgeSettings): Promise<EdgeResult> {
 
     collector = await startCollector({ shape: "edge", tenant: LOAD_TENANT });
     const collectorPids = childWorkerdPids();
+    standIns = await startCollector({ shape: "standins", tenant: LOAD_TENANT });
+    const standInPids = childWorkerdPids().filter((pid) => !collectorPids.includes(pid));
     echo = await startBenchWorker("bench/workers/echo.ts");
     const events = new URL("/v1/events", collector.url).href;
-    const specs: Record<ScenarioName, LoadSpec & { events: number }> = {
+    const ownEvents = new URL("/v1/events", standIns.url).href;
+    const ownHealthz = new URL("/healthz", standIns.url).href;
+    type Spec = LoadSpec & { events: number };
+    const { durationSeconds, smallConnections, largeConnections, fleetConnections } = settings;
+    const get = (url: string, connections: number, extra: Partial<Spec> = {}): Spec => ({
+      url,
+      method: "GET",
+      connections,
+      durationSeconds,
+      events: 0,
+      ...extra,
+    });
+    const post = (url: string, connections: number, size: "small" | "large", extra: Partial<Spec> = {}): Spec => ({
+      url,
+      method: "POST",
+      connections,
+      durationSeconds,
+      bodiesFile: files[size],
+      ...(size === "large" ? { gzip: true, events: LARGE_BATCH } : { events: SMALL_BATCH }),
+      ...extra,
+    });
+    const device = { tokensFile: files.tokens };
+    const healthz = new URL("/healthz", collector.url).href;
+    const specs: Record<ScenarioName, Spec> = {
       // One connection: latency is the cost of one request, not the queueing of many.
-      healthz1: {
-        url: new URL("/healthz", collector.url).href,
-        method: "GET",
-        connections: 1,
-        durationSeconds: settings.durationSeconds,
-        events: 0,
-      },
-      events20x1: {
-        url: events,
-        method: "POST",
-        connections: 1,
-        durationSeconds: settings.durationSeconds,
-        bodiesFile: files.small,
-        tokensFile: files.tokens,
-        events: SMALL_BATCH,
-      },
-      healthz: {
-        url: new URL("/healthz", collector.url).href,
-        method: "GET",
-        connections: settings.smallConnections,
-        durationSeconds: settings.durationSeconds,
-        events: 0,
-      },
-      events20: {
-        url: events,
-        method: "POST",
-        connections: settings.smallConnections,
-        durationSeconds: settings.durationSeconds,
-        bodiesFile: files.small,
-        tokensFile: files.tokens,
-        events: SMALL_BATCH,
-      },
-      echo20: {
-        url: echo.url.href,
-        method: "POST",
-        connections: settings.smallConnections,
-        durationSeconds: settings.durationSeconds,
-        bodiesFile: files.small,
-        events: SMALL_BATCH,
-      },
-      events2000: {
-        url: events,
-        method: "POST",
-        connections: settings.largeConnections,
-        durationSeconds: settings.durationSeconds,
-        bodiesFile: files.large,
-        tokensFile: files.tokens,
-        gzip: true,
-        events: LARGE_BATCH,
-      },
-      echo2000: {
-        url: echo.url.href,
-        method: "POST",
-        connections: settings.largeConnections,
-        durationSeconds: settings.durationSeconds,
-        bodiesFile: files.large,
-        gzip: true,
-        events: LARGE_BATCH,
-      },
+      healthz1: get(healthz, 1),
+      events20x1: post(events, 1, "small", { ...device, cpuPids: collectorPids }),
+      healthz: get(healthz, smallConnections),
+      events20: post(events, smallConnections, "small", device),
+      echo20: post(echo.url.href, smallConnections, "small"),
+      events2000: post(events, largeConnections, "large", device),
+      echo2000: post(echo.url.href, largeConnections, "large"),
+      ownHealthz1: get(ownHealthz, 1, { cpuPids: standInPids }),
+      ownEvents20x1: post(ownEvents, 1, "small", { ...device, cpuPids: standInPids }),
+      ownEvents2000x1: post(ownEvents, 1, "large", { ...device, cpuPids: standInPids }),
+      ownHealthz: get(ownHealthz, smallConnections),
+      ownEvents20: post(ownEvents, smallConnections, "small", device),
+      ownEvents2000: post(ownEvents, largeConnections, "large", device),
+      // The fleet: every socket is one device with its own token, sending small batches one after another.
+      fleetHealthz: get(ownHealthz, fleetConnections, { tokenPerConnection: true }),
+      fleetEvents: post(ownEvents, fleetConnections, "small", {
+        ...device,
+        bodiesFile: files.fleet,
+        events: FLEET_BATCH,
+        tokenPerConnection: true,
+      }),
     };
     const names = Object.keys(specs) as ScenarioName[];
     const outcomes = Object.fromEntries(names.map((name) => [name, [] as LoadOutcome[]])) as Record<
@@ -191,6 +230,7 @@ export async function runEdgeLoad(settings: EdgeSettings): Promise<EdgeResult> {
           p50Ms: median(runs.map((run) => run.p50Ms)),
           p99Ms: median(runs.map((run) => run.p99Ms)),
           failed: runs.reduce((total, run) => total + run.non2xx + run.errors + run.timeouts, 0),
+          ...(runs[0]?.cpuP50Ms === undefined ? {} : { cpu: medianCpu(runs) }),
         };
         return [name, figures];
       }),
@@ -205,10 +245,30 @@ export async function runEdgeLoad(settings: EdgeSettings): Promise<EdgeResult> {
       largeOverEcho: perRound("events2000", "echo2000"),
       cpuMsPerSmallRequest: median(cpuPerRequest.events20),
       cpuMsPerLargeRequest: median(cpuPerRequest.events2000),
+      ownSmallOverHealthz: perRound("ownEvents20", "ownHealthz"),
+      ownSmallOverHealthzOneConnection: perRound("ownEvents20x1", "ownHealthz1"),
+      ownLargeOverEcho: perRound("ownEvents2000", "echo2000"),
+      fleetOverHealthz: perRound("fleetEvents", "fleetHealthz"),
+      ownCpuSmall: cpuOverHealthz(scenarios.ownEvents20x1, scenarios.ownHealthz1),
+      ownCpuLarge: cpuOverHealthz(scenarios.ownEvents2000x1, scenarios.ownHealthz1),
     };
   } finally {
     await echo?.dispose();
+    await standIns?.dispose();
     await collector?.dispose();
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+function medianCpu(runs: readonly LoadOutcome[]): CpuPerRequest {
+  return {
+    p50Ms: median(runs.map((run) => run.cpuP50Ms ?? Number.NaN)),
+    p99Ms: median(runs.map((run) => run.cpuP99Ms ?? Number.NaN)),
+  };
+}
+
+/** A request's CPU less a GET /healthz's median: what the Worker's own code cost beyond the runtime's HTTP work. */
+function cpuOverHealthz(request: ScenarioFigures, healthz: ScenarioFigures): CpuPerRequest {
+  const base = healthz.cpu?.p50Ms ?? 0;
+  return { p50Ms: (request.cpu?.p50Ms ?? Number.NaN) - base, p99Ms: (request.cpu?.p99Ms ?? Number.NaN) - base };
 }

@@ -3,13 +3,17 @@
  * with the Worker it measures: autocannon with C connections for D seconds, each request taking the next
  * body and token round-robin. Prints one JSON line: requests/s, latency percentiles, status counts.
  * With one connection it times each request itself (hrtime, one keep-alive socket): autocannon's
- * percentiles are whole milliseconds, too coarse for a sub-millisecond GET /healthz.
+ * percentiles are whole milliseconds, too coarse for a sub-millisecond GET /healthz. Given the workerd PIDs, the
+ * one-connection run also reads their CPU time before and after each request (the CPU one request cost).
+ * With a token per connection (the fleet shape), C keep-alive sockets each send as one device, one request after
+ * another with token i on socket i, timed like the one-connection run (autocannon cannot tie a token to a socket).
  * @module
  */
 import { readFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import autocannon from "autocannon";
 import { median, percentile } from "../lib/stats.js";
+import { cpuNanoseconds } from "../runtime/process-cpu.js";
 
 export interface LoadSpec {
   url: string;
@@ -22,6 +26,10 @@ export interface LoadSpec {
   tokensFile?: string;
   /** The bodies are base64 of gzip bytes, sent with Content-Encoding: gzip (as a device sends a large batch). */
   gzip?: boolean;
+  /** One connection: read these workerd processes' CPU time around each request. */
+  cpuPids?: string[];
+  /** Many connections: each connection keeps one token of tokensFile (one device per connection). */
+  tokenPerConnection?: boolean;
 }
 
 export interface LoadOutcome {
@@ -33,6 +41,9 @@ export interface LoadOutcome {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** With cpuPids: workerd CPU per request (all its threads), median and p99, in ms. */
+  cpuP50Ms?: number;
+  cpuP99Ms?: number;
 }
 
 function readJsonArray(file: string | undefined): string[] {
@@ -58,6 +69,8 @@ function sendOne(
 async function sequential(spec: LoadSpec, bodies: Array<string | Buffer>, tokens: string[]): Promise<LoadOutcome> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const latencies: number[] = [];
+  const cpuMs: number[] = [];
+  const cpuPids = spec.cpuPids ?? [];
   let non2xx = 0;
   let errors = 0;
   const started = performance.now();
@@ -68,6 +81,7 @@ async function sequential(spec: LoadSpec, bodies: Array<string | Buffer>, tokens
     if (body !== undefined) headers["content-type"] = "application/json";
     if (spec.gzip) headers["content-encoding"] = "gzip";
     if (tokens.length > 0) headers.authorization = `Bearer ${tokens[index % tokens.length]}`;
+    const cpuBefore = cpuPids.length > 0 ? cpuNanoseconds(cpuPids) : 0;
     const sent = performance.now();
     try {
       const status = await sendOne(agent, spec, headers, body);
@@ -76,8 +90,49 @@ async function sequential(spec: LoadSpec, bodies: Array<string | Buffer>, tokens
       errors++;
     }
     latencies.push(performance.now() - sent);
+    if (cpuPids.length > 0) cpuMs.push((cpuNanoseconds(cpuPids) - cpuBefore) / 1e6);
   }
   agent.destroy();
+  return {
+    ...timedOutcome(latencies, started, non2xx, errors),
+    ...(cpuMs.length > 0 ? { cpuP50Ms: median(cpuMs), cpuP99Ms: percentile(cpuMs, 99) } : {}),
+  };
+}
+
+async function fleet(spec: LoadSpec, bodies: Array<string | Buffer>, tokens: string[]): Promise<LoadOutcome> {
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  const started = performance.now();
+  const deadline = started + spec.durationSeconds * 1000;
+  const device = async (connection: number) => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const headers: Record<string, string> = {};
+    if (bodies.length > 0) headers["content-type"] = "application/json";
+    if (tokens.length > 0) headers.authorization = `Bearer ${tokens[connection % tokens.length]}`;
+    for (let index = connection; performance.now() < deadline; index += spec.connections) {
+      const sent = performance.now();
+      try {
+        const status = await sendOne(
+          agent,
+          spec,
+          headers,
+          bodies.length > 0 ? bodies[index % bodies.length] : undefined,
+        );
+        if (status < 200 || status >= 300) non2xx++;
+      } catch {
+        errors++;
+      }
+      latencies.push(performance.now() - sent);
+    }
+    agent.destroy();
+  };
+  await Promise.all(Array.from({ length: spec.connections }, (_, connection) => device(connection)));
+  return timedOutcome(latencies, started, non2xx, errors);
+}
+
+/** The outcome of a run this client timed itself (hrtime per request). */
+function timedOutcome(latencies: number[], started: number, non2xx: number, errors: number): LoadOutcome {
   const elapsed = (performance.now() - started) / 1000;
   return {
     requests: latencies.length,
@@ -99,6 +154,10 @@ async function main(): Promise<void> {
   const tokens = readJsonArray(spec.tokensFile);
   if (spec.connections === 1) {
     process.stdout.write(`${JSON.stringify(await sequential(spec, bodies, tokens))}\n`);
+    return;
+  }
+  if (spec.tokenPerConnection) {
+    process.stdout.write(`${JSON.stringify(await fleet(spec, bodies, tokens))}\n`);
     return;
   }
   let next = 0;

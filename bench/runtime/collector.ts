@@ -5,6 +5,8 @@
  *   "edge":     the events queue is drained by a bench-only sink Worker that acks everything, so the load
  *               test measures the edge (including its real sendBatch) and not the exports competing for CPU.
  *   "consumer": the real queue consumer of wrangler.toml, with a short batch timeout.
+ *   "standins": bench/workers/standin-collector.ts, the same Worker with its queue, rate-limit and D1 bindings
+ *               replaced by stand-ins that only serialise and answer at once: the Worker's own cost.
  * The Worker's console lines are handed to `onLogLine` (the consumer's `batch` and `purge` lines).
  * @module
  */
@@ -28,7 +30,7 @@ export interface RunningCollector {
 }
 
 export interface CollectorOptions {
-  shape: "edge" | "consumer";
+  shape: "edge" | "consumer" | "standins";
   /** The tenant the benchmark's tokens carry; registered in the tenants table. */
   tenant: string;
   onLogLine?: (line: string) => void;
@@ -42,7 +44,9 @@ function collectorWorkerOptions(): WorkerOptions {
 }
 
 export async function startCollector(options: CollectorOptions): Promise<RunningCollector> {
-  const script = await bundleWorker("src/index.ts");
+  const script = await bundleWorker(
+    options.shape === "standins" ? "bench/workers/standin-collector.ts" : "src/index.ts",
+  );
   const fromConfig = collectorWorkerOptions();
   const bindings = {
     ...(fromConfig.bindings ?? {}),
