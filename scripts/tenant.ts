@@ -16,7 +16,7 @@ const USAGE = `Usage:
   npm run tenant -- list [--remote]
 ${DESTINATION_USAGE}
 Settings:
-  --enabled on|off       a disabled tenant's requests get 403 and nothing is queued (default on)
+  --enabled on|off       a disabled tenant's events get 403 and nothing is queued; it may still read (default on)
   --geo on|off           geo in the tenant's export (default on)
   --ip on|off            record the client IP address in each event (default off)
   --sources a,b          extra play/profile source values the tenant may send ("" for none)

@@ -4,8 +4,9 @@ import { seedEvents } from "../../fixtures/seed-events.js";
 import { clearTenantSettingsCache } from "../../src/edge/auth/tenant-settings-cache.js";
 import { envelope, postEvents } from "../support/ingest.js";
 import { recordingQueue } from "../support/recording-queue.js";
-import { registerTenant } from "../support/tenants.js";
-import { deviceClaims } from "../support/tokens.js";
+import { registerTenant, uniqueTenant } from "../support/tenants.js";
+import { bearer, deviceClaims, readerToken } from "../support/tokens.js";
+import { callWorker, collectorRequest } from "../support/worker.js";
 
 const CLOSED = { OPEN_TENANCY: "false" };
 const claimsFor = (tenant: string) => deviceClaims({ tenant });
@@ -56,6 +57,56 @@ describe("tenancy", () => {
       env: { ...CLOSED, DB: failingDb },
     });
     expect(cached.status).toBe(202);
+  });
+});
+
+describe("tenant state on the read routes", () => {
+  const day = new Date().toISOString().slice(0, 10);
+  const readPaths = (tenant: string) => [
+    "/v1/exports",
+    `/v1/exports/days/${day}`,
+    `/v1/exports/${tenant}/${day.slice(0, 4)}/${day.slice(0, 7)}/${day}/${day}T0000_000000.000_${crypto.randomUUID()}.jsonl.gz`,
+    "/v1/summaries/realtime",
+    `/v1/summaries/daily?from=${day}&to=${day}`,
+    `/v1/summaries/monthly?from=${day.slice(0, 7)}&to=${day.slice(0, 7)}`,
+  ];
+
+  async function read(tenant: string, path: string, overrides: Partial<Env> = {}): Promise<Response> {
+    const headers = bearer(await readerToken(tenant, "exports:read"));
+    return callWorker(collectorRequest(path, { headers }), overrides);
+  }
+
+  async function watch(tenant: string, overrides: Partial<Env> = {}): Promise<Response> {
+    const token = await readerToken(tenant, "insights:read");
+    const headers = { upgrade: "websocket", "sec-websocket-protocol": `audiogum-live, bearer.${token}` };
+    return callWorker(collectorRequest("/v1/live", { headers }), overrides);
+  }
+
+  it("refuses an unregistered tenant everywhere when tenancy is closed: 403 unknown_tenant", async () => {
+    const stranger = uniqueTenant("stranger");
+    for (const path of readPaths(stranger)) {
+      const response = await read(stranger, path, CLOSED);
+      expect([path, response.status]).toEqual([path, 403]);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe("unknown_tenant");
+    }
+    const live = await watch(stranger, CLOSED);
+    expect(live.status).toBe(403);
+    expect(((await live.json()) as { error: { code: string } }).error.code).toBe("unknown_tenant");
+  });
+
+  it("lets a disabled tenant read its exports, summaries and live view, though it may not send", async () => {
+    const retired = uniqueTenant("retired");
+    await registerTenant(retired, { enabled: false });
+    for (const path of readPaths(retired)) {
+      const response = await read(retired, path, CLOSED);
+      // The made-up file is not there: 404 is the answer of a route that let the tenant in.
+      expect([path, response.status]).toEqual([path, path.endsWith(".jsonl.gz") ? 404 : 200]);
+    }
+    const live = await watch(retired, CLOSED);
+    expect(live.status).toBe(101);
+    live.webSocket!.accept();
+    live.webSocket!.close();
+    expect((await postEvents(envelope([playAux()]), { claims: claimsFor(retired), env: CLOSED })).status).toBe(403);
   });
 });
 

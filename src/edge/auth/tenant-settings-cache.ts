@@ -1,7 +1,9 @@
 /**
  * A tenant's settings for the edge, read from D1 at most once per TENANT_CACHE_SECONDS per isolate, so a
- * request costs no D1 query. Refuses unknown tenants (unless tenancy is open) and disabled ones; as middleware
- * (requireEnabledTenant), after requireScope, it hands the settings to the handlers.
+ * request costs no D1 query. As middleware, after requireScope, it applies the tenant's state and hands the
+ * settings to the handlers: an unknown tenant (unless tenancy is open) is refused everywhere (requireKnownTenant);
+ * a disabled one may still read what it has (exports, summaries, the live view) but not send
+ * (requireEnabledTenant, on ingest).
  * @module
  */
 import type { MiddlewareHandler } from "hono";
@@ -24,21 +26,30 @@ interface CachedSettings {
 
 const cache = new Map<string, CachedSettings>();
 
-/** Refuses the principal's tenant when it is unknown or disabled; otherwise sets `tenantSettings`. */
-export function requireEnabledTenant(): MiddlewareHandler<EdgeEnv> {
-  return async function requireEnabledTenant(c, next) {
-    const { tenancy } = readConfig(c.env);
-    c.set("tenantSettings", await tenantSettingsFor(c.env.DB, c.get("principal").tenant, tenancy));
+/** Refuses the principal's tenant when it is unknown; otherwise sets `tenantSettings`, disabled or not. */
+export function requireKnownTenant(): MiddlewareHandler<EdgeEnv> {
+  return async function requireKnownTenant(c, next) {
+    c.set("tenantSettings", await knownTenantSettings(c.env, c.get("principal").tenant));
     await next();
   };
 }
 
-async function tenantSettingsFor(db: D1Database, tenant: string, tenancy: TenancyConfig): Promise<TenantSettings> {
-  const settings = (await cachedSettings(db, tenant, tenancy)) ?? openTenancyDefaults(tenant, tenancy);
-  if (!settings.enabled) {
-    throw new CollectorError("tenant_disabled", `Tenant "${tenant}" is disabled; ask the collector's operators.`);
-  }
-  return settings;
+/** Refuses the principal's tenant when it is unknown or disabled; otherwise sets `tenantSettings`. */
+export function requireEnabledTenant(): MiddlewareHandler<EdgeEnv> {
+  return async function requireEnabledTenant(c, next) {
+    const tenant = c.get("principal").tenant;
+    const settings = await knownTenantSettings(c.env, tenant);
+    if (!settings.enabled) {
+      throw new CollectorError("tenant_disabled", `Tenant "${tenant}" is disabled; ask the collector's operators.`);
+    }
+    c.set("tenantSettings", settings);
+    await next();
+  };
+}
+
+async function knownTenantSettings(env: Env, tenant: string): Promise<TenantSettings> {
+  const { tenancy } = readConfig(env);
+  return (await cachedSettings(env.DB, tenant, tenancy)) ?? openTenancyDefaults(tenant, tenancy);
 }
 
 /** For tests and the admin route: forget cached settings so the next request reads D1. */

@@ -1,10 +1,11 @@
 /**
  * The summaries route group, mounted at /v1/summaries: every route needs a token with scope insights:read or
- * exports:read (whoever may pull a tenant's events may see its summaries).
+ * exports:read (whoever may pull a tenant's events may see its summaries) of a known tenant, disabled or not.
  * @module
  */
 import { Hono } from "hono";
 import { requireScope } from "../auth/require-scope.js";
+import { requireKnownTenant } from "../auth/tenant-settings-cache.js";
 import type { Scope } from "../auth/verify-token.js";
 import type { EdgeEnv } from "../edge-env.js";
 import { getDailySummary, getMonthlySummary, getRealtimeSummary } from "./summaries-route.js";
@@ -13,7 +14,7 @@ import { getDailySummary, getMonthlySummary, getRealtimeSummary } from "./summar
 export const INSIGHTS_SCOPES: readonly Scope[] = ["insights:read", "exports:read"];
 
 export const summariesRoutes = new Hono<EdgeEnv>()
-  .use(requireScope(INSIGHTS_SCOPES))
+  .use(requireScope(INSIGHTS_SCOPES), requireKnownTenant())
   .get("/realtime", getRealtimeSummary)
   .get("/daily", getDailySummary)
   .get("/monthly", getMonthlySummary);
