@@ -36,6 +36,7 @@ export default defineConfig({
                 "audiogum-events-dlq": { maxBatchTimeout: 0.05 },
                 "audiogum-deliveries": { maxBatchTimeout: 0.05 },
                 "audiogum-deliveries-dlq": { maxBatchTimeout: 0.05 },
+                "audiogum-erasures": { maxBatchTimeout: 0.05 },
               },
             },
           }),

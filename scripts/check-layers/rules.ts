@@ -75,6 +75,21 @@ export const CROSS_AREA_IMPORTS: readonly CrossAreaImport[] = [
     to: "src/delivery/delivery-ledger.ts",
     why: "the admin and day routes show delivery states; redeliver resets them",
   },
+  {
+    from: "consumer",
+    to: "src/delivery/delivery-ledger.ts",
+    why: "an erasure puts the deliveries of each file it rewrites or empties back to pending",
+  },
+  {
+    from: "consumer",
+    to: "src/delivery/delivery-message.ts",
+    why: "an erasure enqueues the deliveries of each file it rewrites or empties",
+  },
+  {
+    from: "edge",
+    to: "src/consumer/erasure-store.ts",
+    why: "the admin routes record, list and show erasures and lift suppressions; ingest reads the suppressions",
+  },
   { from: "edge", to: "src/delivery/destination-store.ts", why: "the admin routes add, list and remove destinations" },
   { from: "edge", to: "src/delivery/probe-destination.ts", why: "the admin route behind `destination test`" },
   { from: "edge", to: "src/delivery/delivery-message.ts", why: "redeliver enqueues delivery messages" },

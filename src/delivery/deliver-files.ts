@@ -64,7 +64,9 @@ async function deliverOne(task: DeliveryTask, env: DeliveryBindings, attempt: nu
     const destination = await resolveDestination(env.DB, stored, key, { allowLoopback: config.allowLoopbackEndpoints });
     const uploader = uploaderFor(destination);
     objectKey = destinationObjectKey(task.file, work.tenant, uploader.prefix);
-    await uploader.put(objectKey, r2Source(env.EXPORTS, task.file, work.bytes), config);
+    // A file an erasure emptied is deleted at the destination too (docs/privacy.md).
+    if (work.erased) await uploader.delete(objectKey);
+    else await uploader.put(objectKey, r2Source(env.EXPORTS, task.file, work.bytes), config);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     logWarn("delivery_error", { ...fields, ...failureFields(error) });

@@ -57,7 +57,7 @@ export async function insertMissedDeliveries(
          SELECT file.key, destination.id, file.tenant, 'pending', ?3
          FROM export_files AS file JOIN destinations AS destination
            ON destination.tenant = file.tenant AND destination.created_at <= file.committed_at
-         WHERE file.state = 'committed' AND file.committed_at >= ?1 AND file.committed_at < ?2
+         WHERE file.state = 'committed' AND file.erased_at IS NULL AND file.committed_at >= ?1 AND file.committed_at < ?2
            AND NOT EXISTS (SELECT 1 FROM deliveries WHERE file_key = file.key AND destination_id = destination.id)
          LIMIT ?4
          ON CONFLICT (file_key, destination_id) DO NOTHING
@@ -90,19 +90,43 @@ export interface DeliveryWork {
   state: "pending" | "delivered" | "failed";
   tenant: string;
   bytes: number;
+  /** An erasure removed every line of the file: the delivery deletes it at the destination. */
+  erased: boolean;
+}
+
+/**
+ * An erasure rewrote or emptied the file: every destination row of it goes back to pending, so the new bytes
+ * (or the deletion) reach each destination as a delivery. Returns the statement (the erasure runs it in its own
+ * transaction); its RETURNING rows are the tasks to enqueue.
+ */
+export function resetFileDeliveries(db: D1Database, fileKey: string, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE deliveries SET state = 'pending', attempts = 0, last_error = NULL, delivered_at = NULL, updated_at = ?2
+       WHERE file_key = ?1
+       RETURNING file_key, destination_id`,
+    )
+    .bind(fileKey, now);
+}
+
+/** The rows a statement of resetFileDeliveries returned, as tasks. */
+export function resetTasks(result: D1Result<unknown> | undefined): DeliveryTask[] {
+  return toTasks((result?.results ?? []) as TaskRow[]);
 }
 
 /** The row and its committed file's size; undefined when either is gone (destination removed, file purged). */
 export async function findDeliveryWork(db: D1Database, task: DeliveryTask): Promise<DeliveryWork | undefined> {
   const row = await db
     .prepare(
-      `SELECT delivery.state AS state, file.tenant AS tenant, file.bytes AS bytes
+      `SELECT delivery.state AS state, file.tenant AS tenant, file.bytes AS bytes, file.erased_at AS erased_at
        FROM deliveries AS delivery JOIN export_files AS file ON file.key = delivery.file_key AND file.state = 'committed'
        WHERE delivery.file_key = ?1 AND delivery.destination_id = ?2`,
     )
     .bind(task.file, task.destination)
-    .first<{ state: DeliveryWork["state"]; tenant: string; bytes: number | null }>();
-  return row ? { state: row.state, tenant: row.tenant, bytes: row.bytes ?? 0 } : undefined;
+    .first<{ state: DeliveryWork["state"]; tenant: string; bytes: number | null; erased_at: number | null }>();
+  return row
+    ? { state: row.state, tenant: row.tenant, bytes: row.bytes ?? 0, erased: row.erased_at !== null }
+    : undefined;
 }
 
 export async function markDelivered(db: D1Database, task: DeliveryTask, now: number): Promise<void> {
@@ -160,7 +184,7 @@ export async function resetForRedelivery(
   const [files, reset] = await db.batch<{ key: string } | TaskRow>([
     db
       .prepare(
-        `SELECT key FROM export_files WHERE tenant = ?1 AND state = 'committed' AND day >= ?2 AND day <= ?3 AND key > ?4
+        `SELECT key FROM export_files WHERE tenant = ?1 AND state = 'committed' AND erased_at IS NULL AND day >= ?2 AND day <= ?3 AND key > ?4
          ORDER BY key LIMIT ?5`,
       )
       .bind(range.tenant, range.fromDay, range.toDay, range.afterKey, range.limit),
@@ -169,7 +193,7 @@ export async function resetForRedelivery(
         `INSERT INTO deliveries (file_key, destination_id, tenant, state, updated_at)
          SELECT file.key, destination.id, file.tenant, 'pending', ?6
          FROM (SELECT key, tenant FROM export_files
-               WHERE tenant = ?1 AND state = 'committed' AND day >= ?2 AND day <= ?3 AND key > ?4 ORDER BY key LIMIT ?5) AS file
+               WHERE tenant = ?1 AND state = 'committed' AND erased_at IS NULL AND day >= ?2 AND day <= ?3 AND key > ?4 ORDER BY key LIMIT ?5) AS file
          JOIN destinations AS destination ON destination.tenant = file.tenant
          WHERE true
          ON CONFLICT (file_key, destination_id) DO UPDATE

@@ -14,6 +14,7 @@ import type {
   CommitRequest,
   CommitResult,
   DayFiles,
+  ErasedFileRequest,
   FileListRequest,
   RollupRequest,
   RollupRows,
@@ -23,7 +24,7 @@ import type { ExportFileEntry } from "../core/exports/export-listing.js";
 import { readConfig } from "../core/foundation/config.js";
 import { describeCause, logInfo, logWarn } from "../core/foundation/log.js";
 import { claimRuns, commitFile } from "./shard-claims.js";
-import { dayFiles, findFile, listFiles } from "./shard-manifest.js";
+import { changeErasedFile, dayFiles, findFile, listFiles } from "./shard-manifest.js";
 import { readRollups } from "./shard-rollups.js";
 import { ensureShardSchema } from "./shard-schema.js";
 import {
@@ -55,6 +56,12 @@ export class ExportLedgerShard extends DurableObject<Env> {
     const sql = this.metered();
     const committed = this.ctx.storage.transactionSync(() => commitFile(sql, request));
     return { committed, usage: sql.usage };
+  }
+
+  /** A privacy erasure rewrote or emptied a file (src/consumer/erase-export-file.ts); false: not this shard's. */
+  async changeErasedFile(request: ErasedFileRequest): Promise<boolean> {
+    const sql = this.metered();
+    return this.ctx.storage.transactionSync(() => changeErasedFile(sql, request));
   }
 
   async listFiles(request: FileListRequest): Promise<ExportFileEntry[]> {

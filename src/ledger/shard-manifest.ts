@@ -5,7 +5,7 @@
  * @module
  */
 import type { ExportFileEntry } from "../core/exports/export-listing.js";
-import type { CommittedFacts, DayFiles, FileListRequest } from "../core/exports/ledger-protocol.js";
+import type { CommittedFacts, DayFiles, ErasedFileRequest, FileListRequest } from "../core/exports/ledger-protocol.js";
 import type { MeteredSql } from "./sql-usage.js";
 
 interface FileRow {
@@ -14,11 +14,23 @@ interface FileRow {
   [column: string]: string;
 }
 
+/** A committed file a privacy erasure emptied is no longer a file of the manifest. */
+const NOT_ERASED = "json_extract(facts, '$.erasedAt') IS NULL";
+
+/** Applies an erasure's change to a committed file's facts; returns whether the shard holds the file. */
+export function changeErasedFile(sql: MeteredSql, request: ErasedFileRequest): boolean {
+  const [row] = sql.all<FileRow>("SELECT key, facts FROM files WHERE key = ?1 AND state = 'committed'", request.key);
+  if (!row) return false;
+  const facts = { ...(JSON.parse(row.facts) as CommittedFacts), ...request.change };
+  sql.all("UPDATE files SET facts = ?2 WHERE key = ?1", request.key, JSON.stringify(facts));
+  return true;
+}
+
 export function listFiles(sql: MeteredSql, request: FileListRequest): ExportFileEntry[] {
   return sql
     .all<FileRow>(
       `SELECT key, facts FROM files
-       WHERE key >= ?1 AND key < ?2 AND key > ?3 AND state = 'committed' ORDER BY key LIMIT ?4`,
+       WHERE key >= ?1 AND key < ?2 AND key > ?3 AND state = 'committed' AND ${NOT_ERASED} ORDER BY key LIMIT ?4`,
       request.fromKey,
       request.belowKey,
       request.afterKey,
@@ -28,14 +40,17 @@ export function listFiles(sql: MeteredSql, request: FileListRequest): ExportFile
 }
 
 export function findFile(sql: MeteredSql, key: string): ExportFileEntry | null {
-  const [row] = sql.all<FileRow>("SELECT key, facts FROM files WHERE key = ?1 AND state = 'committed'", key);
+  const [row] = sql.all<FileRow>(
+    `SELECT key, facts FROM files WHERE key = ?1 AND state = 'committed' AND ${NOT_ERASED}`,
+    key,
+  );
   return row ? toEntry(row) : null;
 }
 
 /** Every committed file whose key starts with `dayPrefix` and their events by type. */
 export function dayFiles(sql: MeteredSql, dayPrefix: string): DayFiles {
   const rows = sql.all<FileRow>(
-    "SELECT key, facts FROM files WHERE key >= ?1 AND key < ?2 AND state = 'committed' ORDER BY key",
+    `SELECT key, facts FROM files WHERE key >= ?1 AND key < ?2 AND state = 'committed' AND ${NOT_ERASED} ORDER BY key`,
     dayPrefix,
     `${dayPrefix}\u{10FFFF}`,
   );

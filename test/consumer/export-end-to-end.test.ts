@@ -107,6 +107,7 @@ describe("an export file", () => {
       events: String(events.length),
       first_receivedat: events[0]!.receivedat,
       last_receivedat: events.at(-1)!.receivedat,
+      userid_filter: expect.stringMatching(/^bloom1:[A-Za-z0-9+/]+=*$/),
     });
   });
 

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:test";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { countEventTypes } from "../../src/core/exports/event-type-counts.js";
-import { buildExportFile } from "../../src/core/exports/export-file.js";
+import { buildExportFile, exportFileMetadata } from "../../src/core/exports/export-file.js";
 import { exportKey, utcDay } from "../../src/core/exports/export-key.js";
 import type { QueuedEvent } from "../../src/core/exports/tenant-groups.js";
 import { bearer, readerToken } from "./tokens.js";
@@ -25,6 +25,8 @@ export interface StoreOptions {
   /** The events of the file; by default the document's examples, received at writtenAt. */
   events?: QueuedEvent[];
   state?: "committed" | "pending" | "abandoned";
+  /** Written as before the export recorded custom metadata (no userid filter): an erasure must read it. */
+  withoutMetadata?: boolean;
 }
 
 /** Seed events as the consumer receives them: with an eventid and a receivedat. */
@@ -49,7 +51,10 @@ export async function storeExportFile(tenant: string, options: StoreOptions): Pr
     firstReceivedAt: file.firstReceivedAt,
     fileId: crypto.randomUUID(),
   });
-  const object = await env.EXPORTS.put(key, file.body, { httpMetadata: { contentType: "application/gzip" } });
+  const object = await env.EXPORTS.put(key, file.body, {
+    httpMetadata: { contentType: "application/gzip" },
+    ...(options.withoutMetadata ? {} : { customMetadata: exportFileMetadata(file) }),
+  });
   await env.DB.prepare(
     `INSERT INTO export_files (key, tenant, day, state, events, bytes, first_receivedat, last_receivedat, created_at,
        committed_at, etag, type_counts)

@@ -5,6 +5,7 @@
  */
 import { gzip } from "./gzip.js";
 import { encodeJsonLines } from "./jsonl.js";
+import { buildUseridFilter, USERID_FILTER_METADATA_KEY } from "../privacy/userid-filter.js";
 import type { QueuedEvent } from "./tenant-groups.js";
 
 export interface ExportFile {
@@ -12,6 +13,8 @@ export interface ExportFile {
   events: number;
   firstReceivedAt: string;
   lastReceivedAt: string;
+  /** Which userids the file may hold, for erasures (src/core/privacy/userid-filter.ts). */
+  useridFilter: string;
 }
 
 /** `events` must be non-empty and in received order. */
@@ -20,7 +23,15 @@ export async function buildExportFile(events: readonly QueuedEvent[]): Promise<E
   const last = events.at(-1);
   if (!first || !last) throw new Error("an export file needs at least one event");
   const body = await gzip(new TextEncoder().encode(encodeJsonLines(events)));
-  return { body, events: events.length, firstReceivedAt: first.receivedat, lastReceivedAt: last.receivedat };
+  return {
+    body,
+    events: events.length,
+    firstReceivedAt: first.receivedat,
+    lastReceivedAt: last.receivedat,
+    useridFilter: buildUseridFilter(
+      events.flatMap((event) => (typeof event.userid === "string" ? [event.userid] : [])),
+    ),
+  };
 }
 
 /** The custom metadata of the R2 object: R2 metadata values are strings. */
@@ -29,5 +40,6 @@ export function exportFileMetadata(file: ExportFile): Record<string, string> {
     events: String(file.events),
     first_receivedat: file.firstReceivedAt,
     last_receivedat: file.lastReceivedAt,
+    [USERID_FILTER_METADATA_KEY]: file.useridFilter,
   };
 }

@@ -53,6 +53,17 @@ export interface CommittedFacts {
   /** R2's etag of the object: the pull API lists it and serves it as the ETag. */
   etag: string;
   typeCounts: EventTypeCounts;
+  /** Set when a privacy erasure removed every line (docs/privacy.md): the object is gone, the file unlisted. */
+  erasedAt?: number;
+}
+
+/**
+ * A privacy erasure changed a committed file (docs/privacy.md): its new etag, size and counts, or `erasedAt`
+ * when no line is left. The row stays committed, so its runs still make a resent event a duplicate.
+ */
+export interface ErasedFileRequest {
+  key: string;
+  change: Pick<CommittedFacts, "etag" | "bytes" | "events" | "typeCounts"> | { erasedAt: number };
 }
 
 export interface CommittedFile {

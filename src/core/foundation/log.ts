@@ -27,7 +27,10 @@ export type LogMessage =
   | "live_publish_error"
   | "jwks_refresh"
   | "jwks_error"
-  | "tenant_settings_error";
+  | "tenant_settings_error"
+  | "erasure"
+  | "erasure_error"
+  | "suppressions_error";
 
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 

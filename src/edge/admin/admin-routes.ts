@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { adminAuth } from "../auth/admin-auth.js";
 import type { EdgeEnv } from "../edge-env.js";
 import { deleteDestination, getDestinations, postDestination, postDestinationTest } from "./destinations-route.js";
+import { deleteSuppressionRoute, getErasure, getErasures, postErasure } from "./erasures-route.js";
 import { getReadiness } from "./readiness-route.js";
 import { postRedeliver } from "./redeliver-route.js";
 import { postRedrive } from "./redrive-route.js";
@@ -20,4 +21,8 @@ export const adminRoutes = new Hono<EdgeEnv>()
   .post("/tenants/:tenant/destinations", postDestination)
   .delete("/tenants/:tenant/destinations/:name", deleteDestination)
   .post("/tenants/:tenant/destinations/:name/test", postDestinationTest)
-  .post("/tenants/:tenant/redeliver", postRedeliver);
+  .post("/tenants/:tenant/redeliver", postRedeliver)
+  .post("/tenants/:tenant/erasures", postErasure)
+  .get("/tenants/:tenant/erasures", getErasures)
+  .get("/tenants/:tenant/erasures/:id", getErasure)
+  .delete("/tenants/:tenant/suppressions/:userid", deleteSuppressionRoute);

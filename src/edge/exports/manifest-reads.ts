@@ -2,7 +2,8 @@
  * The reads of the pull API: each of the tenant's ledger shards lists its committed files (src/ledger/
  * shard-manifest.ts), and the D1 manifest table export_files adds the files of before the shards (and holds a
  * copy of the files of tenants with push destinations, which are merged by key). In D1 only 'committed' rows
- * are files: a pending or abandoned row may have no object, or one that will be deleted. Every query is scoped
+ * are files: a pending or abandoned row may have no object, or one that will be deleted; an erased row's object
+ * is gone (docs/privacy.md). Every query is scoped
  * to one tenant.
  * @module
  */
@@ -48,7 +49,7 @@ async function listLegacyFiles(db: D1Database, range: FileRange): Promise<Export
   const result = await db
     .prepare(
       `SELECT ${FILE_COLUMNS} FROM export_files
-       WHERE tenant = ?1 AND state = 'committed' AND day >= ?2 AND day <= ?3 AND key > ?4
+       WHERE tenant = ?1 AND state = 'committed' AND erased_at IS NULL AND day >= ?2 AND day <= ?3 AND key > ?4
        ORDER BY key LIMIT ?5`,
     )
     .bind(range.tenant, range.fromDay ?? "0000-00-00", range.toDay ?? "9999-12-31", range.afterKey ?? "", range.limit)
@@ -71,7 +72,9 @@ export async function findCommittedFile(
 
 async function findLegacyFile(db: D1Database, tenant: string, key: string): Promise<ExportFileEntry | undefined> {
   const row = await db
-    .prepare(`SELECT ${FILE_COLUMNS} FROM export_files WHERE key = ?1 AND tenant = ?2 AND state = 'committed'`)
+    .prepare(
+      `SELECT ${FILE_COLUMNS} FROM export_files WHERE key = ?1 AND tenant = ?2 AND state = 'committed' AND erased_at IS NULL`,
+    )
     .bind(key, tenant)
     .first<ManifestRow>();
   return row ? toEntry(row) : undefined;
@@ -87,7 +90,7 @@ export interface DayFiles {
 export async function readDayFiles(env: LedgerBindings, tenant: string, day: string): Promise<DayFiles> {
   const [legacy, ...shards] = await Promise.all([
     env.DB.prepare(
-      `SELECT ${FILE_COLUMNS}, type_counts FROM export_files WHERE tenant = ?1 AND day = ?2 AND state = 'committed'`,
+      `SELECT ${FILE_COLUMNS}, type_counts FROM export_files WHERE tenant = ?1 AND day = ?2 AND state = 'committed' AND erased_at IS NULL`,
     )
       .bind(tenant, day)
       .all<ManifestRow & { type_counts: string | null }>(),

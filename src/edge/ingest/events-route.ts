@@ -15,10 +15,13 @@ import { addLogFields } from "../request-log.js";
 import { enqueueEvents } from "./enqueue.js";
 import { publishLiveEvents } from "../live/live-publish.js";
 import { readJsonBody } from "./read-body.js";
+import { isSuppressed } from "./suppressions-cache.js";
 
 export interface IngestResponse {
   accepted: number;
   rejected: EventRejection[];
+  /** Valid events dropped because the tenant suppresses the token's user (docs/privacy.md); only when some were. */
+  suppressed?: number;
 }
 
 /** Runs after the ingest group's middleware: the principal is authenticated, its tenant admitted and in limits. */
@@ -40,6 +43,11 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
       },
       400,
     );
+  }
+  if (await isSuppressed(c.env, principal.tenant, principal.userid)) {
+    addLogFields(c, { suppressed: valid.length });
+    const response: IngestResponse = { accepted: 0, rejected, suppressed: valid.length };
+    return c.json(response, 202);
   }
   const enriched = enrichEvents(
     valid.map((entry) => entry.event),

@@ -1,0 +1,116 @@
+/**
+ * The consumer of the erasures queue: runs one erasure in slices, one message per slice. A slice lists one page
+ * of the tenant's objects from the erasure's cursor (with their metadata), reads only those whose userid filter
+ * may hold the user (src/core/privacy/userid-filter.ts), rewrites or deletes the ones that do
+ * (erase-export-file.ts), then moves the cursor and sends the next slice's message. After the tenant's prefix it
+ * does the same over the dead letters (erase-dead-letter.ts), then marks the erasure done and forgets the userid.
+ * A slice that fails is retried by the queue and resumes at the cursor; every step is safe to run twice.
+ * @module
+ */
+import { DEAD_LETTER_PREFIX } from "../core/exports/export-key.js";
+import { ledgerShardsOf, readConfig } from "../core/foundation/config.js";
+import { logError, logInfo } from "../core/foundation/log.js";
+import type { ErasurePhase, ErasureRow } from "../core/privacy/erasure.js";
+import { erasureMessageBody, parseErasureMessage } from "../core/privacy/erasure-message.js";
+import { filterMayHold, USERID_FILTER_METADATA_KEY } from "../core/privacy/userid-filter.js";
+import { eraseFromDeadLetter } from "./erase-dead-letter.js";
+import { type ErasureContext, eraseFromExportFile } from "./erase-export-file.js";
+import { findErasure, markDone, markFailed, markRunning, progressStatement } from "./erasure-store.js";
+
+/** Objects listed per slice: one R2 list call. */
+export const OBJECTS_PER_SLICE = 1000;
+
+export type ErasureBindings = Pick<Env, "EXPORTS" | "DB" | "DELIVERIES" | "ERASURES" | "LEDGER"> &
+  Parameters<typeof readConfig>[0];
+
+export async function runErasures(batch: MessageBatch<unknown>, env: ErasureBindings): Promise<void> {
+  for (const message of batch.messages) {
+    let id: string;
+    try {
+      id = parseErasureMessage(message.body);
+    } catch (error) {
+      logError("erasure_error", { queue: batch.queue, step: "parse", message_id: message.id }, error);
+      message.ack();
+      continue;
+    }
+    try {
+      const more = await runSlice(id, env);
+      if (more) await env.ERASURES.send(erasureMessageBody(id), { contentType: "text" });
+      message.ack();
+    } catch (error) {
+      logError("erasure_error", { erasure: id, step: "slice", attempt: message.attempts }, error);
+      await markFailedAfterRetries(env.DB, id, message.attempts, error);
+      message.retry({ delaySeconds: Math.min(300, 5 * 2 ** Math.min(message.attempts, 6)) });
+    }
+  }
+}
+
+/** The queue's max_retries for the erasures consumer (wrangler.toml): the last attempt marks it failed. */
+const MAX_ATTEMPTS = 20;
+
+async function markFailedAfterRetries(db: D1Database, id: string, attempts: number, error: unknown): Promise<void> {
+  if (attempts < MAX_ATTEMPTS) return;
+  await markFailed(db, id, error instanceof Error ? error.message : String(error), Date.now()).catch(() => undefined);
+}
+
+/** One slice of the erasure; true when there is more to do. */
+export async function runSlice(id: string, env: ErasureBindings): Promise<boolean> {
+  const row = await findErasure(env.DB, id);
+  if (!row || row.status === "done") return false;
+  if (row.userid === null) throw new Error("the erasure has no userid to look for");
+  if (row.status !== "running") await markRunning(env.DB, id, Date.now());
+  const context: ErasureContext = {
+    id,
+    tenant: row.tenant,
+    userid: row.userid,
+    bucket: env.EXPORTS,
+    db: env.DB,
+    deliveries: env.DELIVERIES,
+    ledger: env.LEDGER,
+    shards: ledgerShardsOf(readConfig(env).ledger, row.tenant),
+  };
+  const phase: ErasurePhase = row.phase;
+  const prefix = phase === "exports" ? `${row.tenant}/` : DEAD_LETTER_PREFIX;
+  const page = await env.EXPORTS.list({
+    prefix,
+    startAfter: row.cursor === "" ? undefined : row.cursor,
+    limit: OBJECTS_PER_SLICE,
+    include: ["customMetadata"],
+  });
+  let examinedWithoutUser = 0;
+  for (const object of page.objects) {
+    if (phase === "exports") {
+      if (isExportFile(object.key) && filterMayHold(object.customMetadata?.[USERID_FILTER_METADATA_KEY], row.userid)) {
+        const outcome = await eraseFromExportFile(context, object.key);
+        if (outcome === "kept") examinedWithoutUser++;
+      }
+    } else {
+      await eraseFromDeadLetter(context, object.key);
+    }
+  }
+  const cursor = page.objects.at(-1)?.key ?? row.cursor;
+  const finished = !page.truncated;
+  const next = finished && phase === "exports" ? { phase: "deadletters" as const, cursor: "" } : { phase, cursor };
+  await progressStatement(
+    env.DB,
+    id,
+    next,
+    { filesListed: phase === "exports" ? page.objects.length : 0, filesExamined: examinedWithoutUser },
+    Date.now(),
+  ).run();
+  if (finished && phase === "deadletters") {
+    await markDone(env.DB, id, Date.now());
+    logDone(row, id);
+    return false;
+  }
+  return true;
+}
+
+/** The export files themselves; other objects under the prefix (derived files) are not JSON Lines of events. */
+function isExportFile(key: string): boolean {
+  return key.endsWith(".jsonl.gz");
+}
+
+function logDone(row: ErasureRow, id: string): void {
+  logInfo("erasure", { erasure: id, tenant: row.tenant, status: "done" });
+}
