@@ -35,7 +35,10 @@ export function createApp(): Hono<EdgeEnv> {
   app.use(logRequest());
   app.use(refuseUnroutedRequests(routes.routes));
   app.route("/", routes);
-  app.notFound((c) => errorResponse(c, new CollectorError("not_found", `No route ${c.req.method} ${c.req.path}.`)));
+  app.notFound((c) => {
+    const { method, path } = requestFields(c);
+    return errorResponse(c, new CollectorError("not_found", `No route ${method} ${path}.`));
+  });
   app.onError((error, c) => {
     const collectorError = asCollectorError(error);
     // A 5xx is ours to fix: say why (the cause's name and message, never a stack). A 4xx is the client's, and its

@@ -5,6 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { type LogFields, logInfo } from "../core/foundation/log.js";
+import { printableAscii } from "../core/foundation/untrusted-text.js";
 import type { EdgeEnv } from "./edge-env.js";
 
 export function logRequest(): MiddlewareHandler<EdgeEnv> {
@@ -26,7 +27,17 @@ export function addLogFields(c: Context<EdgeEnv>, fields: LogFields): void {
   c.set("logFields", { ...c.get("logFields"), ...fields });
 }
 
-/** What names the request in any log line: never its token, body or IP. */
+/**
+ * What names the request in any log line: never its token, body or IP. The path and method are the client's text
+ * (a path may be kilobytes of anything, percent-decoded), so they are logged bounded and in printable ASCII.
+ */
 export function requestFields(c: Context<EdgeEnv>): LogFields {
-  return { method: c.req.method, path: c.req.path, ray: c.req.header("cf-ray") ?? undefined };
+  return {
+    method: printableAscii(c.req.method, 20),
+    path: printableAscii(c.req.path, MAX_LOGGED_PATH),
+    ray: c.req.header("cf-ray") ?? undefined,
+  };
 }
+
+/** Every route's path fits; a longer one is no route's. */
+const MAX_LOGGED_PATH = 200;

@@ -36,6 +36,21 @@ describe("routes", () => {
 describe("the request log line", () => {
   afterEach(() => vi.restoreAllMocks());
 
+  it("logs the client's path bounded and in printable ASCII, and the 404 says no more", async () => {
+    const lines: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
+    const path = `/v1/${"%E2%80%AE%0A%F0%9F%98%80".repeat(10)}${"x".repeat(16 * 1024)}`;
+    const response = await callWorker(path);
+    expect(response.status).toBe(404);
+    const message = ((await response.json()) as { error: { message: string } }).error.message;
+    const logged = String((JSON.parse(lines.find((line) => line.includes('"request"'))!) as { path: unknown }).path);
+    for (const text of [message, logged]) {
+      expect(text).toMatch(/^[\x20-\x7e]+$/);
+      expect(text.length).toBeLessThan(250);
+    }
+    expect(logged).toMatch(/^\/v1\/\\u202e\\u000a\\ud83d\\ude00/);
+  });
+
   it("is one JSON object with msg request, tenant, status, counts and duration, and never the token", async () => {
     const lines: string[] = [];
     vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
