@@ -3,19 +3,19 @@
  * per part, then the cost lines with each service's share, then the targets with pass or fail.
  * @module
  */
-import { FLEET_PROFILE, purgeRowsReadPerEvent } from "./cost/cost-model.js";
+import { FLEET_PROFILE } from "./cost/cost-model.js";
 import { coreRows } from "./core/core-rows.js";
 import { FLEET_BATCH, type EdgeResult } from "./edge/edge-load.js";
 import { PRICES_AS_OF } from "./cost/prices.js";
 import { renderTable, type Row } from "./lib/table.js";
-import type { AllResults, TargetCheck } from "./targets.js";
+import { shardScalingEfficiency, type AllResults, type TargetCheck } from "./targets.js";
 
 const int = (value: number) => Math.round(value).toLocaleString("en-US");
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 export function buildRows(results: AllResults, targets: readonly TargetCheck[]): Row[] {
-  const { nodeCore, workerdCore, edge, consumer, memory, cost } = results;
+  const { nodeCore, workerdCore, edge, consumers, shardScaling, memory, costs } = results;
   const rows: Row[] = [];
   const section = (title: string) => rows.push([`— ${title}`, "", ""]);
 
@@ -24,28 +24,34 @@ export function buildRows(results: AllResults, targets: readonly TargetCheck[]):
 
   rows.push(...buildEdgeRows(edge));
 
-  section(`3. consumer (${consumer.batches} full batches of 100 messages)`);
-  rows.push([
-    "queue batch → R2 object + D1 dedupe",
-    `${int(consumer.eventsPerSecond)} ev/s`,
-    `${int(consumer.eventsPerBatch)} events in ${fixed(consumer.batchMs, 0)} ms; CPU ${fixed(consumer.cpuMsPerBatch, 0)} ms`,
-  ]);
-  rows.push([
-    "D1 rows written per event (export + purge)",
-    fixed(consumer.d1RowsWrittenPerEvent + consumer.purgeRowsWrittenPerEvent),
-    `export ${fixed(consumer.d1RowsWrittenPerEvent)} + purge ${fixed(consumer.purgeRowsWrittenPerEvent)}`,
-  ]);
-  const purgeRead = purgeRowsReadPerEvent(consumer);
-  rows.push([
-    "D1 rows read per event (export + purge)",
-    fixed(consumer.d1RowsReadPerEvent + purgeRead),
-    `export ${fixed(consumer.d1RowsReadPerEvent)} + purge ${fixed(purgeRead)} (${fixed(consumer.purgeRowsReadPerEventPerDay)}/day × ${FLEET_PROFILE.dedupeWindowDays + 1} days)`,
-  ]);
-  rows.push([
-    "D1 purge: rows read by the busiest of a day's runs",
-    int(consumer.purgeMaxRowsReadPerRun),
-    `${consumer.purgeRuns} hourly runs, one slice of the claims each`,
-  ]);
+  section(`3. consumer (${consumers[0]?.batches ?? 0} full batches of 100 messages per profile, sharded ledger)`);
+  for (const consumer of consumers) {
+    const label = `${consumer.profile.tenantsPerBatch} tenant(s)/batch`;
+    rows.push([
+      `${label}: queue batch → R2 + ledger`,
+      `${int(consumer.eventsPerSecond)} ev/s`,
+      `${int(consumer.eventsPerBatch)} events in ${fixed(consumer.batchMs, 0)} ms; CPU ${fixed(consumer.cpuMsPerBatch, 0)} ms; ${fixed(consumer.filesPerBatch, 1)} files of ${fixed(consumer.eventsPerFile, 0)} events`,
+    ]);
+    rows.push([
+      `${label}: ledger rows written`,
+      `${fixed(consumer.ledgerRowsWrittenPerEvent, 3)}/event`,
+      `${fixed(consumer.ledgerRowsWrittenPerFile, 1)}/file; read ${fixed(consumer.ledgerRowsReadPerEvent, 3)}/event, ${fixed(consumer.ledgerRowsReadPerFile, 1)}/file; ${fixed(consumer.ledgerCallsPerBatch, 0)} calls/batch`,
+    ]);
+    rows.push([
+      `${label}: D1 rows, shard size`,
+      `${fixed(consumer.d1RowsWrittenPerEvent, 3)} written/event`,
+      `${fixed(consumer.d1RowsReadPerEvent, 3)} read/event; largest shard ${fixed(consumer.shardBytesPerEvent, 1)} B/event`,
+    ]);
+  }
+  section("3b. ledger shard scaling: one tenant, the same 2,000-event batches, 1 / 4 / 16 shards");
+  const efficiency = shardScalingEfficiency(shardScaling);
+  shardScaling.forEach((run, index) => {
+    rows.push([
+      `${run.profile.shards} shard(s)`,
+      `${int((run.eventsPerBatch / Math.max(1, run.maxShardMsPerBatch)) * 1000)} ev/s per busiest shard`,
+      `busiest shard ${fixed(run.maxShardMsPerBatch, 0)} ms/batch (${fixed((efficiency[index] ?? 0) * 100, 0)}% of linear); whole batch ${int(run.eventsPerSecond)} ev/s on this machine`,
+    ]);
+  });
 
   section("memory: largest request (2,000 events, 4 MiB decoded)");
   rows.push([
@@ -54,16 +60,22 @@ export function buildRows(results: AllResults, targets: readonly TargetCheck[]):
     `baseline ${mib(memory.workerdBaselineBytes)}, +${mib(memory.workerdDeltaBytes)}; Node heap +${mib(memory.nodeDeltaBytes)}`,
   ]);
 
-  section(
-    `4. cost per million events (list prices of ${PRICES_AS_OF}; ${FLEET_PROFILE.eventsPerRequest} ev/request, ~${FLEET_PROFILE.bytesPerEvent / 1000} KB/event, ${FLEET_PROFILE.dedupeWindowDays}-day dedupe)`,
-  );
-  for (const line of cost.lines) {
-    const share = cost.totalUsd > 0 ? (line.usdPerMillionEvents / cost.totalUsd) * 100 : 0;
-    const units =
-      line.unitsPerMillionEvents < 10 ? fixed(line.unitsPerMillionEvents, 3) : int(line.unitsPerMillionEvents);
-    rows.push([line.service, `$${fixed(line.usdPerMillionEvents, 4)}`, `${fixed(share, 1)}% (${units} ${line.unit})`]);
+  for (const cost of costs) {
+    section(
+      `4. cost per million events, ${cost.tenantsPerBatch} tenant(s) per batch (list prices of ${PRICES_AS_OF}; ${FLEET_PROFILE.eventsPerRequest} ev/request, ~${FLEET_PROFILE.bytesPerEvent / 1000} KB/event, ${FLEET_PROFILE.dedupeWindowDays}-day dedupe)`,
+    );
+    for (const line of cost.lines) {
+      const share = cost.totalUsd > 0 ? (line.usdPerMillionEvents / cost.totalUsd) * 100 : 0;
+      const units =
+        line.unitsPerMillionEvents < 10 ? fixed(line.unitsPerMillionEvents, 3) : int(line.unitsPerMillionEvents);
+      rows.push([
+        line.service,
+        `$${fixed(line.usdPerMillionEvents, 4)}`,
+        `${fixed(share, 1)}% (${units} ${line.unit})`,
+      ]);
+    }
+    rows.push(["total", `$${fixed(cost.totalUsd, 3)}`, "100%"]);
   }
-  rows.push(["total", `$${fixed(cost.totalUsd, 3)}`, "100%"]);
 
   section("5. targets");
   for (const check of targets) rows.push([check.target, check.measured, check.pass ? "PASS" : "FAIL"]);

@@ -34,12 +34,20 @@ async function main(): Promise<void> {
   const workerdCore = await runWorkerdCore(CORE_RUNS);
   step("edge under load");
   const edge = await runEdgeLoad(EDGE);
-  step("consumer");
-  const consumer = await runConsumer(CONSUMER_BATCHES);
+  const consumers = [];
+  for (const tenantsPerBatch of [1, 10, 100]) {
+    step(`consumer, ${tenantsPerBatch} tenant(s) per batch`);
+    consumers.push(await runConsumer(CONSUMER_BATCHES, { tenantsPerBatch, shards: 1 }));
+  }
+  const shardScaling = [consumers[0]!];
+  for (const shards of [4, 16]) {
+    step(`consumer, one tenant with ${shards} ledger shards`);
+    shardScaling.push(await runConsumer(CONSUMER_BATCHES, { tenantsPerBatch: 1, shards }));
+  }
   step("memory of the largest request");
   const memory = await runMemory();
-  const cost = costPerMillion(edge, consumer, consumer.serverFieldBytesPerEvent);
-  const results = { nodeCore, workerdCore, edge, consumer, memory, cost };
+  const costs = consumers.map((consumer) => costPerMillion(edge, consumer));
+  const results = { nodeCore, workerdCore, edge, consumers, shardScaling, memory, costs };
   const targets = checkTargets(results);
   const table = renderReport(results, targets);
 

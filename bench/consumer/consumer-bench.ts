@@ -1,16 +1,16 @@
 /**
  * Part 3: the real queue consumer exporting full batches (100 messages of one 20-event request each, as the
- * edge packs them) to R2 with the D1 dedupe ledger, then the cron purge of the dedupe window: the 24 hourly runs
- * of a day, each of which purges one slice of the claims (src/consumer/purge-exports.ts). Figures come from the
- * consumer's own `batch` and `purge` log lines (events, D1 rows from each result's meta, its duration: workerd's
- * clock runs during execution locally) and workerd's CPU time from /proc.
+ * edge packs them) to R2 through the sharded ledger (src/ledger/), for a fleet profile: how many tenants share a
+ * batch and how many ledger shards each tenant has. Every figure comes from the consumer's own `batch` log lines
+ * (events, files, bytes, ledger calls, rows the shards and D1 read and wrote, the largest shard's size, the time
+ * the consumer waited on the ledger) and workerd's CPU time from /proc. The D1 claims of before the shards are
+ * switched off (LEGACY_CLAIMS_UNTIL in the past): the steady state after the migration.
  * @module
  */
 import { enrichEvents } from "../../src/core/events/enrich.js";
 import { packEventMessages } from "../../src/core/events/queue-message.js";
 import { validateEvents } from "../../src/core/events/validate-batch.js";
 import { DEFAULT_LIMITS } from "../../src/core/foundation/config.js";
-import { inChunks } from "../../src/core/foundation/in-chunks.js";
 import { benchContext } from "../core/core-paths.js";
 import { median } from "../lib/stats.js";
 import { startCollector } from "../runtime/collector.js";
@@ -18,30 +18,37 @@ import { childWorkerdPids, cpuSeconds } from "../runtime/process-cpu.js";
 import { mixedEvents, SMALL_BATCH, utf8Bytes } from "../workload.js";
 
 const MESSAGES_PER_BATCH = 100;
-const CONSUMER_TENANT = "bench";
-const HOUR_MS = 60 * 60 * 1000;
-const DAY_MS = 24 * HOUR_MS;
-const PURGE_RUNS_PER_DAY = 24;
 const BATCH_WAIT_MS = 60_000;
-let rawEventBytes = 0;
+
+export interface ConsumerProfile {
+  /** Tenants whose messages share each 100-message batch (messages are dealt round-robin). */
+  tenantsPerBatch: number;
+  /** Ledger shards of every tenant. */
+  shards: number;
+}
 
 export interface ConsumerResult {
+  profile: ConsumerProfile;
   batches: number;
   eventsPerBatch: number;
   eventsPerSecond: number;
   batchMs: number;
   cpuMsPerBatch: number;
+  filesPerBatch: number;
+  eventsPerFile: number;
+  ledgerCallsPerBatch: number;
+  ledgerRowsWrittenPerEvent: number;
+  ledgerRowsReadPerEvent: number;
+  ledgerRowsWrittenPerFile: number;
+  ledgerRowsReadPerFile: number;
+  /** Milliseconds the consumer waited on ledger calls, per batch (an upper bound on the shards' active time). */
+  ledgerMsPerBatch: number;
+  /** The longest any one shard kept a batch waiting (claim + commit), median over batches. */
+  maxShardMsPerBatch: number;
+  /** The largest shard's SQLite size at the end, over the events exported to it. */
+  shardBytesPerEvent: number;
   d1RowsWrittenPerEvent: number;
   d1RowsReadPerEvent: number;
-  purgeRowsWrittenPerEvent: number;
-  /**
-   * Rows a day's purge runs read per claim in the table. Each day's runs scan every claim once, so over its life
-   * a claim is read on every day it is kept: the cost model multiplies by those days.
-   */
-  purgeRowsReadPerEventPerDay: number;
-  /** Purge runs in the measured day (one per hour) and the rows the busiest of them read. */
-  purgeRuns: number;
-  purgeMaxRowsReadPerRun: number;
   r2PutsPerBatch: number;
   r2BytesPerEvent: number;
   messageBytes: number;
@@ -54,20 +61,25 @@ interface LogLine {
   [field: string]: unknown;
 }
 
-/** The queue messages of `requests` 20-event requests, one message each, as the edge sends them. */
-async function edgeMessages(requests: number, seed: number): Promise<string[]> {
+function tenantOf(index: number): string {
+  return `bench-${index}`;
+}
+
+/** The queue messages of `requests` 20-event requests, one message each, dealt round-robin over the tenants. */
+async function edgeMessages(requests: number, seed: number, tenants: number) {
   const events = mixedEvents(requests * SMALL_BATCH, SMALL_BATCH, seed);
-  rawEventBytes += events.reduce((total, event) => total + utf8Bytes(JSON.stringify(event)), 0);
+  const rawEventBytes = events.reduce((total, event) => total + utf8Bytes(JSON.stringify(event)), 0);
   const messages: string[] = [];
-  for (const request of inChunks(events, SMALL_BATCH)) {
-    const { valid } = validateEvents(request, DEFAULT_LIMITS);
-    const enriched = await enrichEvents(
+  for (let start = 0, request = 0; start < events.length; start += SMALL_BATCH, request++) {
+    const tenant = tenantOf(request % tenants);
+    const { valid } = validateEvents(events.slice(start, start + SMALL_BATCH), DEFAULT_LIMITS);
+    const enriched = enrichEvents(
       valid.map((entry) => entry.event),
-      benchContext(),
+      { ...benchContext(), tenant },
     );
-    messages.push(...packEventMessages(CONSUMER_TENANT, enriched));
+    messages.push(...packEventMessages(tenant, enriched));
   }
-  return messages;
+  return { messages, rawEventBytes };
 }
 
 async function waitFor<T>(find: () => T | undefined, what: string): Promise<T> {
@@ -80,11 +92,12 @@ async function waitFor<T>(find: () => T | undefined, what: string): Promise<T> {
   }
 }
 
-export async function runConsumer(batches: number): Promise<ConsumerResult> {
+export async function runConsumer(batches: number, profile: ConsumerProfile): Promise<ConsumerResult> {
   const lines: LogLine[] = [];
   const collector = await startCollector({
     shape: "consumer",
-    tenant: CONSUMER_TENANT,
+    tenant: tenantOf(0),
+    vars: { LEDGER_SHARDS: String(profile.shards), LEGACY_CLAIMS_UNTIL: "2000-01-01T00:00:00Z" },
     onLogLine: (line) => {
       if (!line.startsWith("{")) return;
       try {
@@ -101,19 +114,22 @@ export async function runConsumer(batches: number): Promise<ConsumerResult> {
     const cpuMs: number[] = [];
     let messageBytes = 0;
     let allMessageBytes = 0;
+    let allRawBytes = 0;
     let allEvents = 0;
-    rawEventBytes = 0;
     // One extra batch first: a warm-up that is not counted.
     for (let batch = 0; batch <= batches; batch++) {
-      const messages = await edgeMessages(MESSAGES_PER_BATCH, 100 + batch);
+      const { messages, rawEventBytes } = await edgeMessages(MESSAGES_PER_BATCH, 100 + batch, profile.tenantsPerBatch);
       messageBytes = median(messages.map(utf8Bytes));
       allMessageBytes += messages.reduce((total, message) => total + utf8Bytes(message), 0);
+      allRawBytes += rawEventBytes;
       allEvents += MESSAGES_PER_BATCH * SMALL_BATCH;
       const seen = lines.filter((line) => line.msg === "batch").length;
       const cpuBefore = cpuSeconds(pids);
       // A sendBatch may carry 256 KB: send the messages in small groups.
-      for (const group of inChunks(messages, 10)) {
-        await queue.sendBatch(group.map((body) => ({ body, contentType: "text" as const })));
+      for (let start = 0; start < messages.length; start += 10) {
+        await queue.sendBatch(
+          messages.slice(start, start + 10).map((body) => ({ body, contentType: "text" as const })),
+        );
       }
       const line = await waitFor(
         () => lines.filter((entry) => entry.msg === "batch")[seen],
@@ -122,48 +138,38 @@ export async function runConsumer(batches: number): Promise<ConsumerResult> {
       cpuMs.push((cpuSeconds(pids) - cpuBefore) * 1000);
       if (batch > 0) batchLines.push(line);
     }
-    const events = batchLines.map((line) => Number(line.events_in));
-    const totalEvents = events.reduce((total, count) => total + count, 0);
-    const sum = (field: string) => batchLines.reduce((total, line) => total + Number(line[field] ?? 0), 0);
-
-    // The cron's 24 hourly runs of a day, eight days later: every claim is past the 7-day window, and each run
-    // purges the claims of its slice of the eventid range.
-    const purgeDay = Math.floor((Date.now() + 8 * DAY_MS) / DAY_MS) * DAY_MS;
-    const purges: LogLine[] = [];
-    for (let hour = 0; hour < PURGE_RUNS_PER_DAY; hour++) {
-      const purgesSeen = lines.filter((line) => line.msg === "purge").length;
-      const purgeTime = purgeDay + hour * HOUR_MS + 17 * 60_000;
-      await collector.miniflare.dispatchFetch(
-        `http://localhost/cdn-cgi/handler/scheduled?cron=17+*+*+*+*&time=${purgeTime}`,
-      );
-      purges.push(await waitFor(() => lines.filter((line) => line.msg === "purge")[purgesSeen], "the purge line"));
-    }
-    const purgeSum = (field: string) => purges.reduce((total, line) => total + Number(line[field] ?? 0), 0);
-    // Every exported event's claim, the warm-up's too (and those of batches the queue split under load).
-    const purgedEvents = purgeSum("claims_purged");
-    if (purgedEvents < totalEvents)
-      throw new Error(`a day of purge runs removed ${purgedEvents} claims of ${totalEvents} or more`);
-
-    const batchMs = median(batchLines.map((line) => Number(line.duration_ms)));
+    const field = (line: LogLine, name: string) => Number(line[name] ?? 0);
+    const sum = (name: string) => batchLines.reduce((total, line) => total + field(line, name), 0);
+    const totalEvents = sum("events_in");
+    const files = sum("files");
+    const exportedPerShard = (allEvents * 1) / (profile.tenantsPerBatch * profile.shards);
     return {
+      profile,
       batches: batchLines.length,
-      eventsPerBatch: median(events),
+      eventsPerBatch: median(batchLines.map((line) => field(line, "events_in"))),
       eventsPerSecond: median(
-        batchLines.map((line) => (Number(line.events_in) / Math.max(1, Number(line.duration_ms))) * 1000),
+        batchLines.map((line) => (field(line, "events_in") / Math.max(1, field(line, "duration_ms"))) * 1000),
       ),
-      batchMs,
+      batchMs: median(batchLines.map((line) => field(line, "duration_ms"))),
       cpuMsPerBatch: median(cpuMs.slice(1)),
+      filesPerBatch: files / batchLines.length,
+      eventsPerFile: totalEvents / Math.max(1, files),
+      ledgerCallsPerBatch: sum("ledger_calls") / batchLines.length,
+      ledgerRowsWrittenPerEvent: sum("ledger_rows_written") / totalEvents,
+      ledgerRowsReadPerEvent: sum("ledger_rows_read") / totalEvents,
+      ledgerRowsWrittenPerFile: sum("ledger_rows_written") / Math.max(1, files),
+      ledgerRowsReadPerFile: sum("ledger_rows_read") / Math.max(1, files),
+      ledgerMsPerBatch: sum("ledger_ms") / batchLines.length,
+      maxShardMsPerBatch: median(batchLines.map((line) => field(line, "ledger_max_shard_ms"))),
+      shardBytesPerEvent:
+        Math.max(...batchLines.map((line) => field(line, "ledger_max_shard_bytes"))) / exportedPerShard,
       d1RowsWrittenPerEvent: sum("d1_rows_written") / totalEvents,
       d1RowsReadPerEvent: sum("d1_rows_read") / totalEvents,
-      purgeRowsWrittenPerEvent: purgeSum("d1_rows_written") / purgedEvents,
-      purgeRowsReadPerEventPerDay: purgeSum("d1_rows_read") / purgedEvents,
-      purgeRuns: purges.length,
-      purgeMaxRowsReadPerRun: Math.max(...purges.map((line) => Number(line.d1_rows_read ?? 0))),
-      r2PutsPerBatch: sum("files") / batchLines.length,
+      r2PutsPerBatch: files / batchLines.length,
       r2BytesPerEvent: sum("bytes_written") / totalEvents,
       messageBytes,
       // Each message adds its envelope ({"v":1,"tenant":…,"events":[…]}) and a comma per event: counted here too.
-      serverFieldBytesPerEvent: (allMessageBytes - rawEventBytes) / allEvents,
+      serverFieldBytesPerEvent: (allMessageBytes - allRawBytes) / allEvents,
     };
   } finally {
     await collector.dispose();

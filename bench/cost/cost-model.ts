@@ -1,7 +1,9 @@
 /**
  * Part 4: dollars per million events at list prices, from the operations counted in this run (edge CPU per
- * request, consumer CPU, D1 rows from the consumer's and the purge's log lines, R2 puts and bytes, queue
- * message sizes) applied to a stated fleet profile. Each service's share is reported beside the total.
+ * request, consumer CPU, ledger calls and the rows the shards and D1 read and wrote from the consumer's log
+ * lines, the time the consumer waited on the shards, R2 puts and bytes, queue message sizes, the shards' size)
+ * applied to a stated fleet profile, one result per consumer profile (tenants per batch). Each service's share is
+ * reported beside the total.
  * @module
  */
 import type { ConsumerResult } from "../consumer/consumer-bench.js";
@@ -15,17 +17,16 @@ export const FLEET_PROFILE = {
   dedupeWindowDays: 7,
   /** How long export files are kept in R2 (storage is priced per month held). */
   exportRetentionMonths: 1,
+  /** How long a shard keeps its files' facts (MANIFEST_RETENTION_DAYS): its storage is held that long. */
+  manifestRetentionDays: 31,
   /** gzip ratio of real event JSON; the seed mix repeats itself and compresses far better, so it is not used. */
   gzipRatio: 4,
   messagesPerConsumerBatch: 100,
   /** Queues counts ~100 bytes of metadata per message; a KB is 1,000 bytes. */
   queueChunkBytes: 64_000,
   queueMetadataBytes: 100,
-  /**
-   * Bytes a dedupe claim takes in D1 (eventid, file key, time; WITHOUT ROWID, no index): 165 packed, 186 as
-   * inserted in id order, measured with SQLite over 100 files of 2,000 claims (with the two former indexes: 364).
-   */
-  d1BytesPerClaim: 186,
+  /** A Durable Object is billed 128 MB while active. */
+  durableObjectGb: 0.128,
 } as const;
 
 export type CostService =
@@ -34,9 +35,13 @@ export type CostService =
   | "Queues"
   | "R2 Class A"
   | "R2 storage"
+  | "DO requests"
+  | "DO duration"
+  | "DO rows written"
+  | "DO rows read"
+  | "DO storage"
   | "D1 rows written"
-  | "D1 rows read"
-  | "D1 storage";
+  | "D1 rows read";
 
 export interface CostLine {
   service: CostService;
@@ -46,6 +51,7 @@ export interface CostLine {
 }
 
 export interface CostResult {
+  tenantsPerBatch: number;
   lines: CostLine[];
   totalUsd: number;
   /** Bytes a queue message of one profile request carries (events + server fields). */
@@ -54,65 +60,58 @@ export interface CostResult {
 
 const MILLION = 1_000_000;
 
-export function costPerMillion(
-  edge: EdgeResult,
-  consumer: ConsumerResult,
-  serverFieldBytesPerEvent: number,
-): CostResult {
+/**
+ * How long the batch's shards were active, at most: the consumer's wait on them, but no more than the whole
+ * workerd process's CPU time for the batch (a shard's claim and commit do no I/O besides its own SQLite, so it is
+ * busy only while it computes; the wait also counts the other shards and the consumer sharing this machine's
+ * cores).
+ */
+function shardActiveMsPerBatch(consumer: ConsumerResult): number {
+  return Math.min(consumer.ledgerMsPerBatch, consumer.cpuMsPerBatch);
+}
+
+export function costPerMillion(edge: EdgeResult, consumer: ConsumerResult): CostResult {
   const profile = FLEET_PROFILE;
   const requests = MILLION / profile.eventsPerRequest;
   const messages = requests; // the edge packs one 20-event request into one message
   const consumerInvocations = messages / profile.messagesPerConsumerBatch;
-  const messageBytes = profile.eventsPerRequest * (profile.bytesPerEvent + serverFieldBytesPerEvent);
+  const batches = MILLION / consumer.eventsPerBatch;
+  const messageBytes = profile.eventsPerRequest * (profile.bytesPerEvent + consumer.serverFieldBytesPerEvent);
   const chunks = Math.ceil((messageBytes + profile.queueMetadataBytes) / profile.queueChunkBytes);
-  const cpuMs = requests * edge.cpuMsPerSmallRequest + (MILLION / consumer.eventsPerBatch) * consumer.cpuMsPerBatch;
-  const storedGb = (MILLION * (profile.bytesPerEvent + serverFieldBytesPerEvent)) / profile.gzipRatio / 1e9;
-  const claimGbMonths = ((MILLION * profile.d1BytesPerClaim) / 1e9) * (claimDaysKept() / 30);
-  const rowsWritten = MILLION * (consumer.d1RowsWrittenPerEvent + consumer.purgeRowsWrittenPerEvent);
-  const rowsRead = MILLION * (consumer.d1RowsReadPerEvent + purgeRowsReadPerEvent(consumer));
-  const r2Puts = (MILLION / consumer.eventsPerBatch) * consumer.r2PutsPerBatch;
+  const cpuMs = requests * edge.cpuMsPerSmallRequest + batches * consumer.cpuMsPerBatch;
+  const storedGb = (MILLION * (profile.bytesPerEvent + consumer.serverFieldBytesPerEvent)) / profile.gzipRatio / 1e9;
+  const shardGbMonths = ((MILLION * consumer.shardBytesPerEvent) / 1e9) * (profile.manifestRetentionDays / 30);
 
-  const line = (
-    service: CostService,
-    units: number,
-    unit: string,
-    usdPerUnitBatch: number,
-    unitBatch: number,
-  ): CostLine => ({
+  const line = (service: CostService, units: number, unit: string, usd: number, per: number): CostLine => ({
     service,
     unitsPerMillionEvents: units,
     unit,
-    usdPerMillionEvents: (units / unitBatch) * usdPerUnitBatch,
+    usdPerMillionEvents: (units / per) * usd,
   });
   const lines: CostLine[] = [
     line("Workers requests", requests + consumerInvocations, "requests", PRICES.workersRequests.usd, MILLION),
     line("Workers CPU", cpuMs, "CPU ms", PRICES.workersCpu.usd, MILLION),
     line("Queues", messages * chunks * 3, "operations", PRICES.queueOperations.usd, MILLION),
-    line("R2 Class A", r2Puts, "puts", PRICES.r2ClassA.usd, MILLION),
+    line("R2 Class A", batches * consumer.r2PutsPerBatch, "puts", PRICES.r2ClassA.usd, MILLION),
     line("R2 storage", storedGb * profile.exportRetentionMonths, "GB-months", PRICES.r2Storage.usd, 1),
-    line("D1 rows written", rowsWritten, "rows", PRICES.d1RowsWritten.usd, MILLION),
-    line("D1 rows read", rowsRead, "rows", PRICES.d1RowsRead.usd, MILLION),
-    line("D1 storage", claimGbMonths, "GB-months", PRICES.d1Storage.usd, 1),
+    line("DO requests", batches * consumer.ledgerCallsPerBatch, "calls", PRICES.doRequests.usd, MILLION),
+    line(
+      "DO duration",
+      ((batches * shardActiveMsPerBatch(consumer)) / 1000) * profile.durableObjectGb,
+      "GB-s",
+      PRICES.doDuration.usd,
+      MILLION,
+    ),
+    line("DO rows written", MILLION * consumer.ledgerRowsWrittenPerEvent, "rows", PRICES.doRowsWritten.usd, MILLION),
+    line("DO rows read", MILLION * consumer.ledgerRowsReadPerEvent, "rows", PRICES.doRowsRead.usd, MILLION),
+    line("DO storage", shardGbMonths, "GB-months", PRICES.doStorage.usd, 1),
+    line("D1 rows written", MILLION * consumer.d1RowsWrittenPerEvent, "rows", PRICES.d1RowsWritten.usd, MILLION),
+    line("D1 rows read", MILLION * consumer.d1RowsReadPerEvent, "rows", PRICES.d1RowsRead.usd, MILLION),
   ];
   return {
+    tenantsPerBatch: consumer.profile.tenantsPerBatch,
     lines,
     totalUsd: lines.reduce((total, entry) => total + entry.usdPerMillionEvents, 0),
     profileMessageBytes: messageBytes,
   };
-}
-
-/**
- * Days a claim stays in D1: the window, plus half a day on average until the daily purge of its slice of the
- * eventid range (src/consumer/purge-exports.ts) comes round.
- */
-function claimDaysKept(): number {
-  return FLEET_PROFILE.dedupeWindowDays + 0.5;
-}
-
-/**
- * The purge reads every claim once a day (a day's runs scan the table once). A claim is kept between the window
- * and a day more, so it is read on at most window + 1 days, the last being the run that deletes it.
- */
-export function purgeRowsReadPerEvent(consumer: ConsumerResult): number {
-  return consumer.purgeRowsReadPerEventPerDay * (FLEET_PROFILE.dedupeWindowDays + 1);
 }

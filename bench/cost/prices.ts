@@ -36,4 +36,21 @@ export const PRICES = {
   d1RowsRead: { usd: 0.001, per: "million rows read", source: "D1 › Platform › Pricing" },
   d1RowsWritten: { usd: 1.0, per: "million rows written", source: "D1 › Platform › Pricing" },
   d1Storage: { usd: 0.75, per: "GB-month", source: "D1 › Platform › Pricing" },
+  doRequests: {
+    usd: 0.15,
+    per: "million requests (RPC calls included)",
+    source: "Durable Objects › Platform › Pricing",
+  },
+  doDuration: {
+    usd: 12.5,
+    per: "million GB-s (128 MB per active object)",
+    source: "Durable Objects › Platform › Pricing",
+  },
+  doRowsRead: { usd: 0.001, per: "million rows read (SQLite storage)", source: "Durable Objects › Platform › Pricing" },
+  doRowsWritten: {
+    usd: 1.0,
+    per: "million rows written (SQLite storage)",
+    source: "Durable Objects › Platform › Pricing",
+  },
+  doStorage: { usd: 0.2, per: "GB-month (SQLite storage)", source: "Durable Objects › Platform › Pricing" },
 } as const satisfies Record<string, Price>;

@@ -34,6 +34,8 @@ export interface CollectorOptions {
   /** The tenant the benchmark's tokens carry; registered in the tenants table. */
   tenant: string;
   onLogLine?: (line: string) => void;
+  /** Vars to set over wrangler.toml's (e.g. LEDGER_SHARDS). */
+  vars?: Record<string, string>;
 }
 
 const SINK_WORKER = `export default { async queue(batch) { batch.ackAll(); } };`;
@@ -53,6 +55,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     JWT_SECRET: BENCH_JWT_SECRET,
     JWT_SECRET_PREVIOUS: "",
     ADMIN_TOKEN: "",
+    ...options.vars,
   };
   const collector: WorkerOptions = {
     ...fromConfig,

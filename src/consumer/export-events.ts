@@ -42,7 +42,7 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
     db: env.DB,
     ledger: env.LEDGER,
     usage,
-    ledgerUsage: { calls: 0, rowsRead: 0, rowsWritten: 0 },
+    ledgerUsage: { calls: 0, rowsRead: 0, rowsWritten: 0, ms: 0, maxShardMs: 0, maxShardBytes: 0 },
     deliveries: env.DELIVERIES,
     honourLegacyClaims: ledgerConfig.legacyClaimsUntil === undefined || now.getTime() < ledgerConfig.legacyClaimsUntil,
   };
@@ -79,6 +79,9 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
     ledger_calls: storage.ledgerUsage.calls,
     ledger_rows_read: storage.ledgerUsage.rowsRead,
     ledger_rows_written: storage.ledgerUsage.rowsWritten,
+    ledger_ms: storage.ledgerUsage.ms,
+    ledger_max_shard_ms: storage.ledgerUsage.maxShardMs,
+    ledger_max_shard_bytes: storage.ledgerUsage.maxShardBytes,
     duration_ms: Date.now() - started,
     attempts: Math.max(0, ...batch.messages.map((message) => message.attempts)),
     tenants: new Set(groups.map((group) => group.tenant)).size,

@@ -40,8 +40,8 @@ export interface ExportStorage {
   db: D1Database;
   ledger: Env["LEDGER"];
   usage: D1Usage;
-  /** Rows the ledger shards read and wrote, added up over the batch. */
-  ledgerUsage: LedgerUsage & { calls: number };
+  /** The ledger shards' calls, rows read and written and time (ms, as the consumer waits), over the batch. */
+  ledgerUsage: LedgerUsage & { calls: number; ms: number; maxShardMs: number; maxShardBytes: number };
   /** The delivery queue: each committed file goes to the tenant's destinations (src/delivery). */
   deliveries: Queue;
   /** Whether the D1 claims of before the shards still count (step 0). */
@@ -87,6 +87,7 @@ export async function exportShardGroup(
   }
 
   const shard = storage.ledger.get(storage.ledger.idFromName(ledgerShardName(tenant, group.shard)));
+  const ledgerStarted = Date.now();
   let claim: ClaimResult;
   try {
     claim = (await shard.claim({
@@ -95,10 +96,12 @@ export async function exportShardGroup(
       fileId: crypto.randomUUID(),
       writtenAt: now.getTime(),
     })) as ClaimResult;
-    countUsage(storage, claim.usage);
+    countUsage(storage, claim.usage, ledgerStarted);
+    storage.ledgerUsage.maxShardBytes = Math.max(storage.ledgerUsage.maxShardBytes, claim.databaseBytes);
   } catch (error) {
     return retry("claim", null, error);
   }
+  let ledgerMs = Date.now() - ledgerStarted;
   await deleteObjectsBestEffort(bucket, claim.abandonedKeys, tenant);
   try {
     for (const file of claim.heldBy) await recordDeliverableFile(storage, tenant, file);
@@ -135,8 +138,12 @@ export async function exportShardGroup(
   };
   let committed: boolean;
   try {
-    const result = await shard.commit({ ...committedFile, rollups: rollUpEvents(ours, now) });
-    countUsage(storage, result.usage);
+    const rollups = rollUpEvents(ours, now);
+    const commitStarted = Date.now();
+    const result = await shard.commit({ ...committedFile, rollups });
+    countUsage(storage, result.usage, commitStarted);
+    ledgerMs += Date.now() - commitStarted;
+    storage.ledgerUsage.maxShardMs = Math.max(storage.ledgerUsage.maxShardMs, ledgerMs);
     committed = result.committed;
   } catch (error) {
     // Outcome unknown: deleting the object could delete a committed file. The retry settles it.
@@ -175,8 +182,9 @@ function claimRequestOf(events: readonly QueuedEvent[]) {
   return { sessions, sessionOf, sequence, receivedAt };
 }
 
-function countUsage(storage: ExportStorage, usage: LedgerUsage): void {
+function countUsage(storage: ExportStorage, usage: LedgerUsage, started: number): void {
   storage.ledgerUsage.calls++;
+  storage.ledgerUsage.ms += Date.now() - started;
   storage.ledgerUsage.rowsRead += usage.rowsRead;
   storage.ledgerUsage.rowsWritten += usage.rowsWritten;
 }

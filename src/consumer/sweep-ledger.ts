@@ -92,7 +92,7 @@ export async function staleFileKeys(
 /**
  * Deletes the rows of files that never committed; committed files are kept. Their claims stay: finding them
  * would need an index on file_key (a written row per claim) or a full scan, and they are harmless, since a claim
- * naming no committed file is taken over by the next claim of its id (export-ledger.ts); the age purge removes
+ * naming no committed file is taken over by the next claim of its id (legacy-claims.ts abandons pending holders); the age purge removes
  * them.
  */
 export async function forgetUncommittedFiles(db: D1Database, keys: readonly string[], usage: D1Usage): Promise<void> {

@@ -49,7 +49,7 @@ export class ExportLedgerShard extends DurableObject<Env> {
     const sql = this.metered();
     const result = this.ctx.storage.transactionSync(() => claimRuns(sql, request, Date.now()));
     if (result.key !== null) await this.keepAlarm();
-    return { ...result, usage: sql.usage };
+    return { ...result, usage: sql.usage, databaseBytes: this.ctx.storage.sql.databaseSize };
   }
 
   async commit(request: CommitRequest): Promise<CommitResult> {

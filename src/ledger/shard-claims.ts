@@ -35,7 +35,11 @@ interface StoredRun extends SequenceRun {
   key: string | null;
 }
 
-export function claimRuns(sql: MeteredSql, request: ClaimRequest, now: number): Omit<ClaimResult, "usage"> {
+export function claimRuns(
+  sql: MeteredSql,
+  request: ClaimRequest,
+  now: number,
+): Omit<ClaimResult, "usage" | "databaseBytes"> {
   const claimedEvents = new Set<number>();
   const voidRuns: Array<{ session: string; first: number; fileId: number; state: string | null }> = [];
   const heldBy = new Map<number, CommittedFile>();

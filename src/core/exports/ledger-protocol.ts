@@ -41,6 +41,8 @@ export interface ClaimResult {
   /** Committed files that hold some of the given events (for the delivery hook to be run again). */
   heldBy: CommittedFile[];
   usage: LedgerUsage;
+  /** The shard's SQLite size after the claim: the `batch` line reports the largest (a shard holds 10 GB). */
+  databaseBytes: number;
 }
 
 /** What the manifest records of a committed file. */

@@ -4,7 +4,8 @@
  * 2^11 = 2048 registers: standard error 1.04 / sqrt(2048) ≈ 2.3%. A sketch is stored as text, one character per
  * register, character code 0x30 + rank ('0' = empty). Character order is rank order, so the merge of two
  * sketches (the max of each register) is a per-character max that SQL can do in place (src/consumer/
- * insight-rollups.ts), and a sketch costs 2 KB whatever it counts.
+ * insight-rollups.ts of before the ledger shards; the shards merge in JS: src/ledger/shard-rollups.ts), and a sketch
+ * costs 2 KB whatever it counts.
  *
  * Hash: 64 bits from two 32-bit multiply-xorshift lanes (cyrb53's mixing). The first lane's top 11 bits pick the
  * register; the rank is the position of the first 1 bit of the second lane (1..33), enough for cardinalities far
