@@ -4,7 +4,8 @@
  * @module
  */
 import { describe, expect, it } from "vitest";
-import { COUNT_DIMENSIONS, cutToLength, insightFactsOf } from "../../src/core/insights/insight-dimensions.js";
+import { cutToLength } from "../../src/core/foundation/cut-text.js";
+import { COUNT_DIMENSIONS, insightFactsOf } from "../../src/core/insights/insight-dimensions.js";
 import { buildSummary, type CountRow } from "../../src/core/insights/insight-summary.js";
 import { PROTOTYPE_NAMES } from "../support/hostile-values.js";
 

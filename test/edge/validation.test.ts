@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { COMMON_FIELDS, seedExamples } from "../../fixtures/seed-events.js";
-import { envelope, postEvents } from "../support/ingest.js";
+import { envelope, gzip, postEvents } from "../support/ingest.js";
 import { recordingQueue } from "../support/recording-queue.js";
 
 interface Rejection {
@@ -251,5 +251,67 @@ describe("fields the document does not list", () => {
       playable: { parameters: { ref: "1", nested: { deep: [1, 2] } } },
       item: { name: "Song", playbackcodec: "FLAC", index: 678 },
     });
+  });
+});
+
+describe("the answer about rejected events is bounded, its counts exact", () => {
+  /** An event missing every common mandatory field: ten errors or more. */
+  const hopeless = () => COMMON_MANDATORY.reduce((event, field) => without(event, field), example("navigationevent"));
+
+  it("a 3 KB gzipped body of 2,000 invalid events: 50 rejections listed, 5 errors each, rejectedcount 2,000", async () => {
+    const text = JSON.stringify(envelope(Array.from({ length: 2000 }, hopeless)));
+    const compressed = await gzip(text);
+    expect(compressed.byteLength).toBeLessThan(4096);
+    const response = await postEvents(compressed, { headers: { "content-encoding": "gzip" } });
+    expect(response.status).toBe(400);
+    const answer = await response.text();
+    // It was 3.8 MB.
+    expect(answer.length).toBeLessThan(32 * 1024);
+    const body = JSON.parse(answer) as {
+      accepted: number;
+      rejected: Array<Rejection & { errorcount?: number }>;
+      rejectedcount: number;
+      truncated: boolean;
+      error: { code: string };
+    };
+    expect(body).toMatchObject({
+      accepted: 0,
+      rejectedcount: 2000,
+      truncated: true,
+      error: { code: "no_valid_events" },
+    });
+    expect(body.rejected.map((rejection) => rejection.index)).toEqual(Array.from({ length: 50 }, (_, index) => index));
+    for (const rejection of body.rejected) {
+      expect(rejection.errors).toHaveLength(5);
+      expect(rejection.errorcount).toBeGreaterThanOrEqual(COMMON_MANDATORY.length);
+    }
+  });
+
+  it("counts exactly beside accepted events: 202 with accepted and rejectedcount", async () => {
+    const events = Array.from({ length: 120 }, (_, index) =>
+      index % 2 === 0 ? example("navigationevent") : hopeless(),
+    );
+    const response = await postEvents(envelope(events));
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as { accepted: number; rejected: Rejection[]; rejectedcount: number };
+    expect(body.accepted).toBe(60);
+    expect(body.rejectedcount).toBe(60);
+    expect(body.rejected).toHaveLength(50);
+    expect(body.rejected[0]!.index).toBe(1);
+  });
+
+  it("adds nothing to the answer when nothing is left out", async () => {
+    const response = await postEvents(
+      envelope([example("navigationevent"), without(example("navigationevent"), "client")]),
+    );
+    expect(Object.keys((await response.json()) as object).sort()).toEqual(["accepted", "rejected"]);
+  });
+
+  it("cuts a path naming a long field name of the device's, and says so with ...", async () => {
+    const longName = "k".repeat(20_000);
+    const event = { ...example("navigationevent"), extra: { [longName]: "\ud800" } };
+    const rejection = await rejectionOf(event);
+    expect(rejection.errors[0]!.path.length).toBeLessThanOrEqual(128);
+    expect(rejection.errors[0]!.path).toMatch(/^extra\.k+\.\.\.$/);
   });
 });

@@ -9,6 +9,7 @@
  * @module
  */
 import { z } from "zod";
+import { cutToLength } from "../foundation/cut-text.js";
 
 export const COUNT_DIMENSIONS = ["type", "play_action", "play_source", "country", "platform", "device_model"] as const;
 export type CountDimension = (typeof COUNT_DIMENSIONS)[number];
@@ -71,19 +72,4 @@ export function insightFactsOf(event: unknown): InsightFacts {
 function deviceModel(manufacturer: string | undefined, name: string | undefined): string {
   const parts = [manufacturer, name].filter((part) => part !== undefined);
   return parts.length === 0 ? UNKNOWN_VALUE : parts.join(" ");
-}
-
-/** The longest prefix of `value` of at most `length` UTF-16 units that does not end inside a surrogate pair. */
-export function cutToLength(value: string, length: number): string {
-  if (value.length <= length) return value;
-  const splitsPair = isHighSurrogate(value.charCodeAt(length - 1)) && isLowSurrogate(value.charCodeAt(length));
-  return value.slice(0, splitsPair ? length - 1 : length);
-}
-
-function isHighSurrogate(unit: number): boolean {
-  return unit >= 0xd800 && unit <= 0xdbff;
-}
-
-function isLowSurrogate(unit: number): boolean {
-  return unit >= 0xdc00 && unit <= 0xdfff;
 }

@@ -9,6 +9,7 @@ import { printableAscii } from "../../core/foundation/untrusted-text.js";
 import { enrichEvents } from "../../core/events/enrich.js";
 import { geoFromCf, type CfLocation } from "../../core/events/geo.js";
 import { clientEventSchemaFor } from "../../core/events/schemas/events.js";
+import { reportRejections, type RejectionReport } from "../../core/events/rejection-report.js";
 import { validateEnvelope, validateEvents, type EventRejection } from "../../core/events/validate-batch.js";
 import type { EdgeEnv } from "../edge-env.js";
 import { addLogFields } from "../request-log.js";
@@ -17,9 +18,8 @@ import { publishLiveEvents } from "../live/live-publish.js";
 import { readJsonBody } from "./read-body.js";
 import { isSuppressed } from "./suppressions-cache.js";
 
-export interface IngestResponse {
+export interface IngestResponse extends RejectionReport {
   accepted: number;
-  rejected: EventRejection[];
   /** Valid events dropped because the tenant suppresses the token's user (docs/privacy.md); only when some were. */
   suppressed?: number;
 }
@@ -38,7 +38,7 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
     return c.json(
       {
         accepted: 0,
-        rejected,
+        ...reportRejections(rejected),
         error: { code: "no_valid_events", message: "No event in the batch is valid; see rejected for each reason." },
       },
       400,
@@ -46,7 +46,7 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
   }
   if (await isSuppressed(c.env, principal.tenant, principal.userid)) {
     addLogFields(c, { suppressed: valid.length });
-    const response: IngestResponse = { accepted: 0, rejected, suppressed: valid.length };
+    const response: IngestResponse = { accepted: 0, ...reportRejections(rejected), suppressed: valid.length };
     return c.json(response, 202);
   }
   const enriched = enrichEvents(
@@ -63,7 +63,7 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
   const queued = await enqueueEvents(c.env.EVENTS, principal.tenant, enriched);
   publishLiveEvents(c, principal.tenant, enriched);
   addLogFields(c, { accepted: valid.length, queue_messages: queued.messages });
-  const response: IngestResponse = { accepted: valid.length, rejected };
+  const response: IngestResponse = { accepted: valid.length, ...reportRejections(rejected) };
   return c.json(response, 202);
 }
 
