@@ -52,7 +52,7 @@ export interface ConsumerResult {
   r2PutsPerBatch: number;
   r2BytesPerEvent: number;
   messageBytes: number;
-  /** Bytes the server fields (eventid, receivedat, tenant, userid, deviceid, geo) add to an event's JSON. */
+  /** Bytes the server fields (eventid, receivedat, eventtime, eventtimesource, clockskewms, tenant, userid, deviceid, geo) add to an event's JSON. */
   serverFieldBytesPerEvent: number;
 }
 

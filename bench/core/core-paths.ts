@@ -11,11 +11,13 @@
  *   project     the edge's core path: validateEnvelope + validateEvents + enrichEvents + packEventMessages.
  * @module
  */
-import { DEFAULT_LIMITS } from "../../src/core/foundation/config.js";
+import { DEFAULT_EVENT_TIME_WINDOW_DAYS, DEFAULT_LIMITS } from "../../src/core/foundation/config.js";
 import { enrichEvents, type EnrichmentContext } from "../../src/core/events/enrich.js";
+import { requestClock } from "../../src/core/events/event-time.js";
 import { packEventMessages } from "../../src/core/events/queue-message.js";
 import { clientEventSchema, type ClientEventSchema } from "../../src/core/events/schemas/events.js";
 import { validateEnvelope, validateEvents } from "../../src/core/events/validate-batch.js";
+import { BENCH_SENTAT } from "../workload.js";
 
 export const CORE_VARIANTS = ["json", "ajv", "zod", "validate", "projectZod", "project"] as const;
 export type CoreVariant = (typeof CORE_VARIANTS)[number];
@@ -25,13 +27,16 @@ export type EventValidator = (event: unknown) => boolean;
 
 export const BENCH_TENANT = "bench";
 
-/** What the edge knows about the sender of every benchmark request (a device token and Cloudflare's geo). */
-export function benchContext(): EnrichmentContext {
+/**
+ * What the edge knows about the sender of every benchmark request (a device token, Cloudflare's geo, and the
+ * device's clock when it sent the request).
+ */
+export function benchContext(sentat: string | undefined = BENCH_SENTAT): EnrichmentContext {
   return {
     tenant: BENCH_TENANT,
     userid: "b746b99cdb99455bbd0dfcfe2c5152b4",
     deviceid: "speaker-0042",
-    receivedat: new Date().toISOString(),
+    clock: requestClock(new Date(), sentat, DEFAULT_EVENT_TIME_WINDOW_DAYS),
     geo: { country: "GB", city: "London", continent: "EU", colo: "LHR", latitude: 51.5, longitude: -0.12 },
     ip: undefined,
   };
@@ -56,7 +61,7 @@ export function ajvPath(body: string, validate: EventValidator): number {
 const ZOD_ONLY: ClientEventSchema = clientEventSchema.clone();
 
 export function validatePath(body: string, schema: ClientEventSchema = clientEventSchema): number {
-  const events = validateEnvelope(JSON.parse(body), DEFAULT_LIMITS);
+  const { events } = validateEnvelope(JSON.parse(body), DEFAULT_LIMITS);
   const { valid, rejected } = validateEvents(events, DEFAULT_LIMITS, schema);
   if (rejected.length > 0) throw new Error(`the project rejected ${rejected.length} benchmark events`);
   JSON.stringify(valid);
@@ -73,12 +78,13 @@ export interface CoreStages {
 
 export async function coreStages(body: string, schema: ClientEventSchema = clientEventSchema): Promise<CoreStages> {
   const parsed = JSON.parse(body) as unknown;
-  const validation = validateEvents(validateEnvelope(parsed, DEFAULT_LIMITS), DEFAULT_LIMITS, schema);
+  const { events, sentat } = validateEnvelope(parsed, DEFAULT_LIMITS);
+  const validation = validateEvents(events, DEFAULT_LIMITS, schema);
   if (validation.rejected.length > 0)
     throw new Error(`the project rejected ${validation.rejected.length} benchmark events`);
   const enriched = await enrichEvents(
     validation.valid.map((entry) => entry.event),
-    benchContext(),
+    benchContext(sentat),
   );
   return { parsed, validation, enriched, messages: packEventMessages(BENCH_TENANT, enriched) };
 }

@@ -53,6 +53,9 @@ describe("events posted to the Worker are exported by its queue consumer", () =>
           sequencenumber: event.sequencenumber as number,
         }),
         receivedat,
+        // The seed examples' localtime is in 2016: far outside the window, so the event time is receivedat.
+        eventtime: receivedat,
+        eventtimesource: "received",
         tenant: sender.tenant,
         userid: sender.userid,
         deviceid: sender.deviceid,

@@ -25,6 +25,9 @@ function validator(schema: Schema): (value: unknown) => boolean {
 const exportLine = (event: Record<string, unknown>) => ({
   eventid: "0f8fad5b-d9cb-469f-a165-70867728950e",
   receivedat: "2024-03-18T00:52:01.941Z",
+  eventtime: "2024-03-18T00:51:58.120Z",
+  eventtimesource: "corrected",
+  clockskewms: -3_600_250,
   tenant: "acme",
   userid: "b746b99cdb99455bbd0dfcfe2c5152b4",
   deviceid: "speaker-0042",
@@ -42,6 +45,9 @@ describe("the published JSON Schemas", () => {
       expect(eventBatchSchema.safeParse(body).success).toBe(true);
       expect(valid(body), String(event.type)).toBe(true);
     }
+    const sent = { schemaversion: "1.0", sentat: "2016-07-26T08:46:01.5+01:00", events: seedEvents() };
+    expect(eventBatchSchema.safeParse(sent).success).toBe(true);
+    expect(valid(sent)).toBe(true);
   });
 
   it.each([
@@ -63,6 +69,17 @@ describe("the published JSON Schemas", () => {
       "a fractional sequencenumber",
       (event: Record<string, unknown>) => ({ schemaversion: "1.0", events: [{ ...event, sequencenumber: 1.5 }] }),
     ],
+    [
+      "a localtime on February 30th",
+      (event: Record<string, unknown>) => ({
+        schemaversion: "1.0",
+        events: [{ ...event, localtime: "2016-02-30T08:45:55Z" }],
+      }),
+    ],
+    [
+      "a sentat without an offset",
+      (event: Record<string, unknown>) => ({ schemaversion: "1.0", sentat: "2016-07-26T08:46:01", events: [event] }),
+    ],
   ])("GET /v1/schema/events rejects a body with %s, as zod does", async (_, broken) => {
     const valid = validator(await publishedSchema("/v1/schema/events"));
     const body = JSON.parse(JSON.stringify(broken(seedEvents()[6]!))) as unknown;
@@ -81,6 +98,10 @@ describe("the published JSON Schemas", () => {
     for (const broken of [
       { ...line, eventid: undefined },
       { ...line, receivedat: "2024-03-18 00:52" },
+      { ...line, eventtime: undefined },
+      { ...line, eventtime: "2024-03-18T01:51:58.120+01:00" },
+      { ...line, eventtimesource: "guessed" },
+      { ...line, clockskewms: 1.5 },
       { ...line, geo: { latitude: "51.5" } },
       { ...line, type: "clickevent" },
     ]) {

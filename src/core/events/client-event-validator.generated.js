@@ -4,10 +4,11 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"oneOf":[{"type":"object","properties":{"type":{"type":"string","const":"appstartevent"},"sessionid":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"sequencenumber":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"localtime":{"type":"string","pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"},"client":{"type":"string","minLength":1},"clientversion":{"type":"string","minLength":1},"platform":{"type":"string","minLength":1},"platformversion":{"type":"string","minLength":1},"devicename":{"type":"string","minLength":1},"devicemanufacturer":{"type":"string","minLength":1},"connection":{"type":"string","enum":["none","wan","cellular"]},"countrycode":{"type":"string","pattern":"^[A-Za-z]{2}$"},"initiator":{"type":"string","enum":["user","client"]},"timing":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"locale":{"type":"object","properties":{"country":{"type":"string"},"language":{"type":"string"}},"additionalProperties":{}},"preferredlanguages":{"type":"array","items":{"type":"string"}}},"required":["type","sessionid","sequencenumber","localtime","client","clientversion","platform","platformversion","devicename","devicemanufacturer","connection"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"authevent"},"sessionid":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"sequencenumber":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"localtime":{"type":"string","pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"},"client":{"type":"string","minLength":1},"clientversion":{"type":"string","minLength":1},"platform":{"type":"string","minLength":1},"platformversion":{"type":"string","minLength":1},"devicename":{"type":"string","minLength":1},"devicemanufacturer":{"type":"string","minLength":1},"connection":{"type":"string","enum":["none","wan","cellular"]},"countrycode":{"type":"string","pattern":"^[A-Za-z]{2}$"},"initiator":{"type":"string","enum":["user","client"]},"timing":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"action":{"type":"string","enum":["signin","signout","failure"]},"service":{"type":"string"},"provider":{"type":"string"}},"required":["type","sessionid","sequencenumber","localtime","client","clientversion","platform","platformversion","devicename","devicemanufacturer","connection","action"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"navigationevent"},"sessionid":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"sequencenumber":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"localtime":{"type":"string","pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"},"client":{"type":"string","minLength":1},"clientversion":{"type":"string","minLength":1},"platform":{"type":"string","minLength":1},"platformversion":{"type":"string","minLength":1},"devicename":{"type":"string","minLength":1},"devicemanufacturer":{"type":"string","minLength":1},"connection":{"type":"string","enum":["none","wan","cellular"]},"countrycode":{"type":"string","pattern":"^[A-Za-z]{2}$"},"initiator":{"type":"string","enum":["user","client"]},"timing":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"sourcepage":{"type":"string"},"sourcesubpage":{"type":"string"},"sourcecontrol":{"type":"string"},"sourcetag":{"type":"string"},"sourceindex":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"targetpage":{"type":"string"},"targetsubpage":{"type":"string"},"referreruri":{"type":"string"}},"required":["type","sessionid","sequencenumber","localtime","client","clientversion","platform","platformversion","devicename","devicemanufacturer","connection"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"playevent"},"sessionid":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"sequencenumber":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"localtime":{"type":"string","pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"},"client":{"type":"string","minLength":1},"clientversion":{"type":"string","minLength":1},"platform":{"type":"string","minLength":1},"platformversion":{"type":"string","minLength":1},"devicename":{"type":"string","minLength":1},"devicemanufacturer":{"type":"string","minLength":1},"connection":{"type":"string","enum":["none","wan","cellular"]},"countrycode":{"type":"string","pattern":"^[A-Za-z]{2}$"},"initiator":{"type":"string","enum":["user","client"]},"timing":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"source":{"type":"string","enum":["playable","spotifyconnect","airplay","bluetooth","dlna","aux","usb","other"]},"action":{"type":"string","enum":["start","mediabegin","mediaerror","begin","stop","resume","continue","seek","complete","skipnext","skipprev"]},"offset":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"item":{"type":"object","properties":{"type":{"type":"string"},"name":{"type":"string","minLength":1},"artistdisplayname":{"type":"string"},"albumname":{"type":"string"},"duration":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"service":{"type":"string"},"ref":{"type":"string"},"id":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"artists":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"name":{"type":"string","minLength":1},"service":{"type":"string"},"ref":{"type":"string"}},"required":["name"],"additionalProperties":{}}},"streamurl":{"type":"string"}},"required":["name"],"additionalProperties":{}},"playable":{"type":"object","properties":{"id":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"userid":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"name":{"type":"string"},"startindex":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"parameters":{"type":"object","properties":{},"additionalProperties":{}}},"required":["id","userid","parameters"],"additionalProperties":{}},"sourcedata":{"type":"object","properties":{"name":{"type":"string"},"service":{"type":"string"},"ref":{"type":"string"}},"additionalProperties":{}},"presetnumber":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"outputdevice":{"type":"object","properties":{"connection":{"type":"string","enum":["bluetooth","lightning","usb","aux"]},"deviceid":{"type":"string"},"devicename":{"type":"string"},"devicetype":{"type":"string"},"devicemanufacturer":{"type":"string"},"devicefirmware":{"type":"string"}},"required":["connection"],"additionalProperties":{}}},"required":["type","sessionid","sequencenumber","localtime","client","clientversion","platform","platformversion","devicename","devicemanufacturer","connection","source","action"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"profileevent"},"sessionid":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"sequencenumber":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"localtime":{"type":"string","pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"},"client":{"type":"string","minLength":1},"clientversion":{"type":"string","minLength":1},"platform":{"type":"string","minLength":1},"platformversion":{"type":"string","minLength":1},"devicename":{"type":"string","minLength":1},"devicemanufacturer":{"type":"string","minLength":1},"connection":{"type":"string","enum":["none","wan","cellular"]},"countrycode":{"type":"string","pattern":"^[A-Za-z]{2}$"},"initiator":{"type":"string","enum":["user","client"]},"timing":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"action":{"type":"string","enum":["like","dislike","unlike","undislike"]},"target":{"type":"string","enum":["song","playlist","album","artist","internetradio"]},"source":{"type":"string","enum":["playable","spotifyconnect","airplay","bluetooth","dlna","aux","usb","other"]},"offset":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"item":{"type":"object","properties":{"type":{"type":"string"},"name":{"type":"string","minLength":1},"artistdisplayname":{"type":"string"},"albumname":{"type":"string"},"duration":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"service":{"type":"string"},"ref":{"type":"string"},"id":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"artists":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"name":{"type":"string","minLength":1},"service":{"type":"string"},"ref":{"type":"string"}},"required":["name"],"additionalProperties":{}}},"streamurl":{"type":"string"}},"required":["name"],"additionalProperties":{}},"playable":{"type":"object","properties":{"id":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"userid":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"name":{"type":"string"},"startindex":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"parameters":{"type":"object","properties":{},"additionalProperties":{}}},"required":["id","userid","parameters"],"additionalProperties":{}},"sourcedata":{"type":"object","properties":{"name":{"type":"string"},"service":{"type":"string"},"ref":{"type":"string"}},"additionalProperties":{}},"presetnumber":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"artist":{"type":"object","properties":{"id":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"name":{"type":"string","minLength":1},"service":{"type":"string"},"ref":{"type":"string"}},"required":["name"],"additionalProperties":{}},"outputdevice":{"type":"object","properties":{"connection":{"type":"string","enum":["bluetooth","lightning","usb","aux"]},"deviceid":{"type":"string"},"devicename":{"type":"string"},"devicetype":{"type":"string"},"devicemanufacturer":{"type":"string"},"devicefirmware":{"type":"string"}},"required":["connection"],"additionalProperties":{}}},"required":["type","sessionid","sequencenumber","localtime","client","clientversion","platform","platformversion","devicename","devicemanufacturer","connection","action","target"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"voiceevent"},"sessionid":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"sequencenumber":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"localtime":{"type":"string","pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"},"client":{"type":"string","minLength":1},"clientversion":{"type":"string","minLength":1},"platform":{"type":"string","minLength":1},"platformversion":{"type":"string","minLength":1},"devicename":{"type":"string","minLength":1},"devicemanufacturer":{"type":"string","minLength":1},"connection":{"type":"string","enum":["none","wan","cellular"]},"countrycode":{"type":"string","pattern":"^[A-Za-z]{2}$"},"initiator":{"type":"string","enum":["user","client"]},"timing":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"action":{"type":"string","enum":["success","failure"]},"stoppedby":{"type":"string","enum":["client","server","user"]},"ref":{"type":"string","minLength":1},"sourcepage":{"type":"string"}},"required":["type","sessionid","sequencenumber","localtime","client","clientversion","platform","platformversion","devicename","devicemanufacturer","connection","action","stoppedby","ref"],"additionalProperties":{}}],"type":"object","discriminator":{"propertyName":"type"}};
+const schema31 = {"oneOf":[{"type":"object","properties":{"type":{"type":"string","const":"appstartevent"},"sessionid":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"sequencenumber":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"localtime":{"type":"string","allOf":[{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"},{"pattern":"^(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt]"}]},"client":{"type":"string","minLength":1},"clientversion":{"type":"string","minLength":1},"platform":{"type":"string","minLength":1},"platformversion":{"type":"string","minLength":1},"devicename":{"type":"string","minLength":1},"devicemanufacturer":{"type":"string","minLength":1},"connection":{"type":"string","enum":["none","wan","cellular"]},"countrycode":{"type":"string","pattern":"^[A-Za-z]{2}$"},"initiator":{"type":"string","enum":["user","client"]},"timing":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"locale":{"type":"object","properties":{"country":{"type":"string"},"language":{"type":"string"}},"additionalProperties":{}},"preferredlanguages":{"type":"array","items":{"type":"string"}}},"required":["type","sessionid","sequencenumber","localtime","client","clientversion","platform","platformversion","devicename","devicemanufacturer","connection"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"authevent"},"sessionid":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"sequencenumber":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"localtime":{"type":"string","allOf":[{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"},{"pattern":"^(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt]"}]},"client":{"type":"string","minLength":1},"clientversion":{"type":"string","minLength":1},"platform":{"type":"string","minLength":1},"platformversion":{"type":"string","minLength":1},"devicename":{"type":"string","minLength":1},"devicemanufacturer":{"type":"string","minLength":1},"connection":{"type":"string","enum":["none","wan","cellular"]},"countrycode":{"type":"string","pattern":"^[A-Za-z]{2}$"},"initiator":{"type":"string","enum":["user","client"]},"timing":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"action":{"type":"string","enum":["signin","signout","failure"]},"service":{"type":"string"},"provider":{"type":"string"}},"required":["type","sessionid","sequencenumber","localtime","client","clientversion","platform","platformversion","devicename","devicemanufacturer","connection","action"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"navigationevent"},"sessionid":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"sequencenumber":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"localtime":{"type":"string","allOf":[{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"},{"pattern":"^(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt]"}]},"client":{"type":"string","minLength":1},"clientversion":{"type":"string","minLength":1},"platform":{"type":"string","minLength":1},"platformversion":{"type":"string","minLength":1},"devicename":{"type":"string","minLength":1},"devicemanufacturer":{"type":"string","minLength":1},"connection":{"type":"string","enum":["none","wan","cellular"]},"countrycode":{"type":"string","pattern":"^[A-Za-z]{2}$"},"initiator":{"type":"string","enum":["user","client"]},"timing":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"sourcepage":{"type":"string"},"sourcesubpage":{"type":"string"},"sourcecontrol":{"type":"string"},"sourcetag":{"type":"string"},"sourceindex":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"targetpage":{"type":"string"},"targetsubpage":{"type":"string"},"referreruri":{"type":"string"}},"required":["type","sessionid","sequencenumber","localtime","client","clientversion","platform","platformversion","devicename","devicemanufacturer","connection"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"playevent"},"sessionid":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"sequencenumber":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"localtime":{"type":"string","allOf":[{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"},{"pattern":"^(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt]"}]},"client":{"type":"string","minLength":1},"clientversion":{"type":"string","minLength":1},"platform":{"type":"string","minLength":1},"platformversion":{"type":"string","minLength":1},"devicename":{"type":"string","minLength":1},"devicemanufacturer":{"type":"string","minLength":1},"connection":{"type":"string","enum":["none","wan","cellular"]},"countrycode":{"type":"string","pattern":"^[A-Za-z]{2}$"},"initiator":{"type":"string","enum":["user","client"]},"timing":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"source":{"type":"string","enum":["playable","spotifyconnect","airplay","bluetooth","dlna","aux","usb","other"]},"action":{"type":"string","enum":["start","mediabegin","mediaerror","begin","stop","resume","continue","seek","complete","skipnext","skipprev"]},"offset":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"item":{"type":"object","properties":{"type":{"type":"string"},"name":{"type":"string","minLength":1},"artistdisplayname":{"type":"string"},"albumname":{"type":"string"},"duration":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"service":{"type":"string"},"ref":{"type":"string"},"id":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"artists":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"name":{"type":"string","minLength":1},"service":{"type":"string"},"ref":{"type":"string"}},"required":["name"],"additionalProperties":{}}},"streamurl":{"type":"string"}},"required":["name"],"additionalProperties":{}},"playable":{"type":"object","properties":{"id":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"userid":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"name":{"type":"string"},"startindex":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"parameters":{"type":"object","properties":{},"additionalProperties":{}}},"required":["id","userid","parameters"],"additionalProperties":{}},"sourcedata":{"type":"object","properties":{"name":{"type":"string"},"service":{"type":"string"},"ref":{"type":"string"}},"additionalProperties":{}},"presetnumber":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"outputdevice":{"type":"object","properties":{"connection":{"type":"string","enum":["bluetooth","lightning","usb","aux"]},"deviceid":{"type":"string"},"devicename":{"type":"string"},"devicetype":{"type":"string"},"devicemanufacturer":{"type":"string"},"devicefirmware":{"type":"string"}},"required":["connection"],"additionalProperties":{}}},"required":["type","sessionid","sequencenumber","localtime","client","clientversion","platform","platformversion","devicename","devicemanufacturer","connection","source","action"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"profileevent"},"sessionid":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"sequencenumber":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"localtime":{"type":"string","allOf":[{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"},{"pattern":"^(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt]"}]},"client":{"type":"string","minLength":1},"clientversion":{"type":"string","minLength":1},"platform":{"type":"string","minLength":1},"platformversion":{"type":"string","minLength":1},"devicename":{"type":"string","minLength":1},"devicemanufacturer":{"type":"string","minLength":1},"connection":{"type":"string","enum":["none","wan","cellular"]},"countrycode":{"type":"string","pattern":"^[A-Za-z]{2}$"},"initiator":{"type":"string","enum":["user","client"]},"timing":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"action":{"type":"string","enum":["like","dislike","unlike","undislike"]},"target":{"type":"string","enum":["song","playlist","album","artist","internetradio"]},"source":{"type":"string","enum":["playable","spotifyconnect","airplay","bluetooth","dlna","aux","usb","other"]},"offset":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"item":{"type":"object","properties":{"type":{"type":"string"},"name":{"type":"string","minLength":1},"artistdisplayname":{"type":"string"},"albumname":{"type":"string"},"duration":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"service":{"type":"string"},"ref":{"type":"string"},"id":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"artists":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"name":{"type":"string","minLength":1},"service":{"type":"string"},"ref":{"type":"string"}},"required":["name"],"additionalProperties":{}}},"streamurl":{"type":"string"}},"required":["name"],"additionalProperties":{}},"playable":{"type":"object","properties":{"id":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"userid":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"name":{"type":"string"},"startindex":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"parameters":{"type":"object","properties":{},"additionalProperties":{}}},"required":["id","userid","parameters"],"additionalProperties":{}},"sourcedata":{"type":"object","properties":{"name":{"type":"string"},"service":{"type":"string"},"ref":{"type":"string"}},"additionalProperties":{}},"presetnumber":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"artist":{"type":"object","properties":{"id":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"name":{"type":"string","minLength":1},"service":{"type":"string"},"ref":{"type":"string"}},"required":["name"],"additionalProperties":{}},"outputdevice":{"type":"object","properties":{"connection":{"type":"string","enum":["bluetooth","lightning","usb","aux"]},"deviceid":{"type":"string"},"devicename":{"type":"string"},"devicetype":{"type":"string"},"devicemanufacturer":{"type":"string"},"devicefirmware":{"type":"string"}},"required":["connection"],"additionalProperties":{}}},"required":["type","sessionid","sequencenumber","localtime","client","clientversion","platform","platformversion","devicename","devicemanufacturer","connection","action","target"],"additionalProperties":{}},{"type":"object","properties":{"type":{"type":"string","const":"voiceevent"},"sessionid":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"sequencenumber":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"localtime":{"type":"string","allOf":[{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"},{"pattern":"^(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt]"}]},"client":{"type":"string","minLength":1},"clientversion":{"type":"string","minLength":1},"platform":{"type":"string","minLength":1},"platformversion":{"type":"string","minLength":1},"devicename":{"type":"string","minLength":1},"devicemanufacturer":{"type":"string","minLength":1},"connection":{"type":"string","enum":["none","wan","cellular"]},"countrycode":{"type":"string","pattern":"^[A-Za-z]{2}$"},"initiator":{"type":"string","enum":["user","client"]},"timing":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"action":{"type":"string","enum":["success","failure"]},"stoppedby":{"type":"string","enum":["client","server","user"]},"ref":{"type":"string","minLength":1},"sourcepage":{"type":"string"}},"required":["type","sessionid","sequencenumber","localtime","client","clientversion","platform","platformversion","devicename","devicemanufacturer","connection","action","stoppedby","ref"],"additionalProperties":{}}],"type":"object","discriminator":{"propertyName":"type"}};
 const pattern4 = new RegExp("^[0-9a-fA-F]{32}$", "");
 const pattern5 = new RegExp("^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$", "");
-const pattern6 = new RegExp("^[A-Za-z]{2}$", "");
+const pattern6 = new RegExp("^(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt]", "");
+const pattern7 = new RegExp("^[A-Za-z]{2}$", "");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -101,17 +102,27 @@ if(valid2){
 if(data.localtime !== undefined){
 let data3 = data.localtime;
 const _errs11 = errors;
-if(errors === _errs11){
-if(typeof data3 === "string"){
-if(!pattern5.test(data3)){
-validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/0/properties/localtime/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"}}];
-return false;
-}
-}
-else {
+if(typeof data3 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/0/properties/localtime/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+const _errs13 = errors;
+if(typeof data3 === "string"){
+if(!pattern5.test(data3)){
+validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/0/properties/localtime/allOf/0/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"}}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+if(valid3){
+const _errs14 = errors;
+if(typeof data3 === "string"){
+if(!pattern6.test(data3)){
+validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/0/properties/localtime/allOf/1/pattern",keyword:"pattern",params:{pattern: "^(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt]"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
 }
 var valid2 = _errs11 === errors;
 }
@@ -121,8 +132,8 @@ var valid2 = true;
 if(valid2){
 if(data.client !== undefined){
 let data4 = data.client;
-const _errs13 = errors;
-if(errors === _errs13){
+const _errs15 = errors;
+if(errors === _errs15){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate20.errors = [{instancePath:instancePath+"/client",schemaPath:"#/oneOf/0/properties/client/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -134,7 +145,7 @@ validate20.errors = [{instancePath:instancePath+"/client",schemaPath:"#/oneOf/0/
 return false;
 }
 }
-var valid2 = _errs13 === errors;
+var valid2 = _errs15 === errors;
 }
 else {
 var valid2 = true;
@@ -142,8 +153,8 @@ var valid2 = true;
 if(valid2){
 if(data.clientversion !== undefined){
 let data5 = data.clientversion;
-const _errs15 = errors;
-if(errors === _errs15){
+const _errs17 = errors;
+if(errors === _errs17){
 if(typeof data5 === "string"){
 if(data5.length < 1){
 validate20.errors = [{instancePath:instancePath+"/clientversion",schemaPath:"#/oneOf/0/properties/clientversion/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -155,7 +166,7 @@ validate20.errors = [{instancePath:instancePath+"/clientversion",schemaPath:"#/o
 return false;
 }
 }
-var valid2 = _errs15 === errors;
+var valid2 = _errs17 === errors;
 }
 else {
 var valid2 = true;
@@ -163,8 +174,8 @@ var valid2 = true;
 if(valid2){
 if(data.platform !== undefined){
 let data6 = data.platform;
-const _errs17 = errors;
-if(errors === _errs17){
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data6 === "string"){
 if(data6.length < 1){
 validate20.errors = [{instancePath:instancePath+"/platform",schemaPath:"#/oneOf/0/properties/platform/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -176,7 +187,7 @@ validate20.errors = [{instancePath:instancePath+"/platform",schemaPath:"#/oneOf/
 return false;
 }
 }
-var valid2 = _errs17 === errors;
+var valid2 = _errs19 === errors;
 }
 else {
 var valid2 = true;
@@ -184,8 +195,8 @@ var valid2 = true;
 if(valid2){
 if(data.platformversion !== undefined){
 let data7 = data.platformversion;
-const _errs19 = errors;
-if(errors === _errs19){
+const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate20.errors = [{instancePath:instancePath+"/platformversion",schemaPath:"#/oneOf/0/properties/platformversion/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -197,7 +208,7 @@ validate20.errors = [{instancePath:instancePath+"/platformversion",schemaPath:"#
 return false;
 }
 }
-var valid2 = _errs19 === errors;
+var valid2 = _errs21 === errors;
 }
 else {
 var valid2 = true;
@@ -205,8 +216,8 @@ var valid2 = true;
 if(valid2){
 if(data.devicename !== undefined){
 let data8 = data.devicename;
-const _errs21 = errors;
-if(errors === _errs21){
+const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data8 === "string"){
 if(data8.length < 1){
 validate20.errors = [{instancePath:instancePath+"/devicename",schemaPath:"#/oneOf/0/properties/devicename/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -218,7 +229,7 @@ validate20.errors = [{instancePath:instancePath+"/devicename",schemaPath:"#/oneO
 return false;
 }
 }
-var valid2 = _errs21 === errors;
+var valid2 = _errs23 === errors;
 }
 else {
 var valid2 = true;
@@ -226,8 +237,8 @@ var valid2 = true;
 if(valid2){
 if(data.devicemanufacturer !== undefined){
 let data9 = data.devicemanufacturer;
-const _errs23 = errors;
-if(errors === _errs23){
+const _errs25 = errors;
+if(errors === _errs25){
 if(typeof data9 === "string"){
 if(data9.length < 1){
 validate20.errors = [{instancePath:instancePath+"/devicemanufacturer",schemaPath:"#/oneOf/0/properties/devicemanufacturer/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -239,7 +250,7 @@ validate20.errors = [{instancePath:instancePath+"/devicemanufacturer",schemaPath
 return false;
 }
 }
-var valid2 = _errs23 === errors;
+var valid2 = _errs25 === errors;
 }
 else {
 var valid2 = true;
@@ -247,7 +258,7 @@ var valid2 = true;
 if(valid2){
 if(data.connection !== undefined){
 let data10 = data.connection;
-const _errs25 = errors;
+const _errs27 = errors;
 if(typeof data10 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/connection",schemaPath:"#/oneOf/0/properties/connection/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -256,7 +267,7 @@ if(!(((data10 === "none") || (data10 === "wan")) || (data10 === "cellular"))){
 validate20.errors = [{instancePath:instancePath+"/connection",schemaPath:"#/oneOf/0/properties/connection/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[0].properties.connection.enum}}];
 return false;
 }
-var valid2 = _errs25 === errors;
+var valid2 = _errs27 === errors;
 }
 else {
 var valid2 = true;
@@ -264,10 +275,10 @@ var valid2 = true;
 if(valid2){
 if(data.countrycode !== undefined){
 let data11 = data.countrycode;
-const _errs27 = errors;
-if(errors === _errs27){
+const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data11 === "string"){
-if(!pattern6.test(data11)){
+if(!pattern7.test(data11)){
 validate20.errors = [{instancePath:instancePath+"/countrycode",schemaPath:"#/oneOf/0/properties/countrycode/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{2}$"}}];
 return false;
 }
@@ -277,7 +288,7 @@ validate20.errors = [{instancePath:instancePath+"/countrycode",schemaPath:"#/one
 return false;
 }
 }
-var valid2 = _errs27 === errors;
+var valid2 = _errs29 === errors;
 }
 else {
 var valid2 = true;
@@ -285,7 +296,7 @@ var valid2 = true;
 if(valid2){
 if(data.initiator !== undefined){
 let data12 = data.initiator;
-const _errs29 = errors;
+const _errs31 = errors;
 if(typeof data12 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/initiator",schemaPath:"#/oneOf/0/properties/initiator/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -294,7 +305,7 @@ if(!((data12 === "user") || (data12 === "client"))){
 validate20.errors = [{instancePath:instancePath+"/initiator",schemaPath:"#/oneOf/0/properties/initiator/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[0].properties.initiator.enum}}];
 return false;
 }
-var valid2 = _errs29 === errors;
+var valid2 = _errs31 === errors;
 }
 else {
 var valid2 = true;
@@ -302,12 +313,12 @@ var valid2 = true;
 if(valid2){
 if(data.timing !== undefined){
 let data13 = data.timing;
-const _errs31 = errors;
+const _errs33 = errors;
 if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
 validate20.errors = [{instancePath:instancePath+"/timing",schemaPath:"#/oneOf/0/properties/timing/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs31){
+if(errors === _errs33){
 if((typeof data13 == "number") && (isFinite(data13))){
 if(data13 > 9007199254740991 || isNaN(data13)){
 validate20.errors = [{instancePath:instancePath+"/timing",schemaPath:"#/oneOf/0/properties/timing/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -321,7 +332,7 @@ return false;
 }
 }
 }
-var valid2 = _errs31 === errors;
+var valid2 = _errs33 === errors;
 }
 else {
 var valid2 = true;
@@ -329,31 +340,31 @@ var valid2 = true;
 if(valid2){
 if(data.locale !== undefined){
 let data14 = data.locale;
-const _errs33 = errors;
-if(errors === _errs33){
+const _errs35 = errors;
+if(errors === _errs35){
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 if(data14.country !== undefined){
-const _errs36 = errors;
+const _errs38 = errors;
 if(typeof data14.country !== "string"){
 validate20.errors = [{instancePath:instancePath+"/locale/country",schemaPath:"#/oneOf/0/properties/locale/properties/country/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid3 = _errs36 === errors;
+var valid4 = _errs38 === errors;
 }
 else {
-var valid3 = true;
+var valid4 = true;
 }
-if(valid3){
+if(valid4){
 if(data14.language !== undefined){
-const _errs38 = errors;
+const _errs40 = errors;
 if(typeof data14.language !== "string"){
 validate20.errors = [{instancePath:instancePath+"/locale/language",schemaPath:"#/oneOf/0/properties/locale/properties/language/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid3 = _errs38 === errors;
+var valid4 = _errs40 === errors;
 }
 else {
-var valid3 = true;
+var valid4 = true;
 }
 }
 }
@@ -362,7 +373,7 @@ validate20.errors = [{instancePath:instancePath+"/locale",schemaPath:"#/oneOf/0/
 return false;
 }
 }
-var valid2 = _errs33 === errors;
+var valid2 = _errs35 === errors;
 }
 else {
 var valid2 = true;
@@ -370,19 +381,19 @@ var valid2 = true;
 if(valid2){
 if(data.preferredlanguages !== undefined){
 let data17 = data.preferredlanguages;
-const _errs40 = errors;
-if(errors === _errs40){
+const _errs42 = errors;
+if(errors === _errs42){
 if(Array.isArray(data17)){
-var valid4 = true;
+var valid5 = true;
 const len0 = data17.length;
 for(let i0=0; i0<len0; i0++){
-const _errs42 = errors;
+const _errs44 = errors;
 if(typeof data17[i0] !== "string"){
 validate20.errors = [{instancePath:instancePath+"/preferredlanguages/" + i0,schemaPath:"#/oneOf/0/properties/preferredlanguages/items/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid4 = _errs42 === errors;
-if(!valid4){
+var valid5 = _errs44 === errors;
+if(!valid5){
 break;
 }
 }
@@ -392,7 +403,7 @@ validate20.errors = [{instancePath:instancePath+"/preferredlanguages",schemaPath
 return false;
 }
 }
-var valid2 = _errs40 === errors;
+var valid2 = _errs42 === errors;
 }
 else {
 var valid2 = true;
@@ -422,8 +433,8 @@ return false;
 var props0 = true;
 }
 else if(tag0 === "authevent"){
-const _errs44 = errors;
-if(errors === _errs44){
+const _errs46 = errors;
+if(errors === _errs46){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if(((((((((((((data.type === undefined) && (missing1 = "type")) || ((data.sessionid === undefined) && (missing1 = "sessionid"))) || ((data.sequencenumber === undefined) && (missing1 = "sequencenumber"))) || ((data.localtime === undefined) && (missing1 = "localtime"))) || ((data.client === undefined) && (missing1 = "client"))) || ((data.clientversion === undefined) && (missing1 = "clientversion"))) || ((data.platform === undefined) && (missing1 = "platform"))) || ((data.platformversion === undefined) && (missing1 = "platformversion"))) || ((data.devicename === undefined) && (missing1 = "devicename"))) || ((data.devicemanufacturer === undefined) && (missing1 = "devicemanufacturer"))) || ((data.connection === undefined) && (missing1 = "connection"))) || ((data.action === undefined) && (missing1 = "action"))){
@@ -433,7 +444,7 @@ return false;
 else {
 if(data.type !== undefined){
 let data19 = data.type;
-const _errs47 = errors;
+const _errs49 = errors;
 if(typeof data19 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/1/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -442,16 +453,16 @@ if("authevent" !== data19){
 validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "authevent"}}];
 return false;
 }
-var valid6 = _errs47 === errors;
+var valid7 = _errs49 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
+if(valid7){
 if(data.sessionid !== undefined){
 let data20 = data.sessionid;
-const _errs49 = errors;
-if(errors === _errs49){
+const _errs51 = errors;
+if(errors === _errs51){
 if(typeof data20 === "string"){
 if(!pattern4.test(data20)){
 validate20.errors = [{instancePath:instancePath+"/sessionid",schemaPath:"#/oneOf/1/properties/sessionid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{32}$"}}];
@@ -463,20 +474,20 @@ validate20.errors = [{instancePath:instancePath+"/sessionid",schemaPath:"#/oneOf
 return false;
 }
 }
-var valid6 = _errs49 === errors;
+var valid7 = _errs51 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
+if(valid7){
 if(data.sequencenumber !== undefined){
 let data21 = data.sequencenumber;
-const _errs51 = errors;
+const _errs53 = errors;
 if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
 validate20.errors = [{instancePath:instancePath+"/sequencenumber",schemaPath:"#/oneOf/1/properties/sequencenumber/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs51){
+if(errors === _errs53){
 if((typeof data21 == "number") && (isFinite(data21))){
 if(data21 > 9007199254740991 || isNaN(data21)){
 validate20.errors = [{instancePath:instancePath+"/sequencenumber",schemaPath:"#/oneOf/1/properties/sequencenumber/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -490,37 +501,47 @@ return false;
 }
 }
 }
-var valid6 = _errs51 === errors;
+var valid7 = _errs53 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
+if(valid7){
 if(data.localtime !== undefined){
 let data22 = data.localtime;
-const _errs53 = errors;
-if(errors === _errs53){
-if(typeof data22 === "string"){
-if(!pattern5.test(data22)){
-validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/1/properties/localtime/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"}}];
-return false;
-}
-}
-else {
+const _errs55 = errors;
+if(typeof data22 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/1/properties/localtime/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+const _errs57 = errors;
+if(typeof data22 === "string"){
+if(!pattern5.test(data22)){
+validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/1/properties/localtime/allOf/0/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"}}];
+return false;
 }
-var valid6 = _errs53 === errors;
+}
+var valid8 = _errs57 === errors;
+if(valid8){
+const _errs58 = errors;
+if(typeof data22 === "string"){
+if(!pattern6.test(data22)){
+validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/1/properties/localtime/allOf/1/pattern",keyword:"pattern",params:{pattern: "^(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt]"}}];
+return false;
+}
+}
+var valid8 = _errs58 === errors;
+}
+var valid7 = _errs55 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
+if(valid7){
 if(data.client !== undefined){
 let data23 = data.client;
-const _errs55 = errors;
-if(errors === _errs55){
+const _errs59 = errors;
+if(errors === _errs59){
 if(typeof data23 === "string"){
 if(data23.length < 1){
 validate20.errors = [{instancePath:instancePath+"/client",schemaPath:"#/oneOf/1/properties/client/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -532,16 +553,16 @@ validate20.errors = [{instancePath:instancePath+"/client",schemaPath:"#/oneOf/1/
 return false;
 }
 }
-var valid6 = _errs55 === errors;
+var valid7 = _errs59 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
+if(valid7){
 if(data.clientversion !== undefined){
 let data24 = data.clientversion;
-const _errs57 = errors;
-if(errors === _errs57){
+const _errs61 = errors;
+if(errors === _errs61){
 if(typeof data24 === "string"){
 if(data24.length < 1){
 validate20.errors = [{instancePath:instancePath+"/clientversion",schemaPath:"#/oneOf/1/properties/clientversion/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -553,16 +574,16 @@ validate20.errors = [{instancePath:instancePath+"/clientversion",schemaPath:"#/o
 return false;
 }
 }
-var valid6 = _errs57 === errors;
+var valid7 = _errs61 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
+if(valid7){
 if(data.platform !== undefined){
 let data25 = data.platform;
-const _errs59 = errors;
-if(errors === _errs59){
+const _errs63 = errors;
+if(errors === _errs63){
 if(typeof data25 === "string"){
 if(data25.length < 1){
 validate20.errors = [{instancePath:instancePath+"/platform",schemaPath:"#/oneOf/1/properties/platform/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -574,16 +595,16 @@ validate20.errors = [{instancePath:instancePath+"/platform",schemaPath:"#/oneOf/
 return false;
 }
 }
-var valid6 = _errs59 === errors;
+var valid7 = _errs63 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
+if(valid7){
 if(data.platformversion !== undefined){
 let data26 = data.platformversion;
-const _errs61 = errors;
-if(errors === _errs61){
+const _errs65 = errors;
+if(errors === _errs65){
 if(typeof data26 === "string"){
 if(data26.length < 1){
 validate20.errors = [{instancePath:instancePath+"/platformversion",schemaPath:"#/oneOf/1/properties/platformversion/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -595,16 +616,16 @@ validate20.errors = [{instancePath:instancePath+"/platformversion",schemaPath:"#
 return false;
 }
 }
-var valid6 = _errs61 === errors;
+var valid7 = _errs65 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
+if(valid7){
 if(data.devicename !== undefined){
 let data27 = data.devicename;
-const _errs63 = errors;
-if(errors === _errs63){
+const _errs67 = errors;
+if(errors === _errs67){
 if(typeof data27 === "string"){
 if(data27.length < 1){
 validate20.errors = [{instancePath:instancePath+"/devicename",schemaPath:"#/oneOf/1/properties/devicename/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -616,16 +637,16 @@ validate20.errors = [{instancePath:instancePath+"/devicename",schemaPath:"#/oneO
 return false;
 }
 }
-var valid6 = _errs63 === errors;
+var valid7 = _errs67 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
+if(valid7){
 if(data.devicemanufacturer !== undefined){
 let data28 = data.devicemanufacturer;
-const _errs65 = errors;
-if(errors === _errs65){
+const _errs69 = errors;
+if(errors === _errs69){
 if(typeof data28 === "string"){
 if(data28.length < 1){
 validate20.errors = [{instancePath:instancePath+"/devicemanufacturer",schemaPath:"#/oneOf/1/properties/devicemanufacturer/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -637,15 +658,15 @@ validate20.errors = [{instancePath:instancePath+"/devicemanufacturer",schemaPath
 return false;
 }
 }
-var valid6 = _errs65 === errors;
+var valid7 = _errs69 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
+if(valid7){
 if(data.connection !== undefined){
 let data29 = data.connection;
-const _errs67 = errors;
+const _errs71 = errors;
 if(typeof data29 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/connection",schemaPath:"#/oneOf/1/properties/connection/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -654,18 +675,18 @@ if(!(((data29 === "none") || (data29 === "wan")) || (data29 === "cellular"))){
 validate20.errors = [{instancePath:instancePath+"/connection",schemaPath:"#/oneOf/1/properties/connection/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[1].properties.connection.enum}}];
 return false;
 }
-var valid6 = _errs67 === errors;
+var valid7 = _errs71 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
+if(valid7){
 if(data.countrycode !== undefined){
 let data30 = data.countrycode;
-const _errs69 = errors;
-if(errors === _errs69){
+const _errs73 = errors;
+if(errors === _errs73){
 if(typeof data30 === "string"){
-if(!pattern6.test(data30)){
+if(!pattern7.test(data30)){
 validate20.errors = [{instancePath:instancePath+"/countrycode",schemaPath:"#/oneOf/1/properties/countrycode/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{2}$"}}];
 return false;
 }
@@ -675,15 +696,15 @@ validate20.errors = [{instancePath:instancePath+"/countrycode",schemaPath:"#/one
 return false;
 }
 }
-var valid6 = _errs69 === errors;
+var valid7 = _errs73 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
+if(valid7){
 if(data.initiator !== undefined){
 let data31 = data.initiator;
-const _errs71 = errors;
+const _errs75 = errors;
 if(typeof data31 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/initiator",schemaPath:"#/oneOf/1/properties/initiator/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -692,20 +713,20 @@ if(!((data31 === "user") || (data31 === "client"))){
 validate20.errors = [{instancePath:instancePath+"/initiator",schemaPath:"#/oneOf/1/properties/initiator/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[1].properties.initiator.enum}}];
 return false;
 }
-var valid6 = _errs71 === errors;
+var valid7 = _errs75 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
+if(valid7){
 if(data.timing !== undefined){
 let data32 = data.timing;
-const _errs73 = errors;
+const _errs77 = errors;
 if(!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))){
 validate20.errors = [{instancePath:instancePath+"/timing",schemaPath:"#/oneOf/1/properties/timing/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs73){
+if(errors === _errs77){
 if((typeof data32 == "number") && (isFinite(data32))){
 if(data32 > 9007199254740991 || isNaN(data32)){
 validate20.errors = [{instancePath:instancePath+"/timing",schemaPath:"#/oneOf/1/properties/timing/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -719,15 +740,15 @@ return false;
 }
 }
 }
-var valid6 = _errs73 === errors;
+var valid7 = _errs77 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
+if(valid7){
 if(data.action !== undefined){
 let data33 = data.action;
-const _errs75 = errors;
+const _errs79 = errors;
 if(typeof data33 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/action",schemaPath:"#/oneOf/1/properties/action/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -736,34 +757,34 @@ if(!(((data33 === "signin") || (data33 === "signout")) || (data33 === "failure")
 validate20.errors = [{instancePath:instancePath+"/action",schemaPath:"#/oneOf/1/properties/action/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[1].properties.action.enum}}];
 return false;
 }
-var valid6 = _errs75 === errors;
+var valid7 = _errs79 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
+if(valid7){
 if(data.service !== undefined){
-const _errs77 = errors;
+const _errs81 = errors;
 if(typeof data.service !== "string"){
 validate20.errors = [{instancePath:instancePath+"/service",schemaPath:"#/oneOf/1/properties/service/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid6 = _errs77 === errors;
+var valid7 = _errs81 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
+if(valid7){
 if(data.provider !== undefined){
-const _errs79 = errors;
+const _errs83 = errors;
 if(typeof data.provider !== "string"){
 validate20.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/oneOf/1/properties/provider/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid6 = _errs79 === errors;
+var valid7 = _errs83 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
 }
 }
@@ -793,8 +814,8 @@ props0 = true;
 }
 }
 else if(tag0 === "navigationevent"){
-const _errs81 = errors;
-if(errors === _errs81){
+const _errs85 = errors;
+if(errors === _errs85){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing2;
 if((((((((((((data.type === undefined) && (missing2 = "type")) || ((data.sessionid === undefined) && (missing2 = "sessionid"))) || ((data.sequencenumber === undefined) && (missing2 = "sequencenumber"))) || ((data.localtime === undefined) && (missing2 = "localtime"))) || ((data.client === undefined) && (missing2 = "client"))) || ((data.clientversion === undefined) && (missing2 = "clientversion"))) || ((data.platform === undefined) && (missing2 = "platform"))) || ((data.platformversion === undefined) && (missing2 = "platformversion"))) || ((data.devicename === undefined) && (missing2 = "devicename"))) || ((data.devicemanufacturer === undefined) && (missing2 = "devicemanufacturer"))) || ((data.connection === undefined) && (missing2 = "connection"))){
@@ -804,7 +825,7 @@ return false;
 else {
 if(data.type !== undefined){
 let data36 = data.type;
-const _errs84 = errors;
+const _errs88 = errors;
 if(typeof data36 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/2/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -813,16 +834,16 @@ if("navigationevent" !== data36){
 validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/2/properties/type/const",keyword:"const",params:{allowedValue: "navigationevent"}}];
 return false;
 }
-var valid8 = _errs84 === errors;
+var valid10 = _errs88 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.sessionid !== undefined){
 let data37 = data.sessionid;
-const _errs86 = errors;
-if(errors === _errs86){
+const _errs90 = errors;
+if(errors === _errs90){
 if(typeof data37 === "string"){
 if(!pattern4.test(data37)){
 validate20.errors = [{instancePath:instancePath+"/sessionid",schemaPath:"#/oneOf/2/properties/sessionid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{32}$"}}];
@@ -834,20 +855,20 @@ validate20.errors = [{instancePath:instancePath+"/sessionid",schemaPath:"#/oneOf
 return false;
 }
 }
-var valid8 = _errs86 === errors;
+var valid10 = _errs90 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.sequencenumber !== undefined){
 let data38 = data.sequencenumber;
-const _errs88 = errors;
+const _errs92 = errors;
 if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
 validate20.errors = [{instancePath:instancePath+"/sequencenumber",schemaPath:"#/oneOf/2/properties/sequencenumber/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs88){
+if(errors === _errs92){
 if((typeof data38 == "number") && (isFinite(data38))){
 if(data38 > 9007199254740991 || isNaN(data38)){
 validate20.errors = [{instancePath:instancePath+"/sequencenumber",schemaPath:"#/oneOf/2/properties/sequencenumber/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -861,37 +882,47 @@ return false;
 }
 }
 }
-var valid8 = _errs88 === errors;
+var valid10 = _errs92 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.localtime !== undefined){
 let data39 = data.localtime;
-const _errs90 = errors;
-if(errors === _errs90){
-if(typeof data39 === "string"){
-if(!pattern5.test(data39)){
-validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/2/properties/localtime/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"}}];
-return false;
-}
-}
-else {
+const _errs94 = errors;
+if(typeof data39 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/2/properties/localtime/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+const _errs96 = errors;
+if(typeof data39 === "string"){
+if(!pattern5.test(data39)){
+validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/2/properties/localtime/allOf/0/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"}}];
+return false;
 }
-var valid8 = _errs90 === errors;
+}
+var valid11 = _errs96 === errors;
+if(valid11){
+const _errs97 = errors;
+if(typeof data39 === "string"){
+if(!pattern6.test(data39)){
+validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/2/properties/localtime/allOf/1/pattern",keyword:"pattern",params:{pattern: "^(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt]"}}];
+return false;
+}
+}
+var valid11 = _errs97 === errors;
+}
+var valid10 = _errs94 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.client !== undefined){
 let data40 = data.client;
-const _errs92 = errors;
-if(errors === _errs92){
+const _errs98 = errors;
+if(errors === _errs98){
 if(typeof data40 === "string"){
 if(data40.length < 1){
 validate20.errors = [{instancePath:instancePath+"/client",schemaPath:"#/oneOf/2/properties/client/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -903,16 +934,16 @@ validate20.errors = [{instancePath:instancePath+"/client",schemaPath:"#/oneOf/2/
 return false;
 }
 }
-var valid8 = _errs92 === errors;
+var valid10 = _errs98 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.clientversion !== undefined){
 let data41 = data.clientversion;
-const _errs94 = errors;
-if(errors === _errs94){
+const _errs100 = errors;
+if(errors === _errs100){
 if(typeof data41 === "string"){
 if(data41.length < 1){
 validate20.errors = [{instancePath:instancePath+"/clientversion",schemaPath:"#/oneOf/2/properties/clientversion/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -924,16 +955,16 @@ validate20.errors = [{instancePath:instancePath+"/clientversion",schemaPath:"#/o
 return false;
 }
 }
-var valid8 = _errs94 === errors;
+var valid10 = _errs100 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.platform !== undefined){
 let data42 = data.platform;
-const _errs96 = errors;
-if(errors === _errs96){
+const _errs102 = errors;
+if(errors === _errs102){
 if(typeof data42 === "string"){
 if(data42.length < 1){
 validate20.errors = [{instancePath:instancePath+"/platform",schemaPath:"#/oneOf/2/properties/platform/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -945,16 +976,16 @@ validate20.errors = [{instancePath:instancePath+"/platform",schemaPath:"#/oneOf/
 return false;
 }
 }
-var valid8 = _errs96 === errors;
+var valid10 = _errs102 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.platformversion !== undefined){
 let data43 = data.platformversion;
-const _errs98 = errors;
-if(errors === _errs98){
+const _errs104 = errors;
+if(errors === _errs104){
 if(typeof data43 === "string"){
 if(data43.length < 1){
 validate20.errors = [{instancePath:instancePath+"/platformversion",schemaPath:"#/oneOf/2/properties/platformversion/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -966,16 +997,16 @@ validate20.errors = [{instancePath:instancePath+"/platformversion",schemaPath:"#
 return false;
 }
 }
-var valid8 = _errs98 === errors;
+var valid10 = _errs104 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.devicename !== undefined){
 let data44 = data.devicename;
-const _errs100 = errors;
-if(errors === _errs100){
+const _errs106 = errors;
+if(errors === _errs106){
 if(typeof data44 === "string"){
 if(data44.length < 1){
 validate20.errors = [{instancePath:instancePath+"/devicename",schemaPath:"#/oneOf/2/properties/devicename/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -987,16 +1018,16 @@ validate20.errors = [{instancePath:instancePath+"/devicename",schemaPath:"#/oneO
 return false;
 }
 }
-var valid8 = _errs100 === errors;
+var valid10 = _errs106 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.devicemanufacturer !== undefined){
 let data45 = data.devicemanufacturer;
-const _errs102 = errors;
-if(errors === _errs102){
+const _errs108 = errors;
+if(errors === _errs108){
 if(typeof data45 === "string"){
 if(data45.length < 1){
 validate20.errors = [{instancePath:instancePath+"/devicemanufacturer",schemaPath:"#/oneOf/2/properties/devicemanufacturer/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -1008,15 +1039,15 @@ validate20.errors = [{instancePath:instancePath+"/devicemanufacturer",schemaPath
 return false;
 }
 }
-var valid8 = _errs102 === errors;
+var valid10 = _errs108 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.connection !== undefined){
 let data46 = data.connection;
-const _errs104 = errors;
+const _errs110 = errors;
 if(typeof data46 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/connection",schemaPath:"#/oneOf/2/properties/connection/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -1025,18 +1056,18 @@ if(!(((data46 === "none") || (data46 === "wan")) || (data46 === "cellular"))){
 validate20.errors = [{instancePath:instancePath+"/connection",schemaPath:"#/oneOf/2/properties/connection/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[2].properties.connection.enum}}];
 return false;
 }
-var valid8 = _errs104 === errors;
+var valid10 = _errs110 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.countrycode !== undefined){
 let data47 = data.countrycode;
-const _errs106 = errors;
-if(errors === _errs106){
+const _errs112 = errors;
+if(errors === _errs112){
 if(typeof data47 === "string"){
-if(!pattern6.test(data47)){
+if(!pattern7.test(data47)){
 validate20.errors = [{instancePath:instancePath+"/countrycode",schemaPath:"#/oneOf/2/properties/countrycode/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{2}$"}}];
 return false;
 }
@@ -1046,15 +1077,15 @@ validate20.errors = [{instancePath:instancePath+"/countrycode",schemaPath:"#/one
 return false;
 }
 }
-var valid8 = _errs106 === errors;
+var valid10 = _errs112 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.initiator !== undefined){
 let data48 = data.initiator;
-const _errs108 = errors;
+const _errs114 = errors;
 if(typeof data48 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/initiator",schemaPath:"#/oneOf/2/properties/initiator/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -1063,20 +1094,20 @@ if(!((data48 === "user") || (data48 === "client"))){
 validate20.errors = [{instancePath:instancePath+"/initiator",schemaPath:"#/oneOf/2/properties/initiator/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[2].properties.initiator.enum}}];
 return false;
 }
-var valid8 = _errs108 === errors;
+var valid10 = _errs114 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.timing !== undefined){
 let data49 = data.timing;
-const _errs110 = errors;
+const _errs116 = errors;
 if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
 validate20.errors = [{instancePath:instancePath+"/timing",schemaPath:"#/oneOf/2/properties/timing/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs110){
+if(errors === _errs116){
 if((typeof data49 == "number") && (isFinite(data49))){
 if(data49 > 9007199254740991 || isNaN(data49)){
 validate20.errors = [{instancePath:instancePath+"/timing",schemaPath:"#/oneOf/2/properties/timing/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -1090,68 +1121,68 @@ return false;
 }
 }
 }
-var valid8 = _errs110 === errors;
+var valid10 = _errs116 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.sourcepage !== undefined){
-const _errs112 = errors;
+const _errs118 = errors;
 if(typeof data.sourcepage !== "string"){
 validate20.errors = [{instancePath:instancePath+"/sourcepage",schemaPath:"#/oneOf/2/properties/sourcepage/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid8 = _errs112 === errors;
+var valid10 = _errs118 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.sourcesubpage !== undefined){
-const _errs114 = errors;
+const _errs120 = errors;
 if(typeof data.sourcesubpage !== "string"){
 validate20.errors = [{instancePath:instancePath+"/sourcesubpage",schemaPath:"#/oneOf/2/properties/sourcesubpage/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid8 = _errs114 === errors;
+var valid10 = _errs120 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.sourcecontrol !== undefined){
-const _errs116 = errors;
+const _errs122 = errors;
 if(typeof data.sourcecontrol !== "string"){
 validate20.errors = [{instancePath:instancePath+"/sourcecontrol",schemaPath:"#/oneOf/2/properties/sourcecontrol/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid8 = _errs116 === errors;
+var valid10 = _errs122 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.sourcetag !== undefined){
-const _errs118 = errors;
+const _errs124 = errors;
 if(typeof data.sourcetag !== "string"){
 validate20.errors = [{instancePath:instancePath+"/sourcetag",schemaPath:"#/oneOf/2/properties/sourcetag/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid8 = _errs118 === errors;
+var valid10 = _errs124 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.sourceindex !== undefined){
 let data54 = data.sourceindex;
-const _errs120 = errors;
+const _errs126 = errors;
 if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
 validate20.errors = [{instancePath:instancePath+"/sourceindex",schemaPath:"#/oneOf/2/properties/sourceindex/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs120){
+if(errors === _errs126){
 if((typeof data54 == "number") && (isFinite(data54))){
 if(data54 > 9007199254740991 || isNaN(data54)){
 validate20.errors = [{instancePath:instancePath+"/sourceindex",schemaPath:"#/oneOf/2/properties/sourceindex/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -1165,46 +1196,46 @@ return false;
 }
 }
 }
-var valid8 = _errs120 === errors;
+var valid10 = _errs126 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.targetpage !== undefined){
-const _errs122 = errors;
+const _errs128 = errors;
 if(typeof data.targetpage !== "string"){
 validate20.errors = [{instancePath:instancePath+"/targetpage",schemaPath:"#/oneOf/2/properties/targetpage/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid8 = _errs122 === errors;
+var valid10 = _errs128 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.targetsubpage !== undefined){
-const _errs124 = errors;
+const _errs130 = errors;
 if(typeof data.targetsubpage !== "string"){
 validate20.errors = [{instancePath:instancePath+"/targetsubpage",schemaPath:"#/oneOf/2/properties/targetsubpage/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid8 = _errs124 === errors;
+var valid10 = _errs130 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
+if(valid10){
 if(data.referreruri !== undefined){
-const _errs126 = errors;
+const _errs132 = errors;
 if(typeof data.referreruri !== "string"){
 validate20.errors = [{instancePath:instancePath+"/referreruri",schemaPath:"#/oneOf/2/properties/referreruri/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid8 = _errs126 === errors;
+var valid10 = _errs132 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
 }
 }
@@ -1239,8 +1270,8 @@ props0 = true;
 }
 }
 else if(tag0 === "playevent"){
-const _errs128 = errors;
-if(errors === _errs128){
+const _errs134 = errors;
+if(errors === _errs134){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing3;
 if((((((((((((((data.type === undefined) && (missing3 = "type")) || ((data.sessionid === undefined) && (missing3 = "sessionid"))) || ((data.sequencenumber === undefined) && (missing3 = "sequencenumber"))) || ((data.localtime === undefined) && (missing3 = "localtime"))) || ((data.client === undefined) && (missing3 = "client"))) || ((data.clientversion === undefined) && (missing3 = "clientversion"))) || ((data.platform === undefined) && (missing3 = "platform"))) || ((data.platformversion === undefined) && (missing3 = "platformversion"))) || ((data.devicename === undefined) && (missing3 = "devicename"))) || ((data.devicemanufacturer === undefined) && (missing3 = "devicemanufacturer"))) || ((data.connection === undefined) && (missing3 = "connection"))) || ((data.source === undefined) && (missing3 = "source"))) || ((data.action === undefined) && (missing3 = "action"))){
@@ -1250,7 +1281,7 @@ return false;
 else {
 if(data.type !== undefined){
 let data58 = data.type;
-const _errs131 = errors;
+const _errs137 = errors;
 if(typeof data58 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/3/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -1259,16 +1290,16 @@ if("playevent" !== data58){
 validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/3/properties/type/const",keyword:"const",params:{allowedValue: "playevent"}}];
 return false;
 }
-var valid10 = _errs131 === errors;
+var valid13 = _errs137 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.sessionid !== undefined){
 let data59 = data.sessionid;
-const _errs133 = errors;
-if(errors === _errs133){
+const _errs139 = errors;
+if(errors === _errs139){
 if(typeof data59 === "string"){
 if(!pattern4.test(data59)){
 validate20.errors = [{instancePath:instancePath+"/sessionid",schemaPath:"#/oneOf/3/properties/sessionid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{32}$"}}];
@@ -1280,20 +1311,20 @@ validate20.errors = [{instancePath:instancePath+"/sessionid",schemaPath:"#/oneOf
 return false;
 }
 }
-var valid10 = _errs133 === errors;
+var valid13 = _errs139 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.sequencenumber !== undefined){
 let data60 = data.sequencenumber;
-const _errs135 = errors;
+const _errs141 = errors;
 if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
 validate20.errors = [{instancePath:instancePath+"/sequencenumber",schemaPath:"#/oneOf/3/properties/sequencenumber/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs135){
+if(errors === _errs141){
 if((typeof data60 == "number") && (isFinite(data60))){
 if(data60 > 9007199254740991 || isNaN(data60)){
 validate20.errors = [{instancePath:instancePath+"/sequencenumber",schemaPath:"#/oneOf/3/properties/sequencenumber/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -1307,37 +1338,47 @@ return false;
 }
 }
 }
-var valid10 = _errs135 === errors;
+var valid13 = _errs141 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.localtime !== undefined){
 let data61 = data.localtime;
-const _errs137 = errors;
-if(errors === _errs137){
-if(typeof data61 === "string"){
-if(!pattern5.test(data61)){
-validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/3/properties/localtime/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"}}];
-return false;
-}
-}
-else {
+const _errs143 = errors;
+if(typeof data61 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/3/properties/localtime/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+const _errs145 = errors;
+if(typeof data61 === "string"){
+if(!pattern5.test(data61)){
+validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/3/properties/localtime/allOf/0/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"}}];
+return false;
 }
-var valid10 = _errs137 === errors;
+}
+var valid14 = _errs145 === errors;
+if(valid14){
+const _errs146 = errors;
+if(typeof data61 === "string"){
+if(!pattern6.test(data61)){
+validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/3/properties/localtime/allOf/1/pattern",keyword:"pattern",params:{pattern: "^(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt]"}}];
+return false;
+}
+}
+var valid14 = _errs146 === errors;
+}
+var valid13 = _errs143 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.client !== undefined){
 let data62 = data.client;
-const _errs139 = errors;
-if(errors === _errs139){
+const _errs147 = errors;
+if(errors === _errs147){
 if(typeof data62 === "string"){
 if(data62.length < 1){
 validate20.errors = [{instancePath:instancePath+"/client",schemaPath:"#/oneOf/3/properties/client/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -1349,16 +1390,16 @@ validate20.errors = [{instancePath:instancePath+"/client",schemaPath:"#/oneOf/3/
 return false;
 }
 }
-var valid10 = _errs139 === errors;
+var valid13 = _errs147 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.clientversion !== undefined){
 let data63 = data.clientversion;
-const _errs141 = errors;
-if(errors === _errs141){
+const _errs149 = errors;
+if(errors === _errs149){
 if(typeof data63 === "string"){
 if(data63.length < 1){
 validate20.errors = [{instancePath:instancePath+"/clientversion",schemaPath:"#/oneOf/3/properties/clientversion/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -1370,16 +1411,16 @@ validate20.errors = [{instancePath:instancePath+"/clientversion",schemaPath:"#/o
 return false;
 }
 }
-var valid10 = _errs141 === errors;
+var valid13 = _errs149 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.platform !== undefined){
 let data64 = data.platform;
-const _errs143 = errors;
-if(errors === _errs143){
+const _errs151 = errors;
+if(errors === _errs151){
 if(typeof data64 === "string"){
 if(data64.length < 1){
 validate20.errors = [{instancePath:instancePath+"/platform",schemaPath:"#/oneOf/3/properties/platform/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -1391,16 +1432,16 @@ validate20.errors = [{instancePath:instancePath+"/platform",schemaPath:"#/oneOf/
 return false;
 }
 }
-var valid10 = _errs143 === errors;
+var valid13 = _errs151 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.platformversion !== undefined){
 let data65 = data.platformversion;
-const _errs145 = errors;
-if(errors === _errs145){
+const _errs153 = errors;
+if(errors === _errs153){
 if(typeof data65 === "string"){
 if(data65.length < 1){
 validate20.errors = [{instancePath:instancePath+"/platformversion",schemaPath:"#/oneOf/3/properties/platformversion/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -1412,16 +1453,16 @@ validate20.errors = [{instancePath:instancePath+"/platformversion",schemaPath:"#
 return false;
 }
 }
-var valid10 = _errs145 === errors;
+var valid13 = _errs153 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.devicename !== undefined){
 let data66 = data.devicename;
-const _errs147 = errors;
-if(errors === _errs147){
+const _errs155 = errors;
+if(errors === _errs155){
 if(typeof data66 === "string"){
 if(data66.length < 1){
 validate20.errors = [{instancePath:instancePath+"/devicename",schemaPath:"#/oneOf/3/properties/devicename/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -1433,16 +1474,16 @@ validate20.errors = [{instancePath:instancePath+"/devicename",schemaPath:"#/oneO
 return false;
 }
 }
-var valid10 = _errs147 === errors;
+var valid13 = _errs155 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.devicemanufacturer !== undefined){
 let data67 = data.devicemanufacturer;
-const _errs149 = errors;
-if(errors === _errs149){
+const _errs157 = errors;
+if(errors === _errs157){
 if(typeof data67 === "string"){
 if(data67.length < 1){
 validate20.errors = [{instancePath:instancePath+"/devicemanufacturer",schemaPath:"#/oneOf/3/properties/devicemanufacturer/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -1454,15 +1495,15 @@ validate20.errors = [{instancePath:instancePath+"/devicemanufacturer",schemaPath
 return false;
 }
 }
-var valid10 = _errs149 === errors;
+var valid13 = _errs157 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.connection !== undefined){
 let data68 = data.connection;
-const _errs151 = errors;
+const _errs159 = errors;
 if(typeof data68 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/connection",schemaPath:"#/oneOf/3/properties/connection/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -1471,18 +1512,18 @@ if(!(((data68 === "none") || (data68 === "wan")) || (data68 === "cellular"))){
 validate20.errors = [{instancePath:instancePath+"/connection",schemaPath:"#/oneOf/3/properties/connection/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[3].properties.connection.enum}}];
 return false;
 }
-var valid10 = _errs151 === errors;
+var valid13 = _errs159 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.countrycode !== undefined){
 let data69 = data.countrycode;
-const _errs153 = errors;
-if(errors === _errs153){
+const _errs161 = errors;
+if(errors === _errs161){
 if(typeof data69 === "string"){
-if(!pattern6.test(data69)){
+if(!pattern7.test(data69)){
 validate20.errors = [{instancePath:instancePath+"/countrycode",schemaPath:"#/oneOf/3/properties/countrycode/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{2}$"}}];
 return false;
 }
@@ -1492,15 +1533,15 @@ validate20.errors = [{instancePath:instancePath+"/countrycode",schemaPath:"#/one
 return false;
 }
 }
-var valid10 = _errs153 === errors;
+var valid13 = _errs161 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.initiator !== undefined){
 let data70 = data.initiator;
-const _errs155 = errors;
+const _errs163 = errors;
 if(typeof data70 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/initiator",schemaPath:"#/oneOf/3/properties/initiator/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -1509,20 +1550,20 @@ if(!((data70 === "user") || (data70 === "client"))){
 validate20.errors = [{instancePath:instancePath+"/initiator",schemaPath:"#/oneOf/3/properties/initiator/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[3].properties.initiator.enum}}];
 return false;
 }
-var valid10 = _errs155 === errors;
+var valid13 = _errs163 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.timing !== undefined){
 let data71 = data.timing;
-const _errs157 = errors;
+const _errs165 = errors;
 if(!(((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71))) && (isFinite(data71)))){
 validate20.errors = [{instancePath:instancePath+"/timing",schemaPath:"#/oneOf/3/properties/timing/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs157){
+if(errors === _errs165){
 if((typeof data71 == "number") && (isFinite(data71))){
 if(data71 > 9007199254740991 || isNaN(data71)){
 validate20.errors = [{instancePath:instancePath+"/timing",schemaPath:"#/oneOf/3/properties/timing/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -1536,15 +1577,15 @@ return false;
 }
 }
 }
-var valid10 = _errs157 === errors;
+var valid13 = _errs165 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.source !== undefined){
 let data72 = data.source;
-const _errs159 = errors;
+const _errs167 = errors;
 if(typeof data72 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/source",schemaPath:"#/oneOf/3/properties/source/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -1553,15 +1594,15 @@ if(!((((((((data72 === "playable") || (data72 === "spotifyconnect")) || (data72 
 validate20.errors = [{instancePath:instancePath+"/source",schemaPath:"#/oneOf/3/properties/source/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[3].properties.source.enum}}];
 return false;
 }
-var valid10 = _errs159 === errors;
+var valid13 = _errs167 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.action !== undefined){
 let data73 = data.action;
-const _errs161 = errors;
+const _errs169 = errors;
 if(typeof data73 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/action",schemaPath:"#/oneOf/3/properties/action/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -1570,20 +1611,20 @@ if(!(((((((((((data73 === "start") || (data73 === "mediabegin")) || (data73 === 
 validate20.errors = [{instancePath:instancePath+"/action",schemaPath:"#/oneOf/3/properties/action/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[3].properties.action.enum}}];
 return false;
 }
-var valid10 = _errs161 === errors;
+var valid13 = _errs169 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.offset !== undefined){
 let data74 = data.offset;
-const _errs163 = errors;
+const _errs171 = errors;
 if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
 validate20.errors = [{instancePath:instancePath+"/offset",schemaPath:"#/oneOf/3/properties/offset/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs163){
+if(errors === _errs171){
 if((typeof data74 == "number") && (isFinite(data74))){
 if(data74 > 9007199254740991 || isNaN(data74)){
 validate20.errors = [{instancePath:instancePath+"/offset",schemaPath:"#/oneOf/3/properties/offset/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -1597,16 +1638,16 @@ return false;
 }
 }
 }
-var valid10 = _errs163 === errors;
+var valid13 = _errs171 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.item !== undefined){
 let data75 = data.item;
-const _errs165 = errors;
-if(errors === _errs165){
+const _errs173 = errors;
+if(errors === _errs173){
 if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
 let missing4;
 if((data75.name === undefined) && (missing4 = "name")){
@@ -1615,21 +1656,21 @@ return false;
 }
 else {
 if(data75.type !== undefined){
-const _errs168 = errors;
+const _errs176 = errors;
 if(typeof data75.type !== "string"){
 validate20.errors = [{instancePath:instancePath+"/item/type",schemaPath:"#/oneOf/3/properties/item/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid11 = _errs168 === errors;
+var valid15 = _errs176 === errors;
 }
 else {
-var valid11 = true;
+var valid15 = true;
 }
-if(valid11){
+if(valid15){
 if(data75.name !== undefined){
 let data77 = data75.name;
-const _errs170 = errors;
-if(errors === _errs170){
+const _errs178 = errors;
+if(errors === _errs178){
 if(typeof data77 === "string"){
 if(data77.length < 1){
 validate20.errors = [{instancePath:instancePath+"/item/name",schemaPath:"#/oneOf/3/properties/item/properties/name/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -1641,44 +1682,44 @@ validate20.errors = [{instancePath:instancePath+"/item/name",schemaPath:"#/oneOf
 return false;
 }
 }
-var valid11 = _errs170 === errors;
+var valid15 = _errs178 === errors;
 }
 else {
-var valid11 = true;
+var valid15 = true;
 }
-if(valid11){
+if(valid15){
 if(data75.artistdisplayname !== undefined){
-const _errs172 = errors;
+const _errs180 = errors;
 if(typeof data75.artistdisplayname !== "string"){
 validate20.errors = [{instancePath:instancePath+"/item/artistdisplayname",schemaPath:"#/oneOf/3/properties/item/properties/artistdisplayname/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid11 = _errs172 === errors;
+var valid15 = _errs180 === errors;
 }
 else {
-var valid11 = true;
+var valid15 = true;
 }
-if(valid11){
+if(valid15){
 if(data75.albumname !== undefined){
-const _errs174 = errors;
+const _errs182 = errors;
 if(typeof data75.albumname !== "string"){
 validate20.errors = [{instancePath:instancePath+"/item/albumname",schemaPath:"#/oneOf/3/properties/item/properties/albumname/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid11 = _errs174 === errors;
+var valid15 = _errs182 === errors;
 }
 else {
-var valid11 = true;
+var valid15 = true;
 }
-if(valid11){
+if(valid15){
 if(data75.duration !== undefined){
 let data80 = data75.duration;
-const _errs176 = errors;
+const _errs184 = errors;
 if(!(((typeof data80 == "number") && (!(data80 % 1) && !isNaN(data80))) && (isFinite(data80)))){
 validate20.errors = [{instancePath:instancePath+"/item/duration",schemaPath:"#/oneOf/3/properties/item/properties/duration/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs176){
+if(errors === _errs184){
 if((typeof data80 == "number") && (isFinite(data80))){
 if(data80 > 9007199254740991 || isNaN(data80)){
 validate20.errors = [{instancePath:instancePath+"/item/duration",schemaPath:"#/oneOf/3/properties/item/properties/duration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -1692,40 +1733,40 @@ return false;
 }
 }
 }
-var valid11 = _errs176 === errors;
+var valid15 = _errs184 === errors;
 }
 else {
-var valid11 = true;
+var valid15 = true;
 }
-if(valid11){
+if(valid15){
 if(data75.service !== undefined){
-const _errs178 = errors;
+const _errs186 = errors;
 if(typeof data75.service !== "string"){
 validate20.errors = [{instancePath:instancePath+"/item/service",schemaPath:"#/oneOf/3/properties/item/properties/service/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid11 = _errs178 === errors;
+var valid15 = _errs186 === errors;
 }
 else {
-var valid11 = true;
+var valid15 = true;
 }
-if(valid11){
+if(valid15){
 if(data75.ref !== undefined){
-const _errs180 = errors;
+const _errs188 = errors;
 if(typeof data75.ref !== "string"){
 validate20.errors = [{instancePath:instancePath+"/item/ref",schemaPath:"#/oneOf/3/properties/item/properties/ref/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid11 = _errs180 === errors;
+var valid15 = _errs188 === errors;
 }
 else {
-var valid11 = true;
+var valid15 = true;
 }
-if(valid11){
+if(valid15){
 if(data75.id !== undefined){
 let data83 = data75.id;
-const _errs182 = errors;
-if(errors === _errs182){
+const _errs190 = errors;
+if(errors === _errs190){
 if(typeof data83 === "string"){
 if(!pattern4.test(data83)){
 validate20.errors = [{instancePath:instancePath+"/item/id",schemaPath:"#/oneOf/3/properties/item/properties/id/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{32}$"}}];
@@ -1737,23 +1778,23 @@ validate20.errors = [{instancePath:instancePath+"/item/id",schemaPath:"#/oneOf/3
 return false;
 }
 }
-var valid11 = _errs182 === errors;
+var valid15 = _errs190 === errors;
 }
 else {
-var valid11 = true;
+var valid15 = true;
 }
-if(valid11){
+if(valid15){
 if(data75.artists !== undefined){
 let data84 = data75.artists;
-const _errs184 = errors;
-if(errors === _errs184){
+const _errs192 = errors;
+if(errors === _errs192){
 if(Array.isArray(data84)){
-var valid12 = true;
+var valid16 = true;
 const len1 = data84.length;
 for(let i1=0; i1<len1; i1++){
 let data85 = data84[i1];
-const _errs186 = errors;
-if(errors === _errs186){
+const _errs194 = errors;
+if(errors === _errs194){
 if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
 let missing5;
 if((data85.name === undefined) && (missing5 = "name")){
@@ -1763,8 +1804,8 @@ return false;
 else {
 if(data85.id !== undefined){
 let data86 = data85.id;
-const _errs189 = errors;
-if(errors === _errs189){
+const _errs197 = errors;
+if(errors === _errs197){
 if(typeof data86 === "string"){
 if(!pattern4.test(data86)){
 validate20.errors = [{instancePath:instancePath+"/item/artists/" + i1+"/id",schemaPath:"#/oneOf/3/properties/item/properties/artists/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{32}$"}}];
@@ -1776,16 +1817,16 @@ validate20.errors = [{instancePath:instancePath+"/item/artists/" + i1+"/id",sche
 return false;
 }
 }
-var valid13 = _errs189 === errors;
+var valid17 = _errs197 === errors;
 }
 else {
-var valid13 = true;
+var valid17 = true;
 }
-if(valid13){
+if(valid17){
 if(data85.name !== undefined){
 let data87 = data85.name;
-const _errs191 = errors;
-if(errors === _errs191){
+const _errs199 = errors;
+if(errors === _errs199){
 if(typeof data87 === "string"){
 if(data87.length < 1){
 validate20.errors = [{instancePath:instancePath+"/item/artists/" + i1+"/name",schemaPath:"#/oneOf/3/properties/item/properties/artists/items/properties/name/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -1797,34 +1838,34 @@ validate20.errors = [{instancePath:instancePath+"/item/artists/" + i1+"/name",sc
 return false;
 }
 }
-var valid13 = _errs191 === errors;
+var valid17 = _errs199 === errors;
 }
 else {
-var valid13 = true;
+var valid17 = true;
 }
-if(valid13){
+if(valid17){
 if(data85.service !== undefined){
-const _errs193 = errors;
+const _errs201 = errors;
 if(typeof data85.service !== "string"){
 validate20.errors = [{instancePath:instancePath+"/item/artists/" + i1+"/service",schemaPath:"#/oneOf/3/properties/item/properties/artists/items/properties/service/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid13 = _errs193 === errors;
+var valid17 = _errs201 === errors;
 }
 else {
-var valid13 = true;
+var valid17 = true;
 }
-if(valid13){
+if(valid17){
 if(data85.ref !== undefined){
-const _errs195 = errors;
+const _errs203 = errors;
 if(typeof data85.ref !== "string"){
 validate20.errors = [{instancePath:instancePath+"/item/artists/" + i1+"/ref",schemaPath:"#/oneOf/3/properties/item/properties/artists/items/properties/ref/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid13 = _errs195 === errors;
+var valid17 = _errs203 === errors;
 }
 else {
-var valid13 = true;
+var valid17 = true;
 }
 }
 }
@@ -1836,8 +1877,8 @@ validate20.errors = [{instancePath:instancePath+"/item/artists/" + i1,schemaPath
 return false;
 }
 }
-var valid12 = _errs186 === errors;
-if(!valid12){
+var valid16 = _errs194 === errors;
+if(!valid16){
 break;
 }
 }
@@ -1847,22 +1888,22 @@ validate20.errors = [{instancePath:instancePath+"/item/artists",schemaPath:"#/on
 return false;
 }
 }
-var valid11 = _errs184 === errors;
+var valid15 = _errs192 === errors;
 }
 else {
-var valid11 = true;
+var valid15 = true;
 }
-if(valid11){
+if(valid15){
 if(data75.streamurl !== undefined){
-const _errs197 = errors;
+const _errs205 = errors;
 if(typeof data75.streamurl !== "string"){
 validate20.errors = [{instancePath:instancePath+"/item/streamurl",schemaPath:"#/oneOf/3/properties/item/properties/streamurl/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid11 = _errs197 === errors;
+var valid15 = _errs205 === errors;
 }
 else {
-var valid11 = true;
+var valid15 = true;
 }
 }
 }
@@ -1880,16 +1921,16 @@ validate20.errors = [{instancePath:instancePath+"/item",schemaPath:"#/oneOf/3/pr
 return false;
 }
 }
-var valid10 = _errs165 === errors;
+var valid13 = _errs173 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.playable !== undefined){
 let data91 = data.playable;
-const _errs199 = errors;
-if(errors === _errs199){
+const _errs207 = errors;
+if(errors === _errs207){
 if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
 let missing6;
 if((((data91.id === undefined) && (missing6 = "id")) || ((data91.userid === undefined) && (missing6 = "userid"))) || ((data91.parameters === undefined) && (missing6 = "parameters"))){
@@ -1899,8 +1940,8 @@ return false;
 else {
 if(data91.id !== undefined){
 let data92 = data91.id;
-const _errs202 = errors;
-if(errors === _errs202){
+const _errs210 = errors;
+if(errors === _errs210){
 if(typeof data92 === "string"){
 if(!pattern4.test(data92)){
 validate20.errors = [{instancePath:instancePath+"/playable/id",schemaPath:"#/oneOf/3/properties/playable/properties/id/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{32}$"}}];
@@ -1912,16 +1953,16 @@ validate20.errors = [{instancePath:instancePath+"/playable/id",schemaPath:"#/one
 return false;
 }
 }
-var valid14 = _errs202 === errors;
+var valid18 = _errs210 === errors;
 }
 else {
-var valid14 = true;
+var valid18 = true;
 }
-if(valid14){
+if(valid18){
 if(data91.userid !== undefined){
 let data93 = data91.userid;
-const _errs204 = errors;
-if(errors === _errs204){
+const _errs212 = errors;
+if(errors === _errs212){
 if(typeof data93 === "string"){
 if(!pattern4.test(data93)){
 validate20.errors = [{instancePath:instancePath+"/playable/userid",schemaPath:"#/oneOf/3/properties/playable/properties/userid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{32}$"}}];
@@ -1933,32 +1974,32 @@ validate20.errors = [{instancePath:instancePath+"/playable/userid",schemaPath:"#
 return false;
 }
 }
-var valid14 = _errs204 === errors;
+var valid18 = _errs212 === errors;
 }
 else {
-var valid14 = true;
+var valid18 = true;
 }
-if(valid14){
+if(valid18){
 if(data91.name !== undefined){
-const _errs206 = errors;
+const _errs214 = errors;
 if(typeof data91.name !== "string"){
 validate20.errors = [{instancePath:instancePath+"/playable/name",schemaPath:"#/oneOf/3/properties/playable/properties/name/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid14 = _errs206 === errors;
+var valid18 = _errs214 === errors;
 }
 else {
-var valid14 = true;
+var valid18 = true;
 }
-if(valid14){
+if(valid18){
 if(data91.startindex !== undefined){
 let data95 = data91.startindex;
-const _errs208 = errors;
+const _errs216 = errors;
 if(!(((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95))) && (isFinite(data95)))){
 validate20.errors = [{instancePath:instancePath+"/playable/startindex",schemaPath:"#/oneOf/3/properties/playable/properties/startindex/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs208){
+if(errors === _errs216){
 if((typeof data95 == "number") && (isFinite(data95))){
 if(data95 > 9007199254740991 || isNaN(data95)){
 validate20.errors = [{instancePath:instancePath+"/playable/startindex",schemaPath:"#/oneOf/3/properties/playable/properties/startindex/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -1972,16 +2013,16 @@ return false;
 }
 }
 }
-var valid14 = _errs208 === errors;
+var valid18 = _errs216 === errors;
 }
 else {
-var valid14 = true;
+var valid18 = true;
 }
-if(valid14){
+if(valid18){
 if(data91.parameters !== undefined){
 let data96 = data91.parameters;
-const _errs210 = errors;
-if(errors === _errs210){
+const _errs218 = errors;
+if(errors === _errs218){
 if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
 }
 else {
@@ -1989,10 +2030,10 @@ validate20.errors = [{instancePath:instancePath+"/playable/parameters",schemaPat
 return false;
 }
 }
-var valid14 = _errs210 === errors;
+var valid18 = _errs218 === errors;
 }
 else {
-var valid14 = true;
+var valid18 = true;
 }
 }
 }
@@ -2005,51 +2046,51 @@ validate20.errors = [{instancePath:instancePath+"/playable",schemaPath:"#/oneOf/
 return false;
 }
 }
-var valid10 = _errs199 === errors;
+var valid13 = _errs207 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.sourcedata !== undefined){
 let data97 = data.sourcedata;
-const _errs213 = errors;
-if(errors === _errs213){
+const _errs221 = errors;
+if(errors === _errs221){
 if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
 if(data97.name !== undefined){
-const _errs216 = errors;
+const _errs224 = errors;
 if(typeof data97.name !== "string"){
 validate20.errors = [{instancePath:instancePath+"/sourcedata/name",schemaPath:"#/oneOf/3/properties/sourcedata/properties/name/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid15 = _errs216 === errors;
+var valid19 = _errs224 === errors;
 }
 else {
-var valid15 = true;
+var valid19 = true;
 }
-if(valid15){
+if(valid19){
 if(data97.service !== undefined){
-const _errs218 = errors;
+const _errs226 = errors;
 if(typeof data97.service !== "string"){
 validate20.errors = [{instancePath:instancePath+"/sourcedata/service",schemaPath:"#/oneOf/3/properties/sourcedata/properties/service/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid15 = _errs218 === errors;
+var valid19 = _errs226 === errors;
 }
 else {
-var valid15 = true;
+var valid19 = true;
 }
-if(valid15){
+if(valid19){
 if(data97.ref !== undefined){
-const _errs220 = errors;
+const _errs228 = errors;
 if(typeof data97.ref !== "string"){
 validate20.errors = [{instancePath:instancePath+"/sourcedata/ref",schemaPath:"#/oneOf/3/properties/sourcedata/properties/ref/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid15 = _errs220 === errors;
+var valid19 = _errs228 === errors;
 }
 else {
-var valid15 = true;
+var valid19 = true;
 }
 }
 }
@@ -2059,20 +2100,20 @@ validate20.errors = [{instancePath:instancePath+"/sourcedata",schemaPath:"#/oneO
 return false;
 }
 }
-var valid10 = _errs213 === errors;
+var valid13 = _errs221 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.presetnumber !== undefined){
 let data101 = data.presetnumber;
-const _errs222 = errors;
+const _errs230 = errors;
 if(!(((typeof data101 == "number") && (!(data101 % 1) && !isNaN(data101))) && (isFinite(data101)))){
 validate20.errors = [{instancePath:instancePath+"/presetnumber",schemaPath:"#/oneOf/3/properties/presetnumber/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs222){
+if(errors === _errs230){
 if((typeof data101 == "number") && (isFinite(data101))){
 if(data101 > 9007199254740991 || isNaN(data101)){
 validate20.errors = [{instancePath:instancePath+"/presetnumber",schemaPath:"#/oneOf/3/properties/presetnumber/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -2086,16 +2127,16 @@ return false;
 }
 }
 }
-var valid10 = _errs222 === errors;
+var valid13 = _errs230 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
-if(valid10){
+if(valid13){
 if(data.outputdevice !== undefined){
 let data102 = data.outputdevice;
-const _errs224 = errors;
-if(errors === _errs224){
+const _errs232 = errors;
+if(errors === _errs232){
 if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
 let missing7;
 if((data102.connection === undefined) && (missing7 = "connection")){
@@ -2105,7 +2146,7 @@ return false;
 else {
 if(data102.connection !== undefined){
 let data103 = data102.connection;
-const _errs227 = errors;
+const _errs235 = errors;
 if(typeof data103 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/outputdevice/connection",schemaPath:"#/oneOf/3/properties/outputdevice/properties/connection/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -2114,70 +2155,70 @@ if(!((((data103 === "bluetooth") || (data103 === "lightning")) || (data103 === "
 validate20.errors = [{instancePath:instancePath+"/outputdevice/connection",schemaPath:"#/oneOf/3/properties/outputdevice/properties/connection/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[3].properties.outputdevice.properties.connection.enum}}];
 return false;
 }
-var valid16 = _errs227 === errors;
+var valid20 = _errs235 === errors;
 }
 else {
-var valid16 = true;
+var valid20 = true;
 }
-if(valid16){
+if(valid20){
 if(data102.deviceid !== undefined){
-const _errs229 = errors;
+const _errs237 = errors;
 if(typeof data102.deviceid !== "string"){
 validate20.errors = [{instancePath:instancePath+"/outputdevice/deviceid",schemaPath:"#/oneOf/3/properties/outputdevice/properties/deviceid/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid16 = _errs229 === errors;
+var valid20 = _errs237 === errors;
 }
 else {
-var valid16 = true;
+var valid20 = true;
 }
-if(valid16){
+if(valid20){
 if(data102.devicename !== undefined){
-const _errs231 = errors;
+const _errs239 = errors;
 if(typeof data102.devicename !== "string"){
 validate20.errors = [{instancePath:instancePath+"/outputdevice/devicename",schemaPath:"#/oneOf/3/properties/outputdevice/properties/devicename/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid16 = _errs231 === errors;
+var valid20 = _errs239 === errors;
 }
 else {
-var valid16 = true;
+var valid20 = true;
 }
-if(valid16){
+if(valid20){
 if(data102.devicetype !== undefined){
-const _errs233 = errors;
+const _errs241 = errors;
 if(typeof data102.devicetype !== "string"){
 validate20.errors = [{instancePath:instancePath+"/outputdevice/devicetype",schemaPath:"#/oneOf/3/properties/outputdevice/properties/devicetype/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid16 = _errs233 === errors;
+var valid20 = _errs241 === errors;
 }
 else {
-var valid16 = true;
+var valid20 = true;
 }
-if(valid16){
+if(valid20){
 if(data102.devicemanufacturer !== undefined){
-const _errs235 = errors;
+const _errs243 = errors;
 if(typeof data102.devicemanufacturer !== "string"){
 validate20.errors = [{instancePath:instancePath+"/outputdevice/devicemanufacturer",schemaPath:"#/oneOf/3/properties/outputdevice/properties/devicemanufacturer/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid16 = _errs235 === errors;
+var valid20 = _errs243 === errors;
 }
 else {
-var valid16 = true;
+var valid20 = true;
 }
-if(valid16){
+if(valid20){
 if(data102.devicefirmware !== undefined){
-const _errs237 = errors;
+const _errs245 = errors;
 if(typeof data102.devicefirmware !== "string"){
 validate20.errors = [{instancePath:instancePath+"/outputdevice/devicefirmware",schemaPath:"#/oneOf/3/properties/outputdevice/properties/devicefirmware/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid16 = _errs237 === errors;
+var valid20 = _errs245 === errors;
 }
 else {
-var valid16 = true;
+var valid20 = true;
 }
 }
 }
@@ -2191,10 +2232,10 @@ validate20.errors = [{instancePath:instancePath+"/outputdevice",schemaPath:"#/on
 return false;
 }
 }
-var valid10 = _errs224 === errors;
+var valid13 = _errs232 === errors;
 }
 else {
-var valid10 = true;
+var valid13 = true;
 }
 }
 }
@@ -2229,8 +2270,8 @@ props0 = true;
 }
 }
 else if(tag0 === "profileevent"){
-const _errs239 = errors;
-if(errors === _errs239){
+const _errs247 = errors;
+if(errors === _errs247){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing8;
 if((((((((((((((data.type === undefined) && (missing8 = "type")) || ((data.sessionid === undefined) && (missing8 = "sessionid"))) || ((data.sequencenumber === undefined) && (missing8 = "sequencenumber"))) || ((data.localtime === undefined) && (missing8 = "localtime"))) || ((data.client === undefined) && (missing8 = "client"))) || ((data.clientversion === undefined) && (missing8 = "clientversion"))) || ((data.platform === undefined) && (missing8 = "platform"))) || ((data.platformversion === undefined) && (missing8 = "platformversion"))) || ((data.devicename === undefined) && (missing8 = "devicename"))) || ((data.devicemanufacturer === undefined) && (missing8 = "devicemanufacturer"))) || ((data.connection === undefined) && (missing8 = "connection"))) || ((data.action === undefined) && (missing8 = "action"))) || ((data.target === undefined) && (missing8 = "target"))){
@@ -2240,7 +2281,7 @@ return false;
 else {
 if(data.type !== undefined){
 let data109 = data.type;
-const _errs242 = errors;
+const _errs250 = errors;
 if(typeof data109 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/4/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -2249,16 +2290,16 @@ if("profileevent" !== data109){
 validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/4/properties/type/const",keyword:"const",params:{allowedValue: "profileevent"}}];
 return false;
 }
-var valid18 = _errs242 === errors;
+var valid22 = _errs250 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.sessionid !== undefined){
 let data110 = data.sessionid;
-const _errs244 = errors;
-if(errors === _errs244){
+const _errs252 = errors;
+if(errors === _errs252){
 if(typeof data110 === "string"){
 if(!pattern4.test(data110)){
 validate20.errors = [{instancePath:instancePath+"/sessionid",schemaPath:"#/oneOf/4/properties/sessionid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{32}$"}}];
@@ -2270,20 +2311,20 @@ validate20.errors = [{instancePath:instancePath+"/sessionid",schemaPath:"#/oneOf
 return false;
 }
 }
-var valid18 = _errs244 === errors;
+var valid22 = _errs252 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.sequencenumber !== undefined){
 let data111 = data.sequencenumber;
-const _errs246 = errors;
+const _errs254 = errors;
 if(!(((typeof data111 == "number") && (!(data111 % 1) && !isNaN(data111))) && (isFinite(data111)))){
 validate20.errors = [{instancePath:instancePath+"/sequencenumber",schemaPath:"#/oneOf/4/properties/sequencenumber/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs246){
+if(errors === _errs254){
 if((typeof data111 == "number") && (isFinite(data111))){
 if(data111 > 9007199254740991 || isNaN(data111)){
 validate20.errors = [{instancePath:instancePath+"/sequencenumber",schemaPath:"#/oneOf/4/properties/sequencenumber/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -2297,37 +2338,47 @@ return false;
 }
 }
 }
-var valid18 = _errs246 === errors;
+var valid22 = _errs254 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.localtime !== undefined){
 let data112 = data.localtime;
-const _errs248 = errors;
-if(errors === _errs248){
-if(typeof data112 === "string"){
-if(!pattern5.test(data112)){
-validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/4/properties/localtime/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"}}];
-return false;
-}
-}
-else {
+const _errs256 = errors;
+if(typeof data112 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/4/properties/localtime/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+const _errs258 = errors;
+if(typeof data112 === "string"){
+if(!pattern5.test(data112)){
+validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/4/properties/localtime/allOf/0/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"}}];
+return false;
 }
-var valid18 = _errs248 === errors;
+}
+var valid23 = _errs258 === errors;
+if(valid23){
+const _errs259 = errors;
+if(typeof data112 === "string"){
+if(!pattern6.test(data112)){
+validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/4/properties/localtime/allOf/1/pattern",keyword:"pattern",params:{pattern: "^(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt]"}}];
+return false;
+}
+}
+var valid23 = _errs259 === errors;
+}
+var valid22 = _errs256 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.client !== undefined){
 let data113 = data.client;
-const _errs250 = errors;
-if(errors === _errs250){
+const _errs260 = errors;
+if(errors === _errs260){
 if(typeof data113 === "string"){
 if(data113.length < 1){
 validate20.errors = [{instancePath:instancePath+"/client",schemaPath:"#/oneOf/4/properties/client/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -2339,16 +2390,16 @@ validate20.errors = [{instancePath:instancePath+"/client",schemaPath:"#/oneOf/4/
 return false;
 }
 }
-var valid18 = _errs250 === errors;
+var valid22 = _errs260 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.clientversion !== undefined){
 let data114 = data.clientversion;
-const _errs252 = errors;
-if(errors === _errs252){
+const _errs262 = errors;
+if(errors === _errs262){
 if(typeof data114 === "string"){
 if(data114.length < 1){
 validate20.errors = [{instancePath:instancePath+"/clientversion",schemaPath:"#/oneOf/4/properties/clientversion/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -2360,16 +2411,16 @@ validate20.errors = [{instancePath:instancePath+"/clientversion",schemaPath:"#/o
 return false;
 }
 }
-var valid18 = _errs252 === errors;
+var valid22 = _errs262 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.platform !== undefined){
 let data115 = data.platform;
-const _errs254 = errors;
-if(errors === _errs254){
+const _errs264 = errors;
+if(errors === _errs264){
 if(typeof data115 === "string"){
 if(data115.length < 1){
 validate20.errors = [{instancePath:instancePath+"/platform",schemaPath:"#/oneOf/4/properties/platform/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -2381,16 +2432,16 @@ validate20.errors = [{instancePath:instancePath+"/platform",schemaPath:"#/oneOf/
 return false;
 }
 }
-var valid18 = _errs254 === errors;
+var valid22 = _errs264 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.platformversion !== undefined){
 let data116 = data.platformversion;
-const _errs256 = errors;
-if(errors === _errs256){
+const _errs266 = errors;
+if(errors === _errs266){
 if(typeof data116 === "string"){
 if(data116.length < 1){
 validate20.errors = [{instancePath:instancePath+"/platformversion",schemaPath:"#/oneOf/4/properties/platformversion/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -2402,16 +2453,16 @@ validate20.errors = [{instancePath:instancePath+"/platformversion",schemaPath:"#
 return false;
 }
 }
-var valid18 = _errs256 === errors;
+var valid22 = _errs266 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.devicename !== undefined){
 let data117 = data.devicename;
-const _errs258 = errors;
-if(errors === _errs258){
+const _errs268 = errors;
+if(errors === _errs268){
 if(typeof data117 === "string"){
 if(data117.length < 1){
 validate20.errors = [{instancePath:instancePath+"/devicename",schemaPath:"#/oneOf/4/properties/devicename/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -2423,16 +2474,16 @@ validate20.errors = [{instancePath:instancePath+"/devicename",schemaPath:"#/oneO
 return false;
 }
 }
-var valid18 = _errs258 === errors;
+var valid22 = _errs268 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.devicemanufacturer !== undefined){
 let data118 = data.devicemanufacturer;
-const _errs260 = errors;
-if(errors === _errs260){
+const _errs270 = errors;
+if(errors === _errs270){
 if(typeof data118 === "string"){
 if(data118.length < 1){
 validate20.errors = [{instancePath:instancePath+"/devicemanufacturer",schemaPath:"#/oneOf/4/properties/devicemanufacturer/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -2444,15 +2495,15 @@ validate20.errors = [{instancePath:instancePath+"/devicemanufacturer",schemaPath
 return false;
 }
 }
-var valid18 = _errs260 === errors;
+var valid22 = _errs270 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.connection !== undefined){
 let data119 = data.connection;
-const _errs262 = errors;
+const _errs272 = errors;
 if(typeof data119 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/connection",schemaPath:"#/oneOf/4/properties/connection/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -2461,18 +2512,18 @@ if(!(((data119 === "none") || (data119 === "wan")) || (data119 === "cellular")))
 validate20.errors = [{instancePath:instancePath+"/connection",schemaPath:"#/oneOf/4/properties/connection/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[4].properties.connection.enum}}];
 return false;
 }
-var valid18 = _errs262 === errors;
+var valid22 = _errs272 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.countrycode !== undefined){
 let data120 = data.countrycode;
-const _errs264 = errors;
-if(errors === _errs264){
+const _errs274 = errors;
+if(errors === _errs274){
 if(typeof data120 === "string"){
-if(!pattern6.test(data120)){
+if(!pattern7.test(data120)){
 validate20.errors = [{instancePath:instancePath+"/countrycode",schemaPath:"#/oneOf/4/properties/countrycode/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{2}$"}}];
 return false;
 }
@@ -2482,15 +2533,15 @@ validate20.errors = [{instancePath:instancePath+"/countrycode",schemaPath:"#/one
 return false;
 }
 }
-var valid18 = _errs264 === errors;
+var valid22 = _errs274 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.initiator !== undefined){
 let data121 = data.initiator;
-const _errs266 = errors;
+const _errs276 = errors;
 if(typeof data121 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/initiator",schemaPath:"#/oneOf/4/properties/initiator/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -2499,20 +2550,20 @@ if(!((data121 === "user") || (data121 === "client"))){
 validate20.errors = [{instancePath:instancePath+"/initiator",schemaPath:"#/oneOf/4/properties/initiator/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[4].properties.initiator.enum}}];
 return false;
 }
-var valid18 = _errs266 === errors;
+var valid22 = _errs276 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.timing !== undefined){
 let data122 = data.timing;
-const _errs268 = errors;
+const _errs278 = errors;
 if(!(((typeof data122 == "number") && (!(data122 % 1) && !isNaN(data122))) && (isFinite(data122)))){
 validate20.errors = [{instancePath:instancePath+"/timing",schemaPath:"#/oneOf/4/properties/timing/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs268){
+if(errors === _errs278){
 if((typeof data122 == "number") && (isFinite(data122))){
 if(data122 > 9007199254740991 || isNaN(data122)){
 validate20.errors = [{instancePath:instancePath+"/timing",schemaPath:"#/oneOf/4/properties/timing/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -2526,15 +2577,15 @@ return false;
 }
 }
 }
-var valid18 = _errs268 === errors;
+var valid22 = _errs278 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.action !== undefined){
 let data123 = data.action;
-const _errs270 = errors;
+const _errs280 = errors;
 if(typeof data123 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/action",schemaPath:"#/oneOf/4/properties/action/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -2543,15 +2594,15 @@ if(!((((data123 === "like") || (data123 === "dislike")) || (data123 === "unlike"
 validate20.errors = [{instancePath:instancePath+"/action",schemaPath:"#/oneOf/4/properties/action/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[4].properties.action.enum}}];
 return false;
 }
-var valid18 = _errs270 === errors;
+var valid22 = _errs280 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.target !== undefined){
 let data124 = data.target;
-const _errs272 = errors;
+const _errs282 = errors;
 if(typeof data124 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/target",schemaPath:"#/oneOf/4/properties/target/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -2560,15 +2611,15 @@ if(!(((((data124 === "song") || (data124 === "playlist")) || (data124 === "album
 validate20.errors = [{instancePath:instancePath+"/target",schemaPath:"#/oneOf/4/properties/target/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[4].properties.target.enum}}];
 return false;
 }
-var valid18 = _errs272 === errors;
+var valid22 = _errs282 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.source !== undefined){
 let data125 = data.source;
-const _errs274 = errors;
+const _errs284 = errors;
 if(typeof data125 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/source",schemaPath:"#/oneOf/4/properties/source/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -2577,20 +2628,20 @@ if(!((((((((data125 === "playable") || (data125 === "spotifyconnect")) || (data1
 validate20.errors = [{instancePath:instancePath+"/source",schemaPath:"#/oneOf/4/properties/source/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[4].properties.source.enum}}];
 return false;
 }
-var valid18 = _errs274 === errors;
+var valid22 = _errs284 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.offset !== undefined){
 let data126 = data.offset;
-const _errs276 = errors;
+const _errs286 = errors;
 if(!(((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126))) && (isFinite(data126)))){
 validate20.errors = [{instancePath:instancePath+"/offset",schemaPath:"#/oneOf/4/properties/offset/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs276){
+if(errors === _errs286){
 if((typeof data126 == "number") && (isFinite(data126))){
 if(data126 > 9007199254740991 || isNaN(data126)){
 validate20.errors = [{instancePath:instancePath+"/offset",schemaPath:"#/oneOf/4/properties/offset/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -2604,16 +2655,16 @@ return false;
 }
 }
 }
-var valid18 = _errs276 === errors;
+var valid22 = _errs286 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.item !== undefined){
 let data127 = data.item;
-const _errs278 = errors;
-if(errors === _errs278){
+const _errs288 = errors;
+if(errors === _errs288){
 if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
 let missing9;
 if((data127.name === undefined) && (missing9 = "name")){
@@ -2622,21 +2673,21 @@ return false;
 }
 else {
 if(data127.type !== undefined){
-const _errs281 = errors;
+const _errs291 = errors;
 if(typeof data127.type !== "string"){
 validate20.errors = [{instancePath:instancePath+"/item/type",schemaPath:"#/oneOf/4/properties/item/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid19 = _errs281 === errors;
+var valid24 = _errs291 === errors;
 }
 else {
-var valid19 = true;
+var valid24 = true;
 }
-if(valid19){
+if(valid24){
 if(data127.name !== undefined){
 let data129 = data127.name;
-const _errs283 = errors;
-if(errors === _errs283){
+const _errs293 = errors;
+if(errors === _errs293){
 if(typeof data129 === "string"){
 if(data129.length < 1){
 validate20.errors = [{instancePath:instancePath+"/item/name",schemaPath:"#/oneOf/4/properties/item/properties/name/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -2648,44 +2699,44 @@ validate20.errors = [{instancePath:instancePath+"/item/name",schemaPath:"#/oneOf
 return false;
 }
 }
-var valid19 = _errs283 === errors;
+var valid24 = _errs293 === errors;
 }
 else {
-var valid19 = true;
+var valid24 = true;
 }
-if(valid19){
+if(valid24){
 if(data127.artistdisplayname !== undefined){
-const _errs285 = errors;
+const _errs295 = errors;
 if(typeof data127.artistdisplayname !== "string"){
 validate20.errors = [{instancePath:instancePath+"/item/artistdisplayname",schemaPath:"#/oneOf/4/properties/item/properties/artistdisplayname/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid19 = _errs285 === errors;
+var valid24 = _errs295 === errors;
 }
 else {
-var valid19 = true;
+var valid24 = true;
 }
-if(valid19){
+if(valid24){
 if(data127.albumname !== undefined){
-const _errs287 = errors;
+const _errs297 = errors;
 if(typeof data127.albumname !== "string"){
 validate20.errors = [{instancePath:instancePath+"/item/albumname",schemaPath:"#/oneOf/4/properties/item/properties/albumname/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid19 = _errs287 === errors;
+var valid24 = _errs297 === errors;
 }
 else {
-var valid19 = true;
+var valid24 = true;
 }
-if(valid19){
+if(valid24){
 if(data127.duration !== undefined){
 let data132 = data127.duration;
-const _errs289 = errors;
+const _errs299 = errors;
 if(!(((typeof data132 == "number") && (!(data132 % 1) && !isNaN(data132))) && (isFinite(data132)))){
 validate20.errors = [{instancePath:instancePath+"/item/duration",schemaPath:"#/oneOf/4/properties/item/properties/duration/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs289){
+if(errors === _errs299){
 if((typeof data132 == "number") && (isFinite(data132))){
 if(data132 > 9007199254740991 || isNaN(data132)){
 validate20.errors = [{instancePath:instancePath+"/item/duration",schemaPath:"#/oneOf/4/properties/item/properties/duration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -2699,40 +2750,40 @@ return false;
 }
 }
 }
-var valid19 = _errs289 === errors;
+var valid24 = _errs299 === errors;
 }
 else {
-var valid19 = true;
+var valid24 = true;
 }
-if(valid19){
+if(valid24){
 if(data127.service !== undefined){
-const _errs291 = errors;
+const _errs301 = errors;
 if(typeof data127.service !== "string"){
 validate20.errors = [{instancePath:instancePath+"/item/service",schemaPath:"#/oneOf/4/properties/item/properties/service/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid19 = _errs291 === errors;
+var valid24 = _errs301 === errors;
 }
 else {
-var valid19 = true;
+var valid24 = true;
 }
-if(valid19){
+if(valid24){
 if(data127.ref !== undefined){
-const _errs293 = errors;
+const _errs303 = errors;
 if(typeof data127.ref !== "string"){
 validate20.errors = [{instancePath:instancePath+"/item/ref",schemaPath:"#/oneOf/4/properties/item/properties/ref/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid19 = _errs293 === errors;
+var valid24 = _errs303 === errors;
 }
 else {
-var valid19 = true;
+var valid24 = true;
 }
-if(valid19){
+if(valid24){
 if(data127.id !== undefined){
 let data135 = data127.id;
-const _errs295 = errors;
-if(errors === _errs295){
+const _errs305 = errors;
+if(errors === _errs305){
 if(typeof data135 === "string"){
 if(!pattern4.test(data135)){
 validate20.errors = [{instancePath:instancePath+"/item/id",schemaPath:"#/oneOf/4/properties/item/properties/id/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{32}$"}}];
@@ -2744,23 +2795,23 @@ validate20.errors = [{instancePath:instancePath+"/item/id",schemaPath:"#/oneOf/4
 return false;
 }
 }
-var valid19 = _errs295 === errors;
+var valid24 = _errs305 === errors;
 }
 else {
-var valid19 = true;
+var valid24 = true;
 }
-if(valid19){
+if(valid24){
 if(data127.artists !== undefined){
 let data136 = data127.artists;
-const _errs297 = errors;
-if(errors === _errs297){
+const _errs307 = errors;
+if(errors === _errs307){
 if(Array.isArray(data136)){
-var valid20 = true;
+var valid25 = true;
 const len2 = data136.length;
 for(let i2=0; i2<len2; i2++){
 let data137 = data136[i2];
-const _errs299 = errors;
-if(errors === _errs299){
+const _errs309 = errors;
+if(errors === _errs309){
 if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
 let missing10;
 if((data137.name === undefined) && (missing10 = "name")){
@@ -2770,8 +2821,8 @@ return false;
 else {
 if(data137.id !== undefined){
 let data138 = data137.id;
-const _errs302 = errors;
-if(errors === _errs302){
+const _errs312 = errors;
+if(errors === _errs312){
 if(typeof data138 === "string"){
 if(!pattern4.test(data138)){
 validate20.errors = [{instancePath:instancePath+"/item/artists/" + i2+"/id",schemaPath:"#/oneOf/4/properties/item/properties/artists/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{32}$"}}];
@@ -2783,16 +2834,16 @@ validate20.errors = [{instancePath:instancePath+"/item/artists/" + i2+"/id",sche
 return false;
 }
 }
-var valid21 = _errs302 === errors;
+var valid26 = _errs312 === errors;
 }
 else {
-var valid21 = true;
+var valid26 = true;
 }
-if(valid21){
+if(valid26){
 if(data137.name !== undefined){
 let data139 = data137.name;
-const _errs304 = errors;
-if(errors === _errs304){
+const _errs314 = errors;
+if(errors === _errs314){
 if(typeof data139 === "string"){
 if(data139.length < 1){
 validate20.errors = [{instancePath:instancePath+"/item/artists/" + i2+"/name",schemaPath:"#/oneOf/4/properties/item/properties/artists/items/properties/name/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -2804,34 +2855,34 @@ validate20.errors = [{instancePath:instancePath+"/item/artists/" + i2+"/name",sc
 return false;
 }
 }
-var valid21 = _errs304 === errors;
+var valid26 = _errs314 === errors;
 }
 else {
-var valid21 = true;
+var valid26 = true;
 }
-if(valid21){
+if(valid26){
 if(data137.service !== undefined){
-const _errs306 = errors;
+const _errs316 = errors;
 if(typeof data137.service !== "string"){
 validate20.errors = [{instancePath:instancePath+"/item/artists/" + i2+"/service",schemaPath:"#/oneOf/4/properties/item/properties/artists/items/properties/service/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid21 = _errs306 === errors;
+var valid26 = _errs316 === errors;
 }
 else {
-var valid21 = true;
+var valid26 = true;
 }
-if(valid21){
+if(valid26){
 if(data137.ref !== undefined){
-const _errs308 = errors;
+const _errs318 = errors;
 if(typeof data137.ref !== "string"){
 validate20.errors = [{instancePath:instancePath+"/item/artists/" + i2+"/ref",schemaPath:"#/oneOf/4/properties/item/properties/artists/items/properties/ref/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid21 = _errs308 === errors;
+var valid26 = _errs318 === errors;
 }
 else {
-var valid21 = true;
+var valid26 = true;
 }
 }
 }
@@ -2843,8 +2894,8 @@ validate20.errors = [{instancePath:instancePath+"/item/artists/" + i2,schemaPath
 return false;
 }
 }
-var valid20 = _errs299 === errors;
-if(!valid20){
+var valid25 = _errs309 === errors;
+if(!valid25){
 break;
 }
 }
@@ -2854,22 +2905,22 @@ validate20.errors = [{instancePath:instancePath+"/item/artists",schemaPath:"#/on
 return false;
 }
 }
-var valid19 = _errs297 === errors;
+var valid24 = _errs307 === errors;
 }
 else {
-var valid19 = true;
+var valid24 = true;
 }
-if(valid19){
+if(valid24){
 if(data127.streamurl !== undefined){
-const _errs310 = errors;
+const _errs320 = errors;
 if(typeof data127.streamurl !== "string"){
 validate20.errors = [{instancePath:instancePath+"/item/streamurl",schemaPath:"#/oneOf/4/properties/item/properties/streamurl/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid19 = _errs310 === errors;
+var valid24 = _errs320 === errors;
 }
 else {
-var valid19 = true;
+var valid24 = true;
 }
 }
 }
@@ -2887,16 +2938,16 @@ validate20.errors = [{instancePath:instancePath+"/item",schemaPath:"#/oneOf/4/pr
 return false;
 }
 }
-var valid18 = _errs278 === errors;
+var valid22 = _errs288 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.playable !== undefined){
 let data143 = data.playable;
-const _errs312 = errors;
-if(errors === _errs312){
+const _errs322 = errors;
+if(errors === _errs322){
 if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
 let missing11;
 if((((data143.id === undefined) && (missing11 = "id")) || ((data143.userid === undefined) && (missing11 = "userid"))) || ((data143.parameters === undefined) && (missing11 = "parameters"))){
@@ -2906,8 +2957,8 @@ return false;
 else {
 if(data143.id !== undefined){
 let data144 = data143.id;
-const _errs315 = errors;
-if(errors === _errs315){
+const _errs325 = errors;
+if(errors === _errs325){
 if(typeof data144 === "string"){
 if(!pattern4.test(data144)){
 validate20.errors = [{instancePath:instancePath+"/playable/id",schemaPath:"#/oneOf/4/properties/playable/properties/id/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{32}$"}}];
@@ -2919,16 +2970,16 @@ validate20.errors = [{instancePath:instancePath+"/playable/id",schemaPath:"#/one
 return false;
 }
 }
-var valid22 = _errs315 === errors;
+var valid27 = _errs325 === errors;
 }
 else {
-var valid22 = true;
+var valid27 = true;
 }
-if(valid22){
+if(valid27){
 if(data143.userid !== undefined){
 let data145 = data143.userid;
-const _errs317 = errors;
-if(errors === _errs317){
+const _errs327 = errors;
+if(errors === _errs327){
 if(typeof data145 === "string"){
 if(!pattern4.test(data145)){
 validate20.errors = [{instancePath:instancePath+"/playable/userid",schemaPath:"#/oneOf/4/properties/playable/properties/userid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{32}$"}}];
@@ -2940,32 +2991,32 @@ validate20.errors = [{instancePath:instancePath+"/playable/userid",schemaPath:"#
 return false;
 }
 }
-var valid22 = _errs317 === errors;
+var valid27 = _errs327 === errors;
 }
 else {
-var valid22 = true;
+var valid27 = true;
 }
-if(valid22){
+if(valid27){
 if(data143.name !== undefined){
-const _errs319 = errors;
+const _errs329 = errors;
 if(typeof data143.name !== "string"){
 validate20.errors = [{instancePath:instancePath+"/playable/name",schemaPath:"#/oneOf/4/properties/playable/properties/name/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid22 = _errs319 === errors;
+var valid27 = _errs329 === errors;
 }
 else {
-var valid22 = true;
+var valid27 = true;
 }
-if(valid22){
+if(valid27){
 if(data143.startindex !== undefined){
 let data147 = data143.startindex;
-const _errs321 = errors;
+const _errs331 = errors;
 if(!(((typeof data147 == "number") && (!(data147 % 1) && !isNaN(data147))) && (isFinite(data147)))){
 validate20.errors = [{instancePath:instancePath+"/playable/startindex",schemaPath:"#/oneOf/4/properties/playable/properties/startindex/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs321){
+if(errors === _errs331){
 if((typeof data147 == "number") && (isFinite(data147))){
 if(data147 > 9007199254740991 || isNaN(data147)){
 validate20.errors = [{instancePath:instancePath+"/playable/startindex",schemaPath:"#/oneOf/4/properties/playable/properties/startindex/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -2979,16 +3030,16 @@ return false;
 }
 }
 }
-var valid22 = _errs321 === errors;
+var valid27 = _errs331 === errors;
 }
 else {
-var valid22 = true;
+var valid27 = true;
 }
-if(valid22){
+if(valid27){
 if(data143.parameters !== undefined){
 let data148 = data143.parameters;
-const _errs323 = errors;
-if(errors === _errs323){
+const _errs333 = errors;
+if(errors === _errs333){
 if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
 }
 else {
@@ -2996,10 +3047,10 @@ validate20.errors = [{instancePath:instancePath+"/playable/parameters",schemaPat
 return false;
 }
 }
-var valid22 = _errs323 === errors;
+var valid27 = _errs333 === errors;
 }
 else {
-var valid22 = true;
+var valid27 = true;
 }
 }
 }
@@ -3012,51 +3063,51 @@ validate20.errors = [{instancePath:instancePath+"/playable",schemaPath:"#/oneOf/
 return false;
 }
 }
-var valid18 = _errs312 === errors;
+var valid22 = _errs322 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.sourcedata !== undefined){
 let data149 = data.sourcedata;
-const _errs326 = errors;
-if(errors === _errs326){
+const _errs336 = errors;
+if(errors === _errs336){
 if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
 if(data149.name !== undefined){
-const _errs329 = errors;
+const _errs339 = errors;
 if(typeof data149.name !== "string"){
 validate20.errors = [{instancePath:instancePath+"/sourcedata/name",schemaPath:"#/oneOf/4/properties/sourcedata/properties/name/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid23 = _errs329 === errors;
+var valid28 = _errs339 === errors;
 }
 else {
-var valid23 = true;
+var valid28 = true;
 }
-if(valid23){
+if(valid28){
 if(data149.service !== undefined){
-const _errs331 = errors;
+const _errs341 = errors;
 if(typeof data149.service !== "string"){
 validate20.errors = [{instancePath:instancePath+"/sourcedata/service",schemaPath:"#/oneOf/4/properties/sourcedata/properties/service/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid23 = _errs331 === errors;
+var valid28 = _errs341 === errors;
 }
 else {
-var valid23 = true;
+var valid28 = true;
 }
-if(valid23){
+if(valid28){
 if(data149.ref !== undefined){
-const _errs333 = errors;
+const _errs343 = errors;
 if(typeof data149.ref !== "string"){
 validate20.errors = [{instancePath:instancePath+"/sourcedata/ref",schemaPath:"#/oneOf/4/properties/sourcedata/properties/ref/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid23 = _errs333 === errors;
+var valid28 = _errs343 === errors;
 }
 else {
-var valid23 = true;
+var valid28 = true;
 }
 }
 }
@@ -3066,20 +3117,20 @@ validate20.errors = [{instancePath:instancePath+"/sourcedata",schemaPath:"#/oneO
 return false;
 }
 }
-var valid18 = _errs326 === errors;
+var valid22 = _errs336 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.presetnumber !== undefined){
 let data153 = data.presetnumber;
-const _errs335 = errors;
+const _errs345 = errors;
 if(!(((typeof data153 == "number") && (!(data153 % 1) && !isNaN(data153))) && (isFinite(data153)))){
 validate20.errors = [{instancePath:instancePath+"/presetnumber",schemaPath:"#/oneOf/4/properties/presetnumber/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs335){
+if(errors === _errs345){
 if((typeof data153 == "number") && (isFinite(data153))){
 if(data153 > 9007199254740991 || isNaN(data153)){
 validate20.errors = [{instancePath:instancePath+"/presetnumber",schemaPath:"#/oneOf/4/properties/presetnumber/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -3093,16 +3144,16 @@ return false;
 }
 }
 }
-var valid18 = _errs335 === errors;
+var valid22 = _errs345 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.artist !== undefined){
 let data154 = data.artist;
-const _errs337 = errors;
-if(errors === _errs337){
+const _errs347 = errors;
+if(errors === _errs347){
 if(data154 && typeof data154 == "object" && !Array.isArray(data154)){
 let missing12;
 if((data154.name === undefined) && (missing12 = "name")){
@@ -3112,8 +3163,8 @@ return false;
 else {
 if(data154.id !== undefined){
 let data155 = data154.id;
-const _errs340 = errors;
-if(errors === _errs340){
+const _errs350 = errors;
+if(errors === _errs350){
 if(typeof data155 === "string"){
 if(!pattern4.test(data155)){
 validate20.errors = [{instancePath:instancePath+"/artist/id",schemaPath:"#/oneOf/4/properties/artist/properties/id/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{32}$"}}];
@@ -3125,16 +3176,16 @@ validate20.errors = [{instancePath:instancePath+"/artist/id",schemaPath:"#/oneOf
 return false;
 }
 }
-var valid24 = _errs340 === errors;
+var valid29 = _errs350 === errors;
 }
 else {
-var valid24 = true;
+var valid29 = true;
 }
-if(valid24){
+if(valid29){
 if(data154.name !== undefined){
 let data156 = data154.name;
-const _errs342 = errors;
-if(errors === _errs342){
+const _errs352 = errors;
+if(errors === _errs352){
 if(typeof data156 === "string"){
 if(data156.length < 1){
 validate20.errors = [{instancePath:instancePath+"/artist/name",schemaPath:"#/oneOf/4/properties/artist/properties/name/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -3146,34 +3197,34 @@ validate20.errors = [{instancePath:instancePath+"/artist/name",schemaPath:"#/one
 return false;
 }
 }
-var valid24 = _errs342 === errors;
+var valid29 = _errs352 === errors;
 }
 else {
-var valid24 = true;
+var valid29 = true;
 }
-if(valid24){
+if(valid29){
 if(data154.service !== undefined){
-const _errs344 = errors;
+const _errs354 = errors;
 if(typeof data154.service !== "string"){
 validate20.errors = [{instancePath:instancePath+"/artist/service",schemaPath:"#/oneOf/4/properties/artist/properties/service/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid24 = _errs344 === errors;
+var valid29 = _errs354 === errors;
 }
 else {
-var valid24 = true;
+var valid29 = true;
 }
-if(valid24){
+if(valid29){
 if(data154.ref !== undefined){
-const _errs346 = errors;
+const _errs356 = errors;
 if(typeof data154.ref !== "string"){
 validate20.errors = [{instancePath:instancePath+"/artist/ref",schemaPath:"#/oneOf/4/properties/artist/properties/ref/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid24 = _errs346 === errors;
+var valid29 = _errs356 === errors;
 }
 else {
-var valid24 = true;
+var valid29 = true;
 }
 }
 }
@@ -3185,16 +3236,16 @@ validate20.errors = [{instancePath:instancePath+"/artist",schemaPath:"#/oneOf/4/
 return false;
 }
 }
-var valid18 = _errs337 === errors;
+var valid22 = _errs347 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
-if(valid18){
+if(valid22){
 if(data.outputdevice !== undefined){
 let data159 = data.outputdevice;
-const _errs348 = errors;
-if(errors === _errs348){
+const _errs358 = errors;
+if(errors === _errs358){
 if(data159 && typeof data159 == "object" && !Array.isArray(data159)){
 let missing13;
 if((data159.connection === undefined) && (missing13 = "connection")){
@@ -3204,7 +3255,7 @@ return false;
 else {
 if(data159.connection !== undefined){
 let data160 = data159.connection;
-const _errs351 = errors;
+const _errs361 = errors;
 if(typeof data160 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/outputdevice/connection",schemaPath:"#/oneOf/4/properties/outputdevice/properties/connection/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -3213,70 +3264,70 @@ if(!((((data160 === "bluetooth") || (data160 === "lightning")) || (data160 === "
 validate20.errors = [{instancePath:instancePath+"/outputdevice/connection",schemaPath:"#/oneOf/4/properties/outputdevice/properties/connection/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[4].properties.outputdevice.properties.connection.enum}}];
 return false;
 }
-var valid25 = _errs351 === errors;
+var valid30 = _errs361 === errors;
 }
 else {
-var valid25 = true;
+var valid30 = true;
 }
-if(valid25){
+if(valid30){
 if(data159.deviceid !== undefined){
-const _errs353 = errors;
+const _errs363 = errors;
 if(typeof data159.deviceid !== "string"){
 validate20.errors = [{instancePath:instancePath+"/outputdevice/deviceid",schemaPath:"#/oneOf/4/properties/outputdevice/properties/deviceid/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid25 = _errs353 === errors;
+var valid30 = _errs363 === errors;
 }
 else {
-var valid25 = true;
+var valid30 = true;
 }
-if(valid25){
+if(valid30){
 if(data159.devicename !== undefined){
-const _errs355 = errors;
+const _errs365 = errors;
 if(typeof data159.devicename !== "string"){
 validate20.errors = [{instancePath:instancePath+"/outputdevice/devicename",schemaPath:"#/oneOf/4/properties/outputdevice/properties/devicename/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid25 = _errs355 === errors;
+var valid30 = _errs365 === errors;
 }
 else {
-var valid25 = true;
+var valid30 = true;
 }
-if(valid25){
+if(valid30){
 if(data159.devicetype !== undefined){
-const _errs357 = errors;
+const _errs367 = errors;
 if(typeof data159.devicetype !== "string"){
 validate20.errors = [{instancePath:instancePath+"/outputdevice/devicetype",schemaPath:"#/oneOf/4/properties/outputdevice/properties/devicetype/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid25 = _errs357 === errors;
+var valid30 = _errs367 === errors;
 }
 else {
-var valid25 = true;
+var valid30 = true;
 }
-if(valid25){
+if(valid30){
 if(data159.devicemanufacturer !== undefined){
-const _errs359 = errors;
+const _errs369 = errors;
 if(typeof data159.devicemanufacturer !== "string"){
 validate20.errors = [{instancePath:instancePath+"/outputdevice/devicemanufacturer",schemaPath:"#/oneOf/4/properties/outputdevice/properties/devicemanufacturer/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid25 = _errs359 === errors;
+var valid30 = _errs369 === errors;
 }
 else {
-var valid25 = true;
+var valid30 = true;
 }
-if(valid25){
+if(valid30){
 if(data159.devicefirmware !== undefined){
-const _errs361 = errors;
+const _errs371 = errors;
 if(typeof data159.devicefirmware !== "string"){
 validate20.errors = [{instancePath:instancePath+"/outputdevice/devicefirmware",schemaPath:"#/oneOf/4/properties/outputdevice/properties/devicefirmware/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid25 = _errs361 === errors;
+var valid30 = _errs371 === errors;
 }
 else {
-var valid25 = true;
+var valid30 = true;
 }
 }
 }
@@ -3290,10 +3341,10 @@ validate20.errors = [{instancePath:instancePath+"/outputdevice",schemaPath:"#/on
 return false;
 }
 }
-var valid18 = _errs348 === errors;
+var valid22 = _errs358 === errors;
 }
 else {
-var valid18 = true;
+var valid22 = true;
 }
 }
 }
@@ -3330,8 +3381,8 @@ props0 = true;
 }
 }
 else if(tag0 === "voiceevent"){
-const _errs363 = errors;
-if(errors === _errs363){
+const _errs373 = errors;
+if(errors === _errs373){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing14;
 if(((((((((((((((data.type === undefined) && (missing14 = "type")) || ((data.sessionid === undefined) && (missing14 = "sessionid"))) || ((data.sequencenumber === undefined) && (missing14 = "sequencenumber"))) || ((data.localtime === undefined) && (missing14 = "localtime"))) || ((data.client === undefined) && (missing14 = "client"))) || ((data.clientversion === undefined) && (missing14 = "clientversion"))) || ((data.platform === undefined) && (missing14 = "platform"))) || ((data.platformversion === undefined) && (missing14 = "platformversion"))) || ((data.devicename === undefined) && (missing14 = "devicename"))) || ((data.devicemanufacturer === undefined) && (missing14 = "devicemanufacturer"))) || ((data.connection === undefined) && (missing14 = "connection"))) || ((data.action === undefined) && (missing14 = "action"))) || ((data.stoppedby === undefined) && (missing14 = "stoppedby"))) || ((data.ref === undefined) && (missing14 = "ref"))){
@@ -3341,7 +3392,7 @@ return false;
 else {
 if(data.type !== undefined){
 let data166 = data.type;
-const _errs366 = errors;
+const _errs376 = errors;
 if(typeof data166 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/5/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -3350,16 +3401,16 @@ if("voiceevent" !== data166){
 validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/5/properties/type/const",keyword:"const",params:{allowedValue: "voiceevent"}}];
 return false;
 }
-var valid27 = _errs366 === errors;
+var valid32 = _errs376 === errors;
 }
 else {
-var valid27 = true;
+var valid32 = true;
 }
-if(valid27){
+if(valid32){
 if(data.sessionid !== undefined){
 let data167 = data.sessionid;
-const _errs368 = errors;
-if(errors === _errs368){
+const _errs378 = errors;
+if(errors === _errs378){
 if(typeof data167 === "string"){
 if(!pattern4.test(data167)){
 validate20.errors = [{instancePath:instancePath+"/sessionid",schemaPath:"#/oneOf/5/properties/sessionid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{32}$"}}];
@@ -3371,20 +3422,20 @@ validate20.errors = [{instancePath:instancePath+"/sessionid",schemaPath:"#/oneOf
 return false;
 }
 }
-var valid27 = _errs368 === errors;
+var valid32 = _errs378 === errors;
 }
 else {
-var valid27 = true;
+var valid32 = true;
 }
-if(valid27){
+if(valid32){
 if(data.sequencenumber !== undefined){
 let data168 = data.sequencenumber;
-const _errs370 = errors;
+const _errs380 = errors;
 if(!(((typeof data168 == "number") && (!(data168 % 1) && !isNaN(data168))) && (isFinite(data168)))){
 validate20.errors = [{instancePath:instancePath+"/sequencenumber",schemaPath:"#/oneOf/5/properties/sequencenumber/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs370){
+if(errors === _errs380){
 if((typeof data168 == "number") && (isFinite(data168))){
 if(data168 > 9007199254740991 || isNaN(data168)){
 validate20.errors = [{instancePath:instancePath+"/sequencenumber",schemaPath:"#/oneOf/5/properties/sequencenumber/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -3398,37 +3449,47 @@ return false;
 }
 }
 }
-var valid27 = _errs370 === errors;
+var valid32 = _errs380 === errors;
 }
 else {
-var valid27 = true;
+var valid32 = true;
 }
-if(valid27){
+if(valid32){
 if(data.localtime !== undefined){
 let data169 = data.localtime;
-const _errs372 = errors;
-if(errors === _errs372){
-if(typeof data169 === "string"){
-if(!pattern5.test(data169)){
-validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/5/properties/localtime/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"}}];
-return false;
-}
-}
-else {
+const _errs382 = errors;
+if(typeof data169 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/5/properties/localtime/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+const _errs384 = errors;
+if(typeof data169 === "string"){
+if(!pattern5.test(data169)){
+validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/5/properties/localtime/allOf/0/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$"}}];
+return false;
 }
-var valid27 = _errs372 === errors;
+}
+var valid33 = _errs384 === errors;
+if(valid33){
+const _errs385 = errors;
+if(typeof data169 === "string"){
+if(!pattern6.test(data169)){
+validate20.errors = [{instancePath:instancePath+"/localtime",schemaPath:"#/oneOf/5/properties/localtime/allOf/1/pattern",keyword:"pattern",params:{pattern: "^(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt]"}}];
+return false;
+}
+}
+var valid33 = _errs385 === errors;
+}
+var valid32 = _errs382 === errors;
 }
 else {
-var valid27 = true;
+var valid32 = true;
 }
-if(valid27){
+if(valid32){
 if(data.client !== undefined){
 let data170 = data.client;
-const _errs374 = errors;
-if(errors === _errs374){
+const _errs386 = errors;
+if(errors === _errs386){
 if(typeof data170 === "string"){
 if(data170.length < 1){
 validate20.errors = [{instancePath:instancePath+"/client",schemaPath:"#/oneOf/5/properties/client/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -3440,16 +3501,16 @@ validate20.errors = [{instancePath:instancePath+"/client",schemaPath:"#/oneOf/5/
 return false;
 }
 }
-var valid27 = _errs374 === errors;
+var valid32 = _errs386 === errors;
 }
 else {
-var valid27 = true;
+var valid32 = true;
 }
-if(valid27){
+if(valid32){
 if(data.clientversion !== undefined){
 let data171 = data.clientversion;
-const _errs376 = errors;
-if(errors === _errs376){
+const _errs388 = errors;
+if(errors === _errs388){
 if(typeof data171 === "string"){
 if(data171.length < 1){
 validate20.errors = [{instancePath:instancePath+"/clientversion",schemaPath:"#/oneOf/5/properties/clientversion/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -3461,16 +3522,16 @@ validate20.errors = [{instancePath:instancePath+"/clientversion",schemaPath:"#/o
 return false;
 }
 }
-var valid27 = _errs376 === errors;
+var valid32 = _errs388 === errors;
 }
 else {
-var valid27 = true;
+var valid32 = true;
 }
-if(valid27){
+if(valid32){
 if(data.platform !== undefined){
 let data172 = data.platform;
-const _errs378 = errors;
-if(errors === _errs378){
+const _errs390 = errors;
+if(errors === _errs390){
 if(typeof data172 === "string"){
 if(data172.length < 1){
 validate20.errors = [{instancePath:instancePath+"/platform",schemaPath:"#/oneOf/5/properties/platform/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -3482,16 +3543,16 @@ validate20.errors = [{instancePath:instancePath+"/platform",schemaPath:"#/oneOf/
 return false;
 }
 }
-var valid27 = _errs378 === errors;
+var valid32 = _errs390 === errors;
 }
 else {
-var valid27 = true;
+var valid32 = true;
 }
-if(valid27){
+if(valid32){
 if(data.platformversion !== undefined){
 let data173 = data.platformversion;
-const _errs380 = errors;
-if(errors === _errs380){
+const _errs392 = errors;
+if(errors === _errs392){
 if(typeof data173 === "string"){
 if(data173.length < 1){
 validate20.errors = [{instancePath:instancePath+"/platformversion",schemaPath:"#/oneOf/5/properties/platformversion/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -3503,16 +3564,16 @@ validate20.errors = [{instancePath:instancePath+"/platformversion",schemaPath:"#
 return false;
 }
 }
-var valid27 = _errs380 === errors;
+var valid32 = _errs392 === errors;
 }
 else {
-var valid27 = true;
+var valid32 = true;
 }
-if(valid27){
+if(valid32){
 if(data.devicename !== undefined){
 let data174 = data.devicename;
-const _errs382 = errors;
-if(errors === _errs382){
+const _errs394 = errors;
+if(errors === _errs394){
 if(typeof data174 === "string"){
 if(data174.length < 1){
 validate20.errors = [{instancePath:instancePath+"/devicename",schemaPath:"#/oneOf/5/properties/devicename/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -3524,16 +3585,16 @@ validate20.errors = [{instancePath:instancePath+"/devicename",schemaPath:"#/oneO
 return false;
 }
 }
-var valid27 = _errs382 === errors;
+var valid32 = _errs394 === errors;
 }
 else {
-var valid27 = true;
+var valid32 = true;
 }
-if(valid27){
+if(valid32){
 if(data.devicemanufacturer !== undefined){
 let data175 = data.devicemanufacturer;
-const _errs384 = errors;
-if(errors === _errs384){
+const _errs396 = errors;
+if(errors === _errs396){
 if(typeof data175 === "string"){
 if(data175.length < 1){
 validate20.errors = [{instancePath:instancePath+"/devicemanufacturer",schemaPath:"#/oneOf/5/properties/devicemanufacturer/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -3545,15 +3606,15 @@ validate20.errors = [{instancePath:instancePath+"/devicemanufacturer",schemaPath
 return false;
 }
 }
-var valid27 = _errs384 === errors;
+var valid32 = _errs396 === errors;
 }
 else {
-var valid27 = true;
+var valid32 = true;
 }
-if(valid27){
+if(valid32){
 if(data.connection !== undefined){
 let data176 = data.connection;
-const _errs386 = errors;
+const _errs398 = errors;
 if(typeof data176 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/connection",schemaPath:"#/oneOf/5/properties/connection/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -3562,18 +3623,18 @@ if(!(((data176 === "none") || (data176 === "wan")) || (data176 === "cellular")))
 validate20.errors = [{instancePath:instancePath+"/connection",schemaPath:"#/oneOf/5/properties/connection/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[5].properties.connection.enum}}];
 return false;
 }
-var valid27 = _errs386 === errors;
+var valid32 = _errs398 === errors;
 }
 else {
-var valid27 = true;
+var valid32 = true;
 }
-if(valid27){
+if(valid32){
 if(data.countrycode !== undefined){
 let data177 = data.countrycode;
-const _errs388 = errors;
-if(errors === _errs388){
+const _errs400 = errors;
+if(errors === _errs400){
 if(typeof data177 === "string"){
-if(!pattern6.test(data177)){
+if(!pattern7.test(data177)){
 validate20.errors = [{instancePath:instancePath+"/countrycode",schemaPath:"#/oneOf/5/properties/countrycode/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{2}$"}}];
 return false;
 }
@@ -3583,15 +3644,15 @@ validate20.errors = [{instancePath:instancePath+"/countrycode",schemaPath:"#/one
 return false;
 }
 }
-var valid27 = _errs388 === errors;
+var valid32 = _errs400 === errors;
 }
 else {
-var valid27 = true;
+var valid32 = true;
 }
-if(valid27){
+if(valid32){
 if(data.initiator !== undefined){
 let data178 = data.initiator;
-const _errs390 = errors;
+const _errs402 = errors;
 if(typeof data178 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/initiator",schemaPath:"#/oneOf/5/properties/initiator/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -3600,20 +3661,20 @@ if(!((data178 === "user") || (data178 === "client"))){
 validate20.errors = [{instancePath:instancePath+"/initiator",schemaPath:"#/oneOf/5/properties/initiator/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[5].properties.initiator.enum}}];
 return false;
 }
-var valid27 = _errs390 === errors;
+var valid32 = _errs402 === errors;
 }
 else {
-var valid27 = true;
+var valid32 = true;
 }
-if(valid27){
+if(valid32){
 if(data.timing !== undefined){
 let data179 = data.timing;
-const _errs392 = errors;
+const _errs404 = errors;
 if(!(((typeof data179 == "number") && (!(data179 % 1) && !isNaN(data179))) && (isFinite(data179)))){
 validate20.errors = [{instancePath:instancePath+"/timing",schemaPath:"#/oneOf/5/properties/timing/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs392){
+if(errors === _errs404){
 if((typeof data179 == "number") && (isFinite(data179))){
 if(data179 > 9007199254740991 || isNaN(data179)){
 validate20.errors = [{instancePath:instancePath+"/timing",schemaPath:"#/oneOf/5/properties/timing/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
@@ -3627,15 +3688,15 @@ return false;
 }
 }
 }
-var valid27 = _errs392 === errors;
+var valid32 = _errs404 === errors;
 }
 else {
-var valid27 = true;
+var valid32 = true;
 }
-if(valid27){
+if(valid32){
 if(data.action !== undefined){
 let data180 = data.action;
-const _errs394 = errors;
+const _errs406 = errors;
 if(typeof data180 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/action",schemaPath:"#/oneOf/5/properties/action/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -3644,15 +3705,15 @@ if(!((data180 === "success") || (data180 === "failure"))){
 validate20.errors = [{instancePath:instancePath+"/action",schemaPath:"#/oneOf/5/properties/action/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[5].properties.action.enum}}];
 return false;
 }
-var valid27 = _errs394 === errors;
+var valid32 = _errs406 === errors;
 }
 else {
-var valid27 = true;
+var valid32 = true;
 }
-if(valid27){
+if(valid32){
 if(data.stoppedby !== undefined){
 let data181 = data.stoppedby;
-const _errs396 = errors;
+const _errs408 = errors;
 if(typeof data181 !== "string"){
 validate20.errors = [{instancePath:instancePath+"/stoppedby",schemaPath:"#/oneOf/5/properties/stoppedby/type",keyword:"type",params:{type: "string"}}];
 return false;
@@ -3661,16 +3722,16 @@ if(!(((data181 === "client") || (data181 === "server")) || (data181 === "user"))
 validate20.errors = [{instancePath:instancePath+"/stoppedby",schemaPath:"#/oneOf/5/properties/stoppedby/enum",keyword:"enum",params:{allowedValues: schema31.oneOf[5].properties.stoppedby.enum}}];
 return false;
 }
-var valid27 = _errs396 === errors;
+var valid32 = _errs408 === errors;
 }
 else {
-var valid27 = true;
+var valid32 = true;
 }
-if(valid27){
+if(valid32){
 if(data.ref !== undefined){
 let data182 = data.ref;
-const _errs398 = errors;
-if(errors === _errs398){
+const _errs410 = errors;
+if(errors === _errs410){
 if(typeof data182 === "string"){
 if(data182.length < 1){
 validate20.errors = [{instancePath:instancePath+"/ref",schemaPath:"#/oneOf/5/properties/ref/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -3682,22 +3743,22 @@ validate20.errors = [{instancePath:instancePath+"/ref",schemaPath:"#/oneOf/5/pro
 return false;
 }
 }
-var valid27 = _errs398 === errors;
+var valid32 = _errs410 === errors;
 }
 else {
-var valid27 = true;
+var valid32 = true;
 }
-if(valid27){
+if(valid32){
 if(data.sourcepage !== undefined){
-const _errs400 = errors;
+const _errs412 = errors;
 if(typeof data.sourcepage !== "string"){
 validate20.errors = [{instancePath:instancePath+"/sourcepage",schemaPath:"#/oneOf/5/properties/sourcepage/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid27 = _errs400 === errors;
+var valid32 = _errs412 === errors;
 }
 else {
-var valid27 = true;
+var valid32 = true;
 }
 }
 }

@@ -1,9 +1,10 @@
 /**
- * Adds the server-derived fields to a validated event: its deterministic id, the receive time, who sent it
- * (from the token) and where from (from the edge).
+ * Adds the server-derived fields to a validated event: its deterministic id, when it was received and when it
+ * happened (event-time.ts), who sent it (from the token) and where from (from the edge).
  * @module
  */
 import { eventIdFor } from "./event-id.js";
+import { eventTimeOf, type RequestClock } from "./event-time.js";
 import type { ClientEvent } from "./schemas/events.js";
 import type { ExportedEvent, Geo } from "./schemas/envelope.js";
 
@@ -11,8 +12,8 @@ export interface EnrichmentContext {
   tenant: string;
   userid: string;
   deviceid: string | undefined;
-  /** UTC ISO-8601 with milliseconds, the same for every event of one request. */
-  receivedat: string;
+  /** When the request arrived and how far off the device's clock was: the same for every event of one request. */
+  clock: RequestClock;
   geo: Geo | undefined;
   /** The client's address, only for tenants with IP capture on. */
   ip: string | undefined;
@@ -26,12 +27,16 @@ export function enrichEvent(event: ClientEvent, context: EnrichmentContext): Exp
     sessionid: event.sessionid,
     sequencenumber: event.sequencenumber,
   });
+  const { eventtime, eventtimesource } = eventTimeOf(event.localtime, context.clock);
   // Server fields first so a line of an export file reads who/when before what. One literal builds the event in
   // a single shape (several times faster than adding fields one by one); a field left undefined (no deviceid,
-  // geo off, no IP capture) is dropped when the event is serialised for the queue.
+  // no sentat, geo off, no IP capture) is dropped when the event is serialised for the queue.
   const enriched = {
     eventid,
-    receivedat: context.receivedat,
+    receivedat: context.clock.receivedat,
+    eventtime,
+    eventtimesource,
+    clockskewms: context.clock.clockskewms,
     tenant: context.tenant,
     userid: context.userid,
     deviceid: context.deviceid,

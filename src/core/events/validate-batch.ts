@@ -9,6 +9,7 @@ import { copyClientEvent } from "./client-event-copy.generated.js";
 import isDefaultClientEvent from "./client-event-validator.generated.js";
 import { clientEventSchema, type ClientEvent, type ClientEventSchema } from "./schemas/events.js";
 import { SERVER_FIELDS, SUPPORTED_SCHEMA_VERSION } from "./schemas/envelope.js";
+import { sentAtSchema } from "./schemas/request-body.js";
 import { utf8ByteLength } from "../foundation/utf8.js";
 import { eventTextErrors } from "./event-text.js";
 
@@ -36,15 +37,21 @@ export interface BatchValidation {
   rejected: EventRejection[];
 }
 
-/** Checks the `{"schemaversion": "1.0", "events": [...]}` envelope and returns its events. */
-export function validateEnvelope(body: unknown, limits: RequestLimits): unknown[] {
+export interface Envelope {
+  events: unknown[];
+  /** The device's clock when it sent the request, when it said. */
+  sentat: string | undefined;
+}
+
+/** Checks the `{"schemaversion": "1.0", "sentat": "…", "events": [...]}` envelope and returns what it holds. */
+export function validateEnvelope(body: unknown, limits: RequestLimits): Envelope {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new CollectorError(
       "invalid_envelope",
       'The body must be a JSON object: {"schemaversion": "1.0", "events": [...]}.',
     );
   }
-  const { schemaversion, events } = body as { schemaversion?: unknown; events?: unknown };
+  const { schemaversion, events, sentat } = body as { schemaversion?: unknown; events?: unknown; sentat?: unknown };
   if (schemaversion !== SUPPORTED_SCHEMA_VERSION) {
     const got = schemaversion === undefined ? "it is missing" : `got ${JSON.stringify(schemaversion).slice(0, 32)}`;
     throw new CollectorError(
@@ -66,7 +73,18 @@ export function validateEnvelope(body: unknown, limits: RequestLimits): unknown[
       { details: { limits: limitsForResponse(limits) } },
     );
   }
-  return events;
+  return { events, sentat: validSentAt(sentat) };
+}
+
+function validSentAt(sentat: unknown): string | undefined {
+  if (sentat === undefined) return undefined;
+  const result = sentAtSchema.safeParse(sentat);
+  if (result.success) return result.data;
+  const got = JSON.stringify(sentat)?.slice(0, 40) ?? String(sentat);
+  throw new CollectorError(
+    "invalid_envelope",
+    `sentat ${result.error.issues[0]?.message ?? "is invalid"}; got ${got}. Send the device's clock when it sends the request, or leave sentat out.`,
+  );
 }
 
 /**

@@ -8,6 +8,8 @@ import type { Backoff } from "./retry-backoff.js";
 export interface CollectorConfig {
   limits: RequestLimits;
   dedupeWindowDays: number;
+  /** An event whose (corrected) device time is more than this many days before receivedat gets receivedat. */
+  eventTimeWindowDays: number;
   auth: AuthConfig;
   tenancy: TenancyConfig;
   delivery: DeliveryConfig;
@@ -90,6 +92,7 @@ export const DEFAULT_LEDGER_SHARDS = 1;
 export const DEFAULT_MANIFEST_RETENTION_DAYS = 31;
 /** One shard per tenant is plenty below ~10 million events a day; docs/scale.md sizes the rest. */
 const MAX_LEDGER_SHARDS = 1024;
+export const DEFAULT_EVENT_TIME_WINDOW_DAYS = 30;
 export const DEFAULT_JWKS_CACHE_SECONDS = 600;
 export const DEFAULT_TENANT_CACHE_SECONDS = 30;
 export const DEFAULT_MAX_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -106,6 +109,7 @@ type ConfigVarName =
   | "MAX_EVENTS_PER_REQUEST"
   | "MAX_EVENT_BYTES"
   | "DEDUPE_WINDOW_DAYS"
+  | "EVENT_TIME_WINDOW_DAYS"
   | "JWT_SECRET"
   | "JWT_SECRET_PREVIOUS"
   | "JWKS_URL"
@@ -151,6 +155,7 @@ export function parseConfig(source: ConfigSource): CollectorConfig {
       ),
     },
     dedupeWindowDays,
+    eventTimeWindowDays: positiveInteger(source.EVENT_TIME_WINDOW_DAYS, DEFAULT_EVENT_TIME_WINDOW_DAYS),
     auth: parseAuth(source),
     tenancy: {
       open: flag(source.OPEN_TENANCY, false),

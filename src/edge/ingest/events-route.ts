@@ -7,6 +7,7 @@ import type { Context } from "hono";
 import { readConfig } from "../../core/foundation/config.js";
 import { printableAscii } from "../../core/foundation/untrusted-text.js";
 import { enrichEvents } from "../../core/events/enrich.js";
+import { requestClock } from "../../core/events/event-time.js";
 import { geoFromCf, type CfLocation } from "../../core/events/geo.js";
 import { clientEventSchemaFor } from "../../core/events/schemas/events.js";
 import { reportRejections, type RejectionReport } from "../../core/events/rejection-report.js";
@@ -31,9 +32,15 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
   const settings = c.get("tenantSettings");
   const body = await readJsonBody(c.req.raw, config.limits);
   addLogFields(c, { bytes_in: body.wireBytes, bytes_decoded: body.decodedBytes });
-  const events = validateEnvelope(body.value, config.limits);
+  const { events, sentat } = validateEnvelope(body.value, config.limits);
+  const clock = requestClock(new Date(), sentat, config.eventTimeWindowDays);
   const { valid, rejected } = validateEvents(events, config.limits, clientEventSchemaFor(settings.extraSources));
-  addLogFields(c, { accepted: 0, rejected: rejected.length, reject_reasons: rejectReasons(rejected) });
+  addLogFields(c, {
+    clockskewms: clock.clockskewms,
+    accepted: 0,
+    rejected: rejected.length,
+    reject_reasons: rejectReasons(rejected),
+  });
   if (valid.length === 0) {
     return c.json(
       {
@@ -55,7 +62,7 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
       tenant: principal.tenant,
       userid: principal.userid,
       deviceid: principal.deviceid,
-      receivedat: new Date().toISOString(),
+      clock,
       geo: settings.geo ? geoFromCf(c.req.raw.cf as CfLocation | undefined) : undefined,
       ip: settings.ipCapture ? c.req.header("cf-connecting-ip") : undefined,
     },

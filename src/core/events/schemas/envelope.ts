@@ -3,10 +3,22 @@
  * @module
  */
 import { z } from "zod";
+import { EVENT_TIME_SOURCES } from "../event-time.js";
 import { clientEventSchema } from "./events.js";
 
 /** Fields only the collector sets; whatever a device sends under these names is dropped. */
-export const SERVER_FIELDS = ["eventid", "userid", "deviceid", "receivedat", "geo", "tenant", "ip"] as const;
+export const SERVER_FIELDS = [
+  "eventid",
+  "userid",
+  "deviceid",
+  "receivedat",
+  "eventtime",
+  "eventtimesource",
+  "clockskewms",
+  "geo",
+  "tenant",
+  "ip",
+] as const;
 
 export const SUPPORTED_SCHEMA_VERSION = "1.0";
 
@@ -27,6 +39,22 @@ export type Geo = z.infer<typeof geoSchema>;
 export const serverFieldsSchema = z.object({
   eventid: z.uuid(),
   receivedat: z.iso.datetime({ precision: 3 }),
+  eventtime: z.iso
+    .datetime({ precision: 3 })
+    .describe(
+      "When the event happened, UTC: localtime, plus (receivedat - sentat) when the request carried sentat; never later than receivedat; receivedat itself when eventtimesource is received.",
+    ),
+  eventtimesource: z
+    .enum(EVENT_TIME_SOURCES)
+    .describe(
+      "corrected: localtime with the device clock's error (clockskewms) removed; device: localtime as sent; received: receivedat, because localtime was more than EVENT_TIME_WINDOW_DAYS (30) before it.",
+    ),
+  clockskewms: z
+    .int()
+    .optional()
+    .describe(
+      "receivedat - sentat in milliseconds, when the request carried sentat: how far the device clock was behind.",
+    ),
   tenant: z.string(),
   userid: z.string(),
   deviceid: z.string().optional(),

@@ -41,9 +41,20 @@ export const optionalString = z.string(expecting("a string")).optional();
 const ISO_DATE_TIME_WITH_OFFSET =
   /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3])(:?[0-5]\d)?)$/;
 const DATE_TIME_EXPECTATION = "an ISO-8601 date-time with a UTC offset, e.g. 2016-07-26T08:45:55.721+01:00";
+/**
+ * The date of a date-time that exists on the calendar: 30-day months end on the 30th, February on the 28th, or
+ * the 29th in a leap year (divisible by 4; of the century years, only those divisible by 400). A regex rather
+ * than a refinement, so that the generated fast path (scripts/generate-validator.ts) carries it over exactly.
+ */
+const CALENDAR_DATE_PREFIX =
+  /^(?:\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))|(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)[Tt]/;
 export const isoDateTimeWithOffset = z
   .string(expecting(DATE_TIME_EXPECTATION))
-  .regex(ISO_DATE_TIME_WITH_OFFSET, { error: `must be ${DATE_TIME_EXPECTATION}` });
+  // abort: a string that is no date-time at all gets this one error, not also the calendar's.
+  .regex(ISO_DATE_TIME_WITH_OFFSET, { error: `must be ${DATE_TIME_EXPECTATION}`, abort: true })
+  .regex(CALENDAR_DATE_PREFIX, {
+    error: "must be a real calendar date (a day the month has; February 29th only in a leap year)",
+  });
 
 /** "2-char country code", either case. */
 const COUNTRY_EXPECTATION = "a two-letter country code";
