@@ -25,7 +25,9 @@
  */
 import type { ClaimResult, CommittedFile, LedgerUsage } from "../core/exports/ledger-protocol.js";
 import { ledgerShardName } from "../core/exports/ledger-shards.js";
+import { countEarlierDayEvents } from "../core/exports/earlier-day-events.js";
 import { countEventTypes } from "../core/exports/event-type-counts.js";
+import { utcDay } from "../core/exports/export-key.js";
 import { buildExportFile, exportFileMetadata, type ExportFile } from "../core/exports/export-file.js";
 import { sessionEventOf, type ShardGroup } from "../core/exports/shard-groups.js";
 import type { QueuedEvent } from "../core/exports/tenant-groups.js";
@@ -134,6 +136,8 @@ export async function exportShardGroup(
       committedAt: Date.now(),
       etag,
       typeCounts: countEventTypes(ours),
+      // The file lands in the folder of `now` (the claim names it after writtenAt).
+      earlierDayEvents: countEarlierDayEvents(ours, utcDay(now)),
     },
   };
   let committed: boolean;

@@ -47,7 +47,7 @@ export function findFile(sql: MeteredSql, key: string): ExportFileEntry | null {
   return row ? toEntry(row) : null;
 }
 
-/** Every committed file whose key starts with `dayPrefix` and their events by type. */
+/** Every committed file whose key starts with `dayPrefix`, their events by type and how many happened earlier. */
 export function dayFiles(sql: MeteredSql, dayPrefix: string): DayFiles {
   const rows = sql.all<FileRow>(
     `SELECT key, facts FROM files WHERE key >= ?1 AND key < ?2 AND state = 'committed' AND ${NOT_ERASED} ORDER BY key`,
@@ -55,11 +55,13 @@ export function dayFiles(sql: MeteredSql, dayPrefix: string): DayFiles {
     `${dayPrefix}\u{10FFFF}`,
   );
   const types: Record<string, number> = {};
+  let earlierDayEvents = 0;
   for (const row of rows) {
     const facts = JSON.parse(row.facts) as CommittedFacts;
     for (const [type, count] of Object.entries(facts.typeCounts)) types[type] = (types[type] ?? 0) + count;
+    earlierDayEvents += facts.earlierDayEvents ?? 0;
   }
-  return { files: rows.map(toEntry), types };
+  return { files: rows.map(toEntry), types, earlierDayEvents };
 }
 
 function toEntry(row: FileRow): ExportFileEntry {

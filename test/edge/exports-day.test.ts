@@ -44,6 +44,7 @@ describe("the day manifest", () => {
       events: early.events.length + late.events.length,
       bytes: early.size + late.size,
       types: expectedTypes,
+      events_from_earlier_days: 0,
       first: early.events[0]!.receivedat,
       last: late.events.at(-1)!.receivedat,
       deliveries: [],

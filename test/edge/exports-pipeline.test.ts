@@ -50,4 +50,29 @@ describe("files written by the consumer", () => {
     expect(manifest.events).toBe(events.length + 5);
     expect(manifest.closed).toBe(false);
   });
+
+  it("land in the day they were written, and the day manifest counts those that happened on earlier days", async () => {
+    const sender = senderFor(uniqueTenant("late"));
+    const now = Date.now();
+    // Three events a device held back while offline (two, three and four days ago) and one from just now.
+    const happened = [4, 3, 2].map((days) => now - days * 24 * 60 * 60 * 1000).concat(now - 1000);
+    const events = happened.map((ms, index) => ({
+      ...seedEvents()[4],
+      sequencenumber: index + 1,
+      localtime: new Date(ms).toISOString(),
+    }));
+    await deliver(asQueuedMessages(await acceptedMessageBodies(sender, events)));
+
+    const [file] = ((await (await getAs(sender.tenant, "/v1/exports")).json()) as ExportListing).files;
+    const day = file!.key.split("/")[3]!;
+    expect(day).toBe(new Date().toISOString().slice(0, 10));
+    const lines = (await gunzipText(await (await getAs(sender.tenant, `/v1/exports/${file!.key}`)).arrayBuffer()))
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { eventtime: string; eventtimesource: string });
+    expect(lines.map((line) => Date.parse(line.eventtime))).toEqual(happened);
+    const manifest = (await (await getAs(sender.tenant, `/v1/exports/days/${day}`)).json()) as DayManifest;
+    expect(manifest.events).toBe(4);
+    expect(manifest.events_from_earlier_days).toBe(3);
+  });
 });

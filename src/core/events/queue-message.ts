@@ -66,6 +66,8 @@ export function groupIntoSendBatches(messages: readonly string[]): string[][] {
 const queuedEventSchema = z.looseObject({
   eventid: z.uuid(),
   receivedat: z.iso.datetime({ precision: 3 }),
+  /** Absent from messages queued before event times existed (and redriven since). */
+  eventtime: z.iso.datetime({ precision: 3 }).optional(),
   type: z.string(),
 });
 

@@ -46,6 +46,8 @@ export const dayManifestSchema = z.object({
   bytes: z.int().nonnegative(),
   /** Events of the day's files by type. */
   types: z.record(z.string(), z.int().nonnegative()),
+  /** Events of the day's files that happened (eventtime) on an earlier UTC day: late or held back by devices. */
+  events_from_earlier_days: z.int().nonnegative(),
   /** receivedat of the day's earliest and latest exported event; null when the day has no files. */
   first: z.string().nullable(),
   last: z.string().nullable(),

@@ -66,6 +66,8 @@ export interface CommittedFacts {
 export interface ErasedFileRequest {
   key: string;
   change: Pick<CommittedFacts, "etag" | "bytes" | "events" | "typeCounts"> | { erasedAt: number };
+  /** Events that happened (eventtime) on a UTC day before the file's day folder; absent from files of before. */
+  earlierDayEvents?: number;
 }
 
 export interface CommittedFile {
@@ -97,6 +99,8 @@ export interface DayFiles {
   files: ExportFileEntry[];
   /** Events by type over the day's files. */
   types: Record<string, number>;
+  /** Events of the day's files that happened on an earlier day. */
+  earlierDayEvents: number;
 }
 
 /** The rollups of a range, added up per period (counts) and merged per period (sketches) within the shard. */

@@ -1,6 +1,6 @@
 /**
- * GET /v1/exports/days/{yyyy-mm-dd}: one day folder's manifest: its files, their events by type, the first and
- * last event, whether the day is closed (no file can be added to it any more), and each file's delivery state at
+ * GET /v1/exports/days/{yyyy-mm-dd}: one day folder's manifest: its files, their events by type and how many
+ * happened on earlier days, the first and last event, whether the day is closed (no file can be added to it any more), and each file's delivery state at
  * the tenant's push destinations.
  * @module
  */
@@ -21,7 +21,7 @@ export async function getExportDay(c: Context<EdgeEnv>): Promise<Response> {
       `The day must be a date written YYYY-MM-DD (UTC); got ${JSON.stringify(day.slice(0, 40))}.`,
     );
   }
-  const [{ files, types }, deliveries] = await Promise.all([
+  const [{ files, types, earlierDayEvents }, deliveries] = await Promise.all([
     readDayFiles(c.env, principal.tenant, day),
     deliveriesOfDay(c.env.DB, principal.tenant, day),
   ]);
@@ -34,6 +34,7 @@ export async function getExportDay(c: Context<EdgeEnv>): Promise<Response> {
     events: total(files, "events"),
     bytes: total(files, "size"),
     types,
+    events_from_earlier_days: earlierDayEvents,
     first: earliest(files.map((file) => file.first)),
     last: latest(files.map((file) => file.last)),
     deliveries: deliveries.map((row) => ({

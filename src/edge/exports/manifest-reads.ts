@@ -84,9 +84,11 @@ export interface DayFiles {
   files: ExportFileEntry[];
   /** Events by type over the day's files, from each file's type_counts. */
   types: Record<string, number>;
+  /** Events of the day's files that happened on an earlier day (files of the D1 ledger add none: not counted). */
+  earlierDayEvents: number;
 }
 
-/** Every committed file of one day folder and their events by type. */
+/** Every committed file of one day folder, their events by type and how many happened on earlier days. */
 export async function readDayFiles(env: LedgerBindings, tenant: string, day: string): Promise<DayFiles> {
   const [legacy, ...shards] = await Promise.all([
     env.DB.prepare(
@@ -98,12 +100,14 @@ export async function readDayFiles(env: LedgerBindings, tenant: string, day: str
   ]);
   const files = new Map<string, ExportFileEntry>();
   const types: Record<string, number> = {};
+  let earlierDayEvents = 0;
   const addTypes = (counts: Record<string, number>) => {
     for (const [type, count] of Object.entries(counts)) types[type] = (types[type] ?? 0) + count;
   };
   for (const shard of shards as DayFiles[]) {
     for (const file of shard.files) files.set(file.key, file);
     addTypes(shard.types);
+    earlierDayEvents += shard.earlierDayEvents ?? 0;
   }
   // A tenant with push destinations has a copy of each shard file in D1: count it once.
   for (const row of legacy.results) {
@@ -114,6 +118,7 @@ export async function readDayFiles(env: LedgerBindings, tenant: string, day: str
   return {
     files: [...files.values()].sort((a, b) => (a.key < b.key ? -1 : 1)),
     types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => (a < b ? -1 : 1))),
+    earlierDayEvents,
   };
 }
 
