@@ -19,6 +19,10 @@ export interface EventIdentity {
 
 const encoder = new TextEncoder();
 
+/** The hash input: the namespace, then the name's UTF-8, written in place (most names are ASCII and short). */
+const input = new Uint8Array(EVENT_ID_NAMESPACE.length + 512);
+input.set(EVENT_ID_NAMESPACE, 0);
+
 export function eventIdFor(identity: EventIdentity): string {
   // A JSON array keeps the parts apart: no tenant/user pair can run into another.
   const name = JSON.stringify([
@@ -28,25 +32,37 @@ export function eventIdFor(identity: EventIdentity): string {
     identity.sessionid.toLowerCase(),
     identity.sequencenumber,
   ]);
-  return uuidV5(EVENT_ID_NAMESPACE, encoder.encode(name));
+  return uuidV5(nameInput(name));
 }
 
-function uuidV5(namespace: Uint8Array, name: Uint8Array): string {
-  const input = new Uint8Array(namespace.length + name.length);
-  input.set(namespace, 0);
-  input.set(name, namespace.length);
-  const bytes = sha1(input).slice(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  return formatUuid(bytes);
+/** The namespace and `name` as UTF-8: in the shared buffer when the name is ASCII and fits, else a new array. */
+function nameInput(name: string): Uint8Array {
+  const start = EVENT_ID_NAMESPACE.length;
+  if (start + name.length <= input.length) {
+    let index = 0;
+    for (; index < name.length; index++) {
+      const unit = name.charCodeAt(index);
+      if (unit >= 0x80) break;
+      input[start + index] = unit;
+    }
+    if (index === name.length) return input.subarray(0, start + index);
+  }
+  const bytes = encoder.encode(name);
+  const whole = new Uint8Array(start + bytes.length);
+  whole.set(EVENT_ID_NAMESPACE, 0);
+  whole.set(bytes, start);
+  return whole;
 }
 
 const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
 
-function formatUuid(bytes: Uint8Array): string {
-  let hex = "";
-  for (const byte of bytes) hex += HEX_BYTES[byte];
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+/** The UUID of a SHA-1 name hash: version 5 and the RFC 9562 variant set in the first 16 bytes of the digest. */
+function uuidV5(namespaceAndName: Uint8Array): string {
+  const d = sha1(namespaceAndName);
+  const h = HEX_BYTES;
+  const version = h[(d[6]! & 0x0f) | 0x50]!;
+  const variant = h[(d[8]! & 0x3f) | 0x80]!;
+  return `${h[d[0]!]}${h[d[1]!]}${h[d[2]!]}${h[d[3]!]}-${h[d[4]!]}${h[d[5]!]}-${version}${h[d[7]!]}-${variant}${h[d[9]!]}-${h[d[10]!]}${h[d[11]!]}${h[d[12]!]}${h[d[13]!]}${h[d[14]!]}${h[d[15]!]}`;
 }
 
 function hexToBytes(hex: string): Uint8Array {

@@ -2,71 +2,105 @@
  * SHA-1 (FIPS 180-4) in plain synchronous JavaScript, for the UUIDv5 event ids only: an event id is one hash
  * of ~150 bytes, where crypto.subtle.digest costs a promise (and in Node a thread-pool hop) per event.
  * Not for anything secret: SHA-1 is what RFC 9562 prescribes for version 5 UUIDs, nothing more.
+ * It runs for every event, so it allocates nothing but the digest: whole blocks are read from the message in
+ * place, the padded tail goes through one scratch buffer, and the message schedule is one reused array.
  * @module
  */
 
 const BLOCK_BYTES = 64;
 
+/** The message schedule of the block being compressed. */
+const schedule = new Int32Array(80);
+/** The running hash h0..h4. */
+const state = new Int32Array(5);
+/** The message's last partial block with its padding and length: one or two blocks. */
+const tail = new Uint8Array(2 * BLOCK_BYTES);
+
 /** The 20-byte SHA-1 digest of `message`. */
 export function sha1(message: Uint8Array): Uint8Array {
-  const bitLength = message.length * 8;
-  // Message, the 0x80 byte, zero padding, then the 64-bit big-endian bit length, to a multiple of 64 bytes.
-  const paddedLength = Math.ceil((message.length + 9) / BLOCK_BYTES) * BLOCK_BYTES;
-  const padded = new Uint8Array(paddedLength);
-  padded.set(message);
-  padded[message.length] = 0x80;
-  const view = new DataView(padded.buffer);
-  view.setUint32(paddedLength - 8, Math.floor(bitLength / 2 ** 32));
-  view.setUint32(paddedLength - 4, bitLength >>> 0);
-
-  let h0 = 0x67452301;
-  let h1 = 0xefcdab89;
-  let h2 = 0x98badcfe;
-  let h3 = 0x10325476;
-  let h4 = 0xc3d2e1f0;
-  const w = new Int32Array(80);
-  for (let offset = 0; offset < paddedLength; offset += BLOCK_BYTES) {
-    for (let index = 0; index < 16; index++) w[index] = view.getInt32(offset + index * 4);
-    for (let index = 16; index < 80; index++) {
-      const x = w[index - 3]! ^ w[index - 8]! ^ w[index - 14]! ^ w[index - 16]!;
-      w[index] = (x << 1) | (x >>> 31);
-    }
-    let a = h0;
-    let b = h1;
-    let c = h2;
-    let d = h3;
-    let e = h4;
-    for (let index = 0; index < 80; index++) {
-      let f: number;
-      let k: number;
-      if (index < 20) {
-        f = (b & c) | (~b & d);
-        k = 0x5a827999;
-      } else if (index < 40) {
-        f = b ^ c ^ d;
-        k = 0x6ed9eba1;
-      } else if (index < 60) {
-        f = (b & c) | (b & d) | (c & d);
-        k = 0x8f1bbcdc;
-      } else {
-        f = b ^ c ^ d;
-        k = 0xca62c1d6;
-      }
-      const temp = (((a << 5) | (a >>> 27)) + f + e + k + w[index]!) | 0;
-      e = d;
-      d = c;
-      c = (b << 30) | (b >>> 2);
-      b = a;
-      a = temp;
-    }
-    h0 = (h0 + a) | 0;
-    h1 = (h1 + b) | 0;
-    h2 = (h2 + c) | 0;
-    h3 = (h3 + d) | 0;
-    h4 = (h4 + e) | 0;
-  }
+  state[0] = 0x67452301;
+  state[1] = 0xefcdab89 | 0;
+  state[2] = 0x98badcfe | 0;
+  state[3] = 0x10325476;
+  state[4] = 0xc3d2e1f0 | 0;
+  const length = message.length;
+  const wholeBytes = length - (length % BLOCK_BYTES);
+  for (let offset = 0; offset < wholeBytes; offset += BLOCK_BYTES) compress(message, offset);
+  // The rest of the message, the 0x80 byte, zeros, then the 64-bit big-endian bit length.
+  const rest = length - wholeBytes;
+  const tailBytes = rest + 9 <= BLOCK_BYTES ? BLOCK_BYTES : 2 * BLOCK_BYTES;
+  tail.fill(0);
+  tail.set(message.subarray(wholeBytes), 0);
+  tail[rest] = 0x80;
+  writeUint32(tail, tailBytes - 8, Math.floor(length / 2 ** 29));
+  writeUint32(tail, tailBytes - 4, (length * 8) >>> 0);
+  compress(tail, 0);
+  if (tailBytes > BLOCK_BYTES) compress(tail, BLOCK_BYTES);
   const digest = new Uint8Array(20);
-  const out = new DataView(digest.buffer);
-  for (const [index, word] of [h0, h1, h2, h3, h4].entries()) out.setInt32(index * 4, word);
+  for (let word = 0; word < 5; word++) writeUint32(digest, word * 4, state[word]!);
   return digest;
+}
+
+function writeUint32(bytes: Uint8Array, offset: number, value: number): void {
+  bytes[offset] = value >>> 24;
+  bytes[offset + 1] = value >>> 16;
+  bytes[offset + 2] = value >>> 8;
+  bytes[offset + 3] = value;
+}
+
+/** One block of `bytes` at `offset` into the running hash. */
+function compress(bytes: Uint8Array, offset: number): void {
+  const w = schedule;
+  for (let index = 0; index < 16; index++) {
+    const at = offset + index * 4;
+    w[index] = (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
+  }
+  for (let index = 16; index < 80; index++) {
+    const x = w[index - 3]! ^ w[index - 8]! ^ w[index - 14]! ^ w[index - 16]!;
+    w[index] = (x << 1) | (x >>> 31);
+  }
+  let a = state[0]!;
+  let b = state[1]!;
+  let c = state[2]!;
+  let d = state[3]!;
+  let e = state[4]!;
+  // The four rounds as four loops: no branch per step on which round it is.
+  let index = 0;
+  for (; index < 20; index++) {
+    const temp = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + 0x5a827999 + w[index]!) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = temp;
+  }
+  for (; index < 40; index++) {
+    const temp = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + 0x6ed9eba1 + w[index]!) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = temp;
+  }
+  for (; index < 60; index++) {
+    const temp = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e + 0x8f1bbcdc + w[index]!) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = temp;
+  }
+  for (; index < 80; index++) {
+    const temp = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + 0xca62c1d6 + w[index]!) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = temp;
+  }
+  state[0] = (state[0]! + a) | 0;
+  state[1] = (state[1]! + b) | 0;
+  state[2] = (state[2]! + c) | 0;
+  state[3] = (state[3]! + d) | 0;
+  state[4] = (state[4]! + e) | 0;
 }
