@@ -55,6 +55,8 @@ export interface CommittedFacts {
   /** R2's etag of the object: the pull API lists it and serves it as the ETag. */
   etag: string;
   typeCounts: EventTypeCounts;
+  /** Events that happened (eventtime) on a UTC day before the file's day folder; absent from files of before. */
+  earlierDayEvents?: number;
   /** Set when a privacy erasure removed every line (docs/privacy.md): the object is gone, the file unlisted. */
   erasedAt?: number;
 }
@@ -66,8 +68,6 @@ export interface CommittedFacts {
 export interface ErasedFileRequest {
   key: string;
   change: Pick<CommittedFacts, "etag" | "bytes" | "events" | "typeCounts"> | { erasedAt: number };
-  /** Events that happened (eventtime) on a UTC day before the file's day folder; absent from files of before. */
-  earlierDayEvents?: number;
 }
 
 export interface CommittedFile {
