@@ -174,6 +174,7 @@ function tooDeep(): FieldError {
  * the consumer, the live view) recurses over an event, so depth is bounded here, once, far below any stack.
  */
 function nestingExceeds(json: string, limit: number): boolean {
+  if (openingsAtMost(json, limit)) return false;
   let depth = 0;
   let inString = false;
   for (let index = 0; index < json.length; index++) {
@@ -190,6 +191,22 @@ function nestingExceeds(json: string, limit: number): boolean {
   return false;
 }
 
+/**
+ * Whether the text holds at most `limit` opening brackets. Nesting is never deeper than that count (brackets
+ * inside strings only add to it), and an event holds a handful: a few native searches clear it without the
+ * walk over every character.
+ */
+function openingsAtMost(json: string, limit: number): boolean {
+  let count = 0;
+  for (const opening of OPENINGS) {
+    for (let at = json.indexOf(opening); at !== -1; at = json.indexOf(opening, at + 1)) {
+      if (++count > limit) return false;
+    }
+  }
+  return true;
+}
+
+const OPENINGS = ["{", "["] as const;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
