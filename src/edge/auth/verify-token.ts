@@ -9,6 +9,7 @@ import type { AuthConfig } from "../../core/foundation/config.js";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { isValidTenant } from "../../core/tenants/tenant-name.js";
 import { jwksKeys } from "./jwks-cache.js";
+import { rememberVerified, verifiedBefore } from "./verified-token-cache.js";
 
 export const SCOPES = ["events:write", "exports:read", "insights:read"] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -29,7 +30,11 @@ const ASYMMETRIC_ALGORITHMS = ["RS256", "ES256"] as const;
 
 export async function authenticate(authorization: string | undefined, auth: AuthConfig): Promise<Principal> {
   const token = bearerToken(authorization);
-  const payload = await verifiedPayload(token, auth);
+  let payload = verifiedBefore(token, auth);
+  if (!payload) {
+    payload = await verifiedPayload(token, auth);
+    rememberVerified(token, auth, payload);
+  }
   return principalFromClaims(payload, auth.maxTokenTtlSeconds);
 }
 
