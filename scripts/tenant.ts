@@ -19,6 +19,7 @@ Settings:
   --enabled on|off       a disabled tenant's events get 403 and nothing is queued; it may still read (default on)
   --geo on|off           geo in the tenant's export (default on)
   --ip on|off            record the client IP address in each event (default off)
+  --user-agent on|off    the request's User-Agent and the device it names in each event (default off)
   --sources a,b          extra play/profile source values the tenant may send ("" for none)
   --device-tier ${RATE_TIERS.join("|")}   requests per device per minute tier (default standard)
   --tenant-tier ${RATE_TIERS.join("|")}   requests per tenant per minute tier (default standard)`;
@@ -32,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
       enabled: { type: "string" },
       geo: { type: "string" },
       ip: { type: "string" },
+      "user-agent": { type: "string" },
       sources: { type: "string" },
       "device-tier": { type: "string" },
       "tenant-tier": { type: "string" },
@@ -75,6 +77,7 @@ async function listTenants(target: D1Target): Promise<void> {
       enabled: row.enabled === 1,
       geo: row.geo === 1,
       ip: row.ip_capture === 1,
+      user_agent: row.user_agent === 1,
       sources: row.extra_sources,
       device_tier: row.device_rate_tier,
       tenant_tier: row.tenant_rate_tier,
@@ -90,6 +93,7 @@ function settingsChange(values: Flags): SettingsChange {
   if (values.enabled !== undefined) change.enabled = onOff(values.enabled, "--enabled");
   if (values.geo !== undefined) change.geo = onOff(values.geo, "--geo");
   if (values.ip !== undefined) change.ipCapture = onOff(values.ip, "--ip");
+  if (values["user-agent"] !== undefined) change.userAgent = onOff(values["user-agent"], "--user-agent");
   if (typeof values.sources === "string")
     change.extraSources = values.sources.split(",").filter((source) => source !== "");
   if (values["device-tier"] !== undefined) change.deviceRateTier = tier(values["device-tier"], "--device-tier");

@@ -39,6 +39,7 @@ export function benchContext(sentat: string | undefined = BENCH_SENTAT): Enrichm
     clock: requestClock(new Date(), sentat, DEFAULT_EVENT_TIME_WINDOW_DAYS),
     geo: { country: "GB", city: "London", continent: "EU", colo: "LHR", latitude: 51.5, longitude: -0.12 },
     ip: undefined,
+    userAgent: undefined,
   };
 }
 

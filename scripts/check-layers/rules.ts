@@ -38,8 +38,11 @@ export interface LayerRules {
 
 export const AREAS = ["core", "edge", "consumer", "delivery", "ledger", "live", "dashboard"] as const;
 
-/** zod: the schemas the types flow from. Anything else the core needs goes through review here. */
-export const CORE_PACKAGES = ["zod"] as const;
+/**
+ * zod: the schemas the types flow from. ua-parser-js (1.x, MIT): pure string parsing of a User-Agent, no I/O and
+ * no bindings (src/core/events/user-agent.ts). Anything else the core needs goes through review here.
+ */
+export const CORE_PACKAGES = ["zod", "ua-parser-js"] as const;
 
 /**
  * Besides the types of the bindings (read from the Env interface), the arguments the runtime hands a handler

@@ -12,6 +12,7 @@ const COLUMNS: Record<keyof TenantSettings, string> = {
   enabled: "enabled",
   geo: "geo",
   ipCapture: "ip_capture",
+  userAgent: "user_agent",
   extraSources: "extra_sources",
   deviceRateTier: "device_rate_tier",
   tenantRateTier: "tenant_rate_tier",

@@ -33,6 +33,8 @@ const exportLine = (event: Record<string, unknown>) => ({
   deviceid: "speaker-0042",
   ...event,
   geo: { country: "GB", city: "London", latitude: 51.5, longitude: -0.12 },
+  useragent: "Audiogum/2.3 CFNetwork/1410.0.3 Darwin/22.6.0",
+  useragentparsed: { os: "iOS", client: "Audiogum 2.3" },
 });
 
 describe("the published JSON Schemas", () => {
@@ -102,6 +104,7 @@ describe("the published JSON Schemas", () => {
       { ...line, eventtime: "2024-03-18T01:51:58.120+01:00" },
       { ...line, eventtimesource: "guessed" },
       { ...line, clockskewms: 1.5 },
+      { ...line, useragentparsed: { os: 13 } },
       { ...line, geo: { latitude: "51.5" } },
       { ...line, type: "clickevent" },
     ]) {

@@ -6,14 +6,17 @@ describe("the SQL of npm run tenant", () => {
   it("adds a tenant with every setting as a literal and does nothing if it exists", () => {
     const sql = addTenantSql("acme", { ...DEFAULT_TENANT_SETTINGS, extraSources: ["tidalconnect"] }, 1700000000000);
     expect(sql).toBe(
-      "INSERT INTO tenants (tenant, enabled, geo, ip_capture, extra_sources, device_rate_tier, tenant_rate_tier, updated_at) " +
-        "VALUES ('acme', 1, 1, 0, '[\"tidalconnect\"]', 'standard', 'standard', 1700000000000) ON CONFLICT (tenant) DO NOTHING RETURNING tenant;",
+      "INSERT INTO tenants (tenant, enabled, geo, ip_capture, user_agent, extra_sources, device_rate_tier, tenant_rate_tier, updated_at) " +
+        "VALUES ('acme', 1, 1, 0, 0, '[\"tidalconnect\"]', 'standard', 'standard', 1700000000000) ON CONFLICT (tenant) DO NOTHING RETURNING tenant;",
     );
   });
 
   it("changes only the settings given", () => {
     expect(setTenantSql("acme", { geo: false, ipCapture: true }, 5)).toBe(
       "UPDATE tenants SET geo = 0, ip_capture = 1, updated_at = 5 WHERE tenant = 'acme' RETURNING tenant;",
+    );
+    expect(setTenantSql("acme", { userAgent: true }, 6)).toBe(
+      "UPDATE tenants SET user_agent = 1, updated_at = 6 WHERE tenant = 'acme' RETURNING tenant;",
     );
   });
 

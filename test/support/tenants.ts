@@ -15,10 +15,11 @@ export function uniqueTenant(label: string): string {
 export async function registerTenant(tenant: string, settings: Partial<TenantSettings> = {}): Promise<void> {
   const merged = { ...DEFAULT_TENANT_SETTINGS, ...settings };
   await env.DB.prepare(
-    `INSERT INTO tenants (tenant, enabled, geo, ip_capture, extra_sources, device_rate_tier, tenant_rate_tier, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO tenants (tenant, enabled, geo, ip_capture, user_agent, extra_sources, device_rate_tier,
+       tenant_rate_tier, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (tenant) DO UPDATE SET enabled = excluded.enabled, geo = excluded.geo,
-       ip_capture = excluded.ip_capture, extra_sources = excluded.extra_sources,
+       ip_capture = excluded.ip_capture, user_agent = excluded.user_agent, extra_sources = excluded.extra_sources,
        device_rate_tier = excluded.device_rate_tier, tenant_rate_tier = excluded.tenant_rate_tier,
        updated_at = excluded.updated_at`,
   )
@@ -27,6 +28,7 @@ export async function registerTenant(tenant: string, settings: Partial<TenantSet
       merged.enabled ? 1 : 0,
       merged.geo ? 1 : 0,
       merged.ipCapture ? 1 : 0,
+      merged.userAgent ? 1 : 0,
       JSON.stringify(merged.extraSources),
       merged.deviceRateTier,
       merged.tenantRateTier,

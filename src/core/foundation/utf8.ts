@@ -1,5 +1,5 @@
 /**
- * Counts the UTF-8 bytes of a string without encoding it: queue and request limits are in bytes.
+ * Counts (and cuts) the UTF-8 bytes of a string without encoding it: queue and request limits are in bytes.
  * @module
  */
 
@@ -24,4 +24,19 @@ export function utf8ByteLength(text: string): number {
 
 function isLowSurrogate(unit: number): boolean {
   return unit >= 0xdc00 && unit <= 0xdfff;
+}
+
+/** The longest prefix of `text` whose UTF-8 is at most `maxBytes` bytes, never cut inside a character. */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  if (text.length <= maxBytes && !NON_ASCII.test(text)) return text;
+  let bytes = 0;
+  for (let index = 0; index < text.length; index++) {
+    const unit = text.charCodeAt(index);
+    const pair = unit >= 0xd800 && unit <= 0xdbff && isLowSurrogate(text.charCodeAt(index + 1));
+    const size = unit < 0x80 ? 1 : unit < 0x800 ? 2 : pair ? 4 : 3;
+    if (bytes + size > maxBytes) return text.slice(0, index);
+    bytes += size;
+    if (pair) index++;
+  }
+  return text;
 }

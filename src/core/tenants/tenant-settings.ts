@@ -1,5 +1,5 @@
 /**
- * What each tenant may do: enabled, geo and IP capture, custom audio sources, and its rate-limit tiers.
+ * What each tenant may do: enabled, geo, IP and user-agent capture, custom audio sources, and its rate-limit tiers.
  * One schema for the D1 row, the admin command and the edge, with the defaults an open-tenancy tenant gets.
  * @module
  */
@@ -16,6 +16,8 @@ export const tenantSettingsSchema = z.object({
   enabled: z.boolean(),
   geo: z.boolean(),
   ipCapture: z.boolean(),
+  /** The request's User-Agent and what it says of the device in each exported event. */
+  userAgent: z.boolean(),
   extraSources: z
     .array(z.string().regex(CUSTOM_SOURCE_PATTERN))
     .refine((sources) => sources.every((source) => !(AUDIO_SOURCES as readonly string[]).includes(source)), {
@@ -31,6 +33,7 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
   enabled: true,
   geo: true,
   ipCapture: false,
+  userAgent: false,
   extraSources: [],
   deviceRateTier: "standard",
   tenantRateTier: "standard",
@@ -42,6 +45,7 @@ export interface TenantRow {
   enabled: number;
   geo: number;
   ip_capture: number;
+  user_agent: number;
   extra_sources: string;
   device_rate_tier: string;
   tenant_rate_tier: string;
@@ -53,6 +57,7 @@ export function settingsFromRow(row: TenantRow): TenantSettings {
     enabled: row.enabled === 1,
     geo: row.geo === 1,
     ipCapture: row.ip_capture === 1,
+    userAgent: row.user_agent === 1,
     extraSources: JSON.parse(row.extra_sources) as unknown,
     deviceRateTier: row.device_rate_tier,
     tenantRateTier: row.tenant_rate_tier,

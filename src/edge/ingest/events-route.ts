@@ -9,6 +9,7 @@ import { printableAscii } from "../../core/foundation/untrusted-text.js";
 import { enrichEvents } from "../../core/events/enrich.js";
 import { requestClock } from "../../core/events/event-time.js";
 import { geoFromCf, type CfLocation } from "../../core/events/geo.js";
+import { userAgentFields } from "../../core/events/user-agent.js";
 import { clientEventSchemaFor } from "../../core/events/schemas/events.js";
 import { reportRejections, type RejectionReport } from "../../core/events/rejection-report.js";
 import { validateEnvelope, validateEvents, type EventRejection } from "../../core/events/validate-batch.js";
@@ -65,6 +66,7 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
       clock,
       geo: settings.geo ? geoFromCf(c.req.raw.cf as CfLocation | undefined) : undefined,
       ip: settings.ipCapture ? c.req.header("cf-connecting-ip") : undefined,
+      userAgent: settings.userAgent ? userAgentFields(c.req.header("user-agent")) : undefined,
     },
   );
   const queued = await enqueueEvents(c.env.EVENTS, principal.tenant, enriched);

@@ -18,6 +18,8 @@ export const SERVER_FIELDS = [
   "geo",
   "tenant",
   "ip",
+  "useragent",
+  "useragentparsed",
 ] as const;
 
 export const SUPPORTED_SCHEMA_VERSION = "1.0";
@@ -35,6 +37,18 @@ export const geoSchema = z.object({
   colo: z.string().optional(),
 });
 export type Geo = z.infer<typeof geoSchema>;
+
+/** What the collector reads from the User-Agent, best effort (Omny's OS, Device and UserAgent): each may be missing. */
+export const parsedUserAgentSchema = z.object({
+  os: z.string().optional().describe('The operating system, e.g. "Android", "iOS".'),
+  osversion: z.string().optional().describe('Its version, e.g. "13", "17.4".'),
+  device: z.string().optional().describe('Vendor and model, e.g. "Samsung SM-G991B", "Apple iPhone".'),
+  client: z
+    .string()
+    .optional()
+    .describe('The app or browser and its version, e.g. "Audiogum 2.3", "Chrome 124.0.0.0".'),
+});
+export type ParsedUserAgent = z.infer<typeof parsedUserAgentSchema>;
 
 export const serverFieldsSchema = z.object({
   eventid: z.uuid(),
@@ -61,6 +75,13 @@ export const serverFieldsSchema = z.object({
   geo: geoSchema.optional(),
   /** Only for tenants with IP capture on. */
   ip: z.string().optional(),
+  useragent: z
+    .string()
+    .optional()
+    .describe("The request's User-Agent, at most 512 bytes of UTF-8; only for tenants with user agents on."),
+  useragentparsed: parsedUserAgentSchema
+    .optional()
+    .describe("What the User-Agent says of the device, best effort; only for tenants with user agents on."),
 });
 export type ServerFields = z.infer<typeof serverFieldsSchema>;
 
