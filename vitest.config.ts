@@ -29,6 +29,8 @@ export default defineConfig({
               ratelimits: {
                 DEVICE_RATE_LIMIT: { simple: { limit: 1_000_000, period: 60 } },
                 TENANT_RATE_LIMIT: { simple: { limit: 1_000_000, period: 60 } },
+                DEVICE_EVENT_RATE_LIMIT: { simple: { limit: 1_000_000, period: 60 } },
+                TENANT_EVENT_RATE_LIMIT: { simple: { limit: 1_000_000, period: 60 } },
                 TEST_TINY_RATE_LIMIT: { simple: { limit: 3, period: 60 } },
               },
               queueConsumers: {

@@ -80,6 +80,10 @@ function standInEnv(env: Env): Env {
     DEVICE_RATE_LIMIT_HIGH: limiterStandIn,
     TENANT_RATE_LIMIT: limiterStandIn,
     TENANT_RATE_LIMIT_HIGH: limiterStandIn,
+    DEVICE_EVENT_RATE_LIMIT: limiterStandIn,
+    DEVICE_EVENT_RATE_LIMIT_HIGH: limiterStandIn,
+    TENANT_EVENT_RATE_LIMIT: limiterStandIn,
+    TENANT_EVENT_RATE_LIMIT_HIGH: limiterStandIn,
   };
 }
 

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { clearTenantSettingsCache } from "../../src/edge/auth/tenant-settings-cache.js";
+import { EVENTS_PER_LIMIT_UNIT, limitUnits } from "../../src/edge/ingest/rate-limit.js";
 import { envelope, postEvents } from "../support/ingest.js";
 import { recordingQueue } from "../support/recording-queue.js";
 import { registerTenant, uniqueTenant } from "../support/tenants.js";
@@ -232,6 +233,80 @@ describe("rate limits", () => {
         env: limited,
       });
       expect(response.status).toBe(202);
+    }
+  });
+});
+
+describe("rate limits by events", () => {
+  // TEST_TINY_RATE_LIMIT allows 3 calls a minute: 3 units of EVENTS_PER_LIMIT_UNIT (100) events.
+  const hundred = () => Array.from({ length: EVENTS_PER_LIMIT_UNIT }, playAux);
+
+  it("answers 429 limit device_events once a device has sent its events, though under its request limit", async () => {
+    await registerTenant("bulk-device");
+    const recorder = recordingQueue();
+    const limited = { DEVICE_EVENT_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT, EVENTS: recorder.queue };
+    const claims = deviceClaims({ tenant: "bulk-device", deviceid: "uploader" });
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      statuses.push((await postEvents(envelope(hundred()), { claims, env: limited })).status);
+    }
+    expect(statuses).toEqual([202, 202, 202]);
+    const response = await postEvents(envelope(hundred()), { claims, env: limited });
+    expect(response.status).toBe(429);
+    expect(response.headers.get("retry-after")).toBe("60");
+    expect(await response.json()).toEqual({
+      error: { code: "rate_limited", message: expect.stringMatching(/too many events/), limit: "device_events" },
+    });
+    expect(recorder.events()).toHaveLength(300);
+    const other = deviceClaims({ tenant: "bulk-device", deviceid: "another" });
+    expect((await postEvents(envelope(hundred()), { claims: other, env: limited })).status).toBe(202);
+  });
+
+  it("counts a request of 2,000 events as 20 units: one such request is over a limit of 3", async () => {
+    await registerTenant("one-big-batch");
+    const limited = { DEVICE_EVENT_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT };
+    const events = Array.from({ length: 2000 }, playAux);
+    const response = await postEvents(envelope(events), { claims: claimsFor("one-big-batch"), env: limited });
+    expect(response.status).toBe(429);
+  });
+
+  it("answers 429 limit tenant_events when the fleet together is over the tenant's event limit", async () => {
+    await registerTenant("bulk-fleet");
+    const limited = { TENANT_EVENT_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT };
+    const statuses: number[] = [];
+    for (let device = 0; device < 4; device++) {
+      const claims = deviceClaims({ tenant: "bulk-fleet", deviceid: `d${device}` });
+      const response = await postEvents(envelope(hundred()), { claims, env: limited });
+      statuses.push(response.status);
+      if (response.status === 429)
+        expect(((await response.json()) as { error: { limit: string } }).error.limit).toBe("tenant_events");
+    }
+    expect(statuses).toEqual([202, 202, 202, 429]);
+  });
+
+  it("does not count the events of a tenant whose tiers are off", async () => {
+    await registerTenant("unmetered", { deviceRateTier: "off", tenantRateTier: "off" });
+    const limited = {
+      DEVICE_EVENT_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT,
+      TENANT_EVENT_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT,
+    };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const response = await postEvents(envelope(hundred()), { claims: claimsFor("unmetered"), env: limited });
+      expect(response.status).toBe(202);
+    }
+  });
+
+  it("counts whole units, and the rest of a unit as the chance of one more call: exact on average", () => {
+    expect(limitUnits(2000, () => 0.999)).toBe(20);
+    expect(limitUnits(250, () => 0.49)).toBe(3);
+    expect(limitUnits(250, () => 0.5)).toBe(2);
+    expect(limitUnits(1, () => 0.995)).toBe(0);
+    for (const events of [1, 37, 99, 101, 1999]) {
+      // Random values spread evenly over [0, 1): the calls add up to exactly the events in units.
+      let calls = 0;
+      for (let draw = 0; draw < EVENTS_PER_LIMIT_UNIT; draw++)
+        calls += limitUnits(events, () => draw / EVENTS_PER_LIMIT_UNIT);
+      expect(calls).toBe(events);
     }
   });
 });

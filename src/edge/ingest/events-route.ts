@@ -17,6 +17,7 @@ import type { EdgeEnv } from "../edge-env.js";
 import { addLogFields } from "../request-log.js";
 import { enqueueEvents } from "./enqueue.js";
 import { publishLiveEvents } from "../live/live-publish.js";
+import { enforceEventRateLimits } from "./rate-limit.js";
 import { readJsonBody } from "./read-body.js";
 import { isSuppressed } from "./suppressions-cache.js";
 
@@ -26,7 +27,10 @@ export interface IngestResponse extends RejectionReport {
   suppressed?: number;
 }
 
-/** Runs after the ingest group's middleware: the principal is authenticated, its tenant admitted and in limits. */
+/**
+ * Runs after the ingest group's middleware: the principal is authenticated, its tenant admitted and within its
+ * request limits. Its events count against the event limits once the envelope is read, before any is validated.
+ */
 export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
   const config = readConfig(c.env);
   const principal = c.get("principal");
@@ -34,6 +38,7 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
   const body = await readJsonBody(c.req.raw, config.limits);
   addLogFields(c, { bytes_in: body.wireBytes, bytes_decoded: body.decodedBytes });
   const { events, sentat } = validateEnvelope(body.value, config.limits);
+  await enforceEventRateLimits(c, events.length);
   const clock = requestClock(new Date(), sentat, config.eventTimeWindowDays);
   const { valid, rejected } = validateEvents(events, config.limits, clientEventSchemaFor(settings.extraSources));
   addLogFields(c, {

@@ -1,6 +1,7 @@
 /**
  * The ingest route group, mounted at /v1/events: a device token with scope events:write, a registered and enabled
- * tenant, and the rate limits, in that order, before the body is read.
+ * tenant, and the request rate limits, in that order, before the body is read (the event limits follow in the
+ * handler, once it knows how many events the request carries).
  * @module
  */
 import { Hono } from "hono";
