@@ -40,9 +40,11 @@ export const AREAS = ["core", "edge", "consumer", "delivery", "ledger", "live", 
 
 /**
  * zod: the schemas the types flow from. ua-parser-js (1.x, MIT): pure string parsing of a User-Agent, no I/O and
- * no bindings (src/core/events/user-agent.ts). Anything else the core needs goes through review here.
+ * no bindings (src/core/events/user-agent.ts). hyparquet-writer and hyparquet: Parquet written and read back in
+ * plain JavaScript (no binding, no I/O: bytes in, bytes out), so the export's encoding is core and runs in Node
+ * too. Anything else the core needs goes through review here.
  */
-export const CORE_PACKAGES = ["zod", "ua-parser-js"] as const;
+export const CORE_PACKAGES = ["zod", "ua-parser-js", "hyparquet-writer", "hyparquet"] as const;
 
 /**
  * Besides the types of the bindings (read from the Env interface), the arguments the runtime hands a handler

@@ -9,6 +9,8 @@ import { seedEvents } from "../../fixtures/seed-events.js";
 import { exportedEventSchema } from "../../src/core/events/schemas/envelope.js";
 import { eventBatchSchema } from "../../src/core/events/schemas/request-body.js";
 import { callWorker, collectorRequest } from "../support/worker.js";
+import { buildSummary } from "../../src/core/insights/insight-summary.js";
+import { PARQUET_COLUMNS } from "../../src/core/parquet/parquet-columns.js";
 
 async function publishedSchema(path: string): Promise<Schema> {
   const response = await callWorker(`${path}`);
@@ -118,5 +120,34 @@ describe("the published JSON Schemas", () => {
     const response = await callWorker(collectorRequest("/v1/schema/export", { method: "POST" }));
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("GET, HEAD");
+  });
+});
+
+describe("the published schemas of the Parquet files and the aggregates", () => {
+  it("GET /v1/schema/parquet is public and lists every column in file order, extra last, with its types", async () => {
+    const response = await callWorker("/v1/schema/parquet");
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { columns: Array<{ name: string; parquet: string; sql: string }> };
+    expect(body.columns.map((column) => column.name)).toEqual([...PARQUET_COLUMNS.map((c) => c.name), "extra"]);
+    const byName = Object.fromEntries(body.columns.map((column) => [column.name, column]));
+    expect(byName.receivedat).toMatchObject({
+      parquet: "INT64 TIMESTAMP(MILLIS, UTC)",
+      sql: "TIMESTAMP WITH TIME ZONE",
+    });
+    expect(byName.sequencenumber).toMatchObject({ parquet: "INT64", sql: "BIGINT" });
+    expect(byName.geo_country?.sql).toBe("VARCHAR");
+    expect(byName.item?.sql).toMatch(/^STRUCT\(type VARCHAR, name VARCHAR, .*artists STRUCT\(id VARCHAR, name VARCHAR/);
+    expect(byName.extra?.sql).toBe("JSON");
+  });
+
+  it("GET /v1/schema/aggregates is public and accepts a daily summary", async () => {
+    const schema = await publishedSchema("/v1/schema/aggregates");
+    // As the file holds it: JSON text.
+    const summary = JSON.parse(
+      JSON.stringify(buildSummary({ view: "daily", periods: ["2026-11-03"], counts: [], sketches: [] })),
+    ) as Record<string, unknown>;
+    expect(validator(schema)(summary)).toBe(true);
+    const { totals: _totals, ...withoutTotals } = summary;
+    expect(validator(schema)(withoutTotals)).toBe(false);
   });
 });

@@ -4,6 +4,10 @@
  */
 import { Hono } from "hono";
 import type { EdgeEnv } from "../edge-env.js";
-import { getEventsSchema, getExportSchema } from "./schema-route.js";
+import { getAggregatesSchema, getEventsSchema, getExportSchema, getParquetSchema } from "./schema-route.js";
 
-export const schemaRoutes = new Hono<EdgeEnv>().get("/events", getEventsSchema).get("/export", getExportSchema);
+export const schemaRoutes = new Hono<EdgeEnv>()
+  .get("/events", getEventsSchema)
+  .get("/export", getExportSchema)
+  .get("/parquet", getParquetSchema)
+  .get("/aggregates", getAggregatesSchema);
