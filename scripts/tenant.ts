@@ -22,7 +22,8 @@ Settings:
   --user-agent on|off    the request's User-Agent and the device it names in each event (default off)
   --sources a,b          extra play/profile source values the tenant may send ("" for none)
   --device-tier ${RATE_TIERS.join("|")}   requests per device per minute tier (default standard)
-  --tenant-tier ${RATE_TIERS.join("|")}   requests per tenant per minute tier (default standard)`;
+  --tenant-tier ${RATE_TIERS.join("|")}   requests per tenant per minute tier (default standard)
+  --parquet on|off       compact each closed day to Parquet files beside the JSON Lines (default off)`;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === "destination") return runDestinationCommand(argv.slice(1));
@@ -37,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
       sources: { type: "string" },
       "device-tier": { type: "string" },
       "tenant-tier": { type: "string" },
+      parquet: { type: "string" },
       remote: { type: "boolean", default: false },
       help: HELP_FLAG,
     },
@@ -81,6 +83,7 @@ async function listTenants(target: D1Target): Promise<void> {
       sources: row.extra_sources,
       device_tier: row.device_rate_tier,
       tenant_tier: row.tenant_rate_tier,
+      parquet: row.parquet === 1,
       updated: new Date(Number(row.updated_at)).toISOString(),
     })),
   );
@@ -98,6 +101,7 @@ function settingsChange(values: Flags): SettingsChange {
     change.extraSources = values.sources.split(",").filter((source) => source !== "");
   if (values["device-tier"] !== undefined) change.deviceRateTier = tier(values["device-tier"], "--device-tier");
   if (values["tenant-tier"] !== undefined) change.tenantRateTier = tier(values["tenant-tier"], "--tenant-tier");
+  if (values.parquet !== undefined) change.parquet = onOff(values.parquet, "--parquet");
   return change;
 }
 

@@ -1,9 +1,11 @@
 /**
  * The Worker: the edge answers HTTP, the consumer exports queue batches (and rolls up insights), the delivery
  * consumer pushes files to tenants' storage, the cron purges old dedupe rows, prunes old rollups, catches up
- * on deliveries and writes dead letters held during an R2 outage to R2.
+ * on deliveries, writes dead letters held during an R2 outage to R2, and writes what closed days add beside the
+ * export files (aggregates, Parquet).
  * @module
  */
+import { runClosedDayJobs } from "./compaction/closed-days.js";
 import { handleQueueBatch } from "./consumer/queue-handler.js";
 import { pruneInsights } from "./consumer/prune-insights.js";
 import { purgeExports } from "./consumer/purge-exports.js";
@@ -25,6 +27,7 @@ export default {
       pruneInsights(env, controller.scheduledTime),
       sweepDeliveries(env, controller.scheduledTime),
       releaseHeldDeadLetters(env, controller.scheduledTime),
+      runClosedDayJobs(env, controller.scheduledTime),
     ]);
   },
 } satisfies ExportedHandler<Env, string>;

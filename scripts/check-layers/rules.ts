@@ -36,7 +36,7 @@ export interface LayerRules {
   crossAreaImports: readonly CrossAreaImport[];
 }
 
-export const AREAS = ["core", "edge", "consumer", "delivery", "ledger", "live", "dashboard"] as const;
+export const AREAS = ["core", "edge", "consumer", "delivery", "ledger", "live", "dashboard", "compaction"] as const;
 
 /**
  * zod: the schemas the types flow from. ua-parser-js (1.x, MIT): pure string parsing of a User-Agent, no I/O and
@@ -109,6 +109,31 @@ export const CROSS_AREA_IMPORTS: readonly CrossAreaImport[] = [
     why: "the live route hands the viewer's expiry to the room in the header the room reads",
   },
   { from: "edge", to: "src/dashboard/page.ts", why: "the dashboard route serves the page" },
+  {
+    from: "edge",
+    to: "src/compaction/compact-day.ts",
+    why: "POST /admin/tenants/{t}/compact runs a closed day's compaction on demand",
+  },
+  {
+    from: "compaction",
+    to: "src/edge/exports/manifest-reads.ts",
+    why: "compaction reads a closed day's export files from the manifest the pull API reads",
+  },
+  {
+    from: "compaction",
+    to: "src/edge/summaries/rollup-reads.ts",
+    why: "the aggregates files are the daily and monthly summaries, read from the same rollups",
+  },
+  {
+    from: "compaction",
+    to: "src/edge/ledger-shards.ts",
+    why: "the manifest and rollup reads take the shards' bindings",
+  },
+  {
+    from: "compaction",
+    to: "src/delivery/schedule-deliveries.ts",
+    why: "Parquet and aggregates files go to the tenant's destinations as soon as they are recorded",
+  },
   { from: "edge", to: "src/dashboard/assets.generated.ts", why: "the dashboard route serves the bundled assets" },
 ];
 

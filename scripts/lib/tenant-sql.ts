@@ -16,6 +16,7 @@ const COLUMNS: Record<keyof TenantSettings, string> = {
   extraSources: "extra_sources",
   deviceRateTier: "device_rate_tier",
   tenantRateTier: "tenant_rate_tier",
+  parquet: "parquet",
 };
 
 export function addTenantSql(tenant: string, settings: TenantSettings, now: number): string {

@@ -4,14 +4,16 @@
  * @module
  */
 import { isCalendarDay } from "../../src/core/exports/export-day.js";
+import { EXPORT_FORMATS, type ExportFormat } from "../../src/core/exports/export-key.js";
 import { HELP_FLAG, parseFlags, requiredFlag, UsageError } from "../lib/cli.js";
 
-export const PULL_USAGE = `Usage: npm run pull -- --url <collector> --token <token> --since YYYY-MM-DD --out <dir> [--until YYYY-MM-DD] [--concurrency N]
+export const PULL_USAGE = `Usage: npm run pull -- --url <collector> --token <token> --since YYYY-MM-DD --out <dir> [--until YYYY-MM-DD] [--format jsonl|parquet|aggregates] [--concurrency N]
   --url          the collector, e.g. https://collector.example.com
   --token        a JWT with the scope exports:read (or set AUDIOGUM_EXPORTS_TOKEN instead, which keeps it out of ps)
   --since        the first day folder to pull (UTC)
   --until        the last day folder to pull (UTC; default: all since --since)
   --out          the folder to pull into; files keep their key path under it, and .pull-state.json remembers them
+  --format       which files: jsonl (the export files, default), parquet (closed days compacted) or aggregates
   --concurrency  downloads at once (default 4, at most 16)`;
 
 export interface PullOptions {
@@ -20,6 +22,7 @@ export interface PullOptions {
   since: string;
   until: string | undefined;
   outDir: string;
+  format: ExportFormat;
   concurrency: number;
 }
 
@@ -35,6 +38,7 @@ export function parsePullArgs(argv: readonly string[], environment: NodeJS.Proce
       until: { type: "string" },
       out: { type: "string" },
       concurrency: { type: "string" },
+      format: { type: "string" },
       help: HELP_FLAG,
     },
   });
@@ -46,6 +50,7 @@ export function parsePullArgs(argv: readonly string[], environment: NodeJS.Proce
     since: day(values.since, "--since"),
     until: values.until === undefined ? undefined : day(values.until, "--until"),
     outDir: requiredFlag(values.out, "--out"),
+    format: format(values.format),
     concurrency: concurrency(values.concurrency),
   };
 }
@@ -66,6 +71,12 @@ function day(raw: string | undefined, flag: string): string {
   if (!isCalendarDay(text))
     throw new UsageError(`${flag} must be a date written YYYY-MM-DD; got ${JSON.stringify(text)}.`);
   return text;
+}
+
+function format(raw: string | undefined): ExportFormat {
+  if (raw === undefined) return "jsonl";
+  if ((EXPORT_FORMATS as readonly string[]).includes(raw)) return raw as ExportFormat;
+  throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(", ")}; got ${JSON.stringify(raw)}.`);
 }
 
 function concurrency(raw: string | undefined): number {

@@ -3,6 +3,7 @@
  * become errors a person can act on; passing failures become TransientError for the retry loop.
  * @module
  */
+import type { ExportFormat } from "../../src/core/exports/export-key.js";
 import { exportListingSchema, type ExportFileEntry } from "../../src/core/exports/export-listing.js";
 import { TRANSIENT_STATUSES, TransientError } from "./retry.js";
 
@@ -28,6 +29,7 @@ export interface CollectorClient {
 export interface ListRange {
   since: string;
   until: string | undefined;
+  format: ExportFormat;
 }
 
 /** One page of the listing; `cursor` is the one the previous page returned. */
@@ -35,6 +37,7 @@ export async function listPage(client: CollectorClient, range: ListRange, cursor
   const url = new URL("/v1/exports", client.collector);
   url.searchParams.set("from", range.since);
   if (range.until !== undefined) url.searchParams.set("to", range.until);
+  if (range.format !== "jsonl") url.searchParams.set("format", range.format);
   url.searchParams.set("limit", String(LIST_PAGE_SIZE));
   if (cursor !== null) url.searchParams.set("cursor", cursor);
   const response = await request(client, url, LIST_TIMEOUT_MS);

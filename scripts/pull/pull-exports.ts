@@ -10,7 +10,7 @@ import { CollectorRefusal, listPage, openDownload, type CollectorClient } from "
 import { localPathFor } from "./local-path.js";
 import { readPullState, writePullState, type PullState } from "./pull-state.js";
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from "./retry.js";
-import { saveVerifiedGzip } from "./save-verified-gzip.js";
+import { saveVerifiedFile } from "./save-verified-file.js";
 
 export interface PullSummary {
   listed: number;
@@ -64,7 +64,7 @@ export async function pullExports(
       // Checked before any byte is fetched: a key that would leave the folder is never downloaded.
       const target = localPathFor(options.outDir, file.key);
       const saved = await withRetries(
-        async () => saveVerifiedGzip(await openDownload(client, file), target, file.size),
+        async () => saveVerifiedFile(await openDownload(client, file), target, file.size, options.format),
         retryPolicy,
         onRetry,
       );
@@ -111,7 +111,7 @@ async function listAll(
   let cursor: string | null = null;
   do {
     const page = await withRetries(
-      () => listPage(client, { since: options.since, until: options.until }, cursor),
+      () => listPage(client, { since: options.since, until: options.until, format: options.format }, cursor),
       retryPolicy,
       onRetry,
     );

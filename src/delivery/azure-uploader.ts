@@ -14,7 +14,6 @@ import { STORAGE_REQUEST_TIMEOUT_MS, type Uploader, type UploadLimits } from "./
 
 /** A version every current Azure region and Azurite accept, with the 2015-02-21+ signing rules. */
 const API_VERSION = "2021-12-02";
-const CONTENT_TYPE = "application/gzip";
 
 export function azureUploader(settings: AzureSettings, secret: string): Uploader {
   const baseUrl = destinationBaseUrl(settings);
@@ -79,7 +78,7 @@ export function azureUploader(settings: AzureSettings, secret: string): Uploader
       { comp: "blocklist" },
       {
         method: "PUT",
-        headers: { "content-type": "application/xml", "x-ms-blob-content-type": CONTENT_TYPE },
+        headers: { "content-type": "application/xml", "x-ms-blob-content-type": source.contentType },
         body: list,
       },
     );
@@ -95,7 +94,7 @@ export function azureUploader(settings: AzureSettings, secret: string): Uploader
         {},
         {
           method: "PUT",
-          headers: { "content-type": CONTENT_TYPE, "x-ms-blob-type": "BlockBlob" },
+          headers: { "content-type": source.contentType, "x-ms-blob-type": "BlockBlob" },
           body: await source.read(0, source.size),
         },
       );

@@ -5,6 +5,7 @@
  * whose consumer marks the row failed (fail-deliveries.ts). Every message is settled explicitly.
  * @module
  */
+import { contentTypeOfStoredKey } from "../core/exports/export-key.js";
 import { parseDestinationKey, readConfig } from "../core/foundation/config.js";
 import { retryDelaySeconds } from "../core/foundation/retry-backoff.js";
 import { CollectorError } from "../core/foundation/errors.js";
@@ -66,7 +67,12 @@ async function deliverOne(task: DeliveryTask, env: DeliveryBindings, attempt: nu
     objectKey = destinationObjectKey(task.file, work.tenant, uploader.prefix);
     // A file an erasure emptied is deleted at the destination too (docs/privacy.md).
     if (work.erased) await uploader.delete(objectKey);
-    else await uploader.put(objectKey, r2Source(env.EXPORTS, task.file, work.bytes), config);
+    else
+      await uploader.put(
+        objectKey,
+        r2Source(env.EXPORTS, task.file, work.bytes, contentTypeOfStoredKey(task.file)),
+        config,
+      );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     logWarn("delivery_error", { ...fields, ...failureFields(error) });

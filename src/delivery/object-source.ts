@@ -6,17 +6,20 @@
 
 export interface ObjectSource {
   size: number;
+  /** What the bytes are (export-key.ts CONTENT_TYPES): application/gzip for a JSON Lines export file. */
+  contentType: string;
   read(offset: number, length: number): Promise<Uint8Array>;
 }
 
-export function bytesSource(bytes: Uint8Array): ObjectSource {
-  return { size: bytes.byteLength, read: async (offset, length) => bytes.slice(offset, offset + length) };
+export function bytesSource(bytes: Uint8Array, contentType = "application/gzip"): ObjectSource {
+  return { size: bytes.byteLength, contentType, read: async (offset, length) => bytes.slice(offset, offset + length) };
 }
 
 /** An R2 object of known size; a range read that finds no object throws (the file was purged meanwhile). */
-export function r2Source(bucket: R2Bucket, key: string, size: number): ObjectSource {
+export function r2Source(bucket: R2Bucket, key: string, size: number, contentType: string): ObjectSource {
   return {
     size,
+    contentType,
     async read(offset, length) {
       const object = await bucket.get(key, { range: { offset, length } });
       if (!object) throw new Error(`R2 has no object ${key}`);

@@ -12,8 +12,6 @@ import { partRanges, type ObjectSource } from "./object-source.js";
 import { networkFailure, storageFailureFrom } from "./storage-failure.js";
 import { STORAGE_REQUEST_TIMEOUT_MS, type Uploader, type UploadLimits } from "./uploader.js";
 
-const CONTENT_TYPE = "application/gzip";
-
 export function s3Uploader(settings: S3Settings, secretAccessKey: string): Uploader {
   // No retries inside aws4fetch: the delivery queue retries with its own backoff, and `destination test`
   // must report the first answer, not wait through ten.
@@ -40,7 +38,7 @@ export function s3Uploader(settings: S3Settings, secretAccessKey: string): Uploa
   async function putMultipart(key: string, source: ObjectSource, limits: UploadLimits): Promise<void> {
     const created = await send("CreateMultipartUpload", url(key, "?uploads"), {
       method: "POST",
-      headers: { "content-type": CONTENT_TYPE },
+      headers: { "content-type": source.contentType },
     });
     const uploadId = xmlText(await created.text(), "UploadId");
     if (!uploadId) throw new Error("CreateMultipartUpload answered without an UploadId");
@@ -79,7 +77,7 @@ export function s3Uploader(settings: S3Settings, secretAccessKey: string): Uploa
       if (source.size > limits.singlePutMaxBytes) return putMultipart(key, source, limits);
       await send("PutObject", url(key), {
         method: "PUT",
-        headers: { "content-type": CONTENT_TYPE },
+        headers: { "content-type": source.contentType },
         body: await source.read(0, source.size),
       });
     },

@@ -47,6 +47,9 @@ describe("the day manifest", () => {
       events_from_earlier_days: 0,
       first: early.events[0]!.receivedat,
       last: late.events.at(-1)!.receivedat,
+      // Closed, but no cron has run for it: no Parquet (test/compaction/closed-days.test.ts) or aggregates yet.
+      parquet: [],
+      aggregates: [],
       deliveries: [],
     });
     // The seed events hold four types (appstart, auth, navigation, play, profile, voice: all six in the full set).

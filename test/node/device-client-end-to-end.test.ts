@@ -180,7 +180,7 @@ async function exportedEvents(outDir: string): Promise<Array<Record<string, unkn
   const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
   const token = await collector.token(TENANT, "exports:read");
   await pullExports(
-    { collector: collector.url, token, since: yesterday, until: undefined, outDir, concurrency: 4 },
+    { collector: collector.url, token, since: yesterday, until: undefined, outDir, format: "jsonl", concurrency: 4 },
     { progress: () => undefined },
   );
   const events: Array<Record<string, unknown>> = [];

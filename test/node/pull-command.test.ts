@@ -12,7 +12,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
+import type { ExportFormat } from "../../src/core/exports/export-key.js";
 import type { ExportFileEntry } from "../../src/core/exports/export-listing.js";
+import { parquetFromLines } from "../../src/core/parquet/parquet-events-writer.js";
 import { pullExports } from "../../scripts/pull/pull-exports.js";
 import { STATE_FILE } from "../../scripts/pull/pull-state.js";
 import { DEFAULT_RETRY_POLICY } from "../../scripts/pull/retry.js";
@@ -22,6 +24,8 @@ interface StandIn {
   /** Answers to give, in order, before the real one, per key. */
   faults: Map<string, Array<"truncate" | "503">>;
   downloads: string[];
+  /** The ?format= of each listing request (absent: jsonl). */
+  listedFormats?: string[];
 }
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -44,6 +48,7 @@ async function startStandIn(standIn: StandIn): Promise<URL> {
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://stand-in");
     if (url.pathname === "/v1/exports") {
+      standIn.listedFormats?.push(url.searchParams.get("format") ?? "jsonl");
       response.setHeader("content-type", "application/json");
       response.end(JSON.stringify({ files: [...standIn.files.values()].map((file) => file.entry), cursor: null }));
       return;
@@ -72,10 +77,10 @@ const noWait = { ...DEFAULT_RETRY_POLICY, sleep: async () => undefined };
 const quiet = { progress: () => undefined };
 
 /** One pull, one download at a time, from a stand-in of its own, with retries that do not wait. */
-async function pullOnce(standIn: StandIn, outDir: string) {
+async function pullOnce(standIn: StandIn, outDir: string, format: ExportFormat = "jsonl") {
   const collector = await startStandIn(standIn);
   return pullExports(
-    { collector, token: "t", since: "2024-03-01", until: undefined, outDir, concurrency: 1 },
+    { collector, token: "t", since: "2024-03-01", until: undefined, outDir, format, concurrency: 1 },
     quiet,
     noWait,
   );
@@ -105,7 +110,15 @@ describe("npm run pull", () => {
     };
     const collector = await startStandIn(standIn);
     const outDir = await outFolder();
-    const options = { collector, token: "t", since: "2024-03-01", until: undefined, outDir, concurrency: 2 };
+    const options = {
+      collector,
+      token: "t",
+      since: "2024-03-01",
+      until: undefined,
+      outDir,
+      format: "jsonl" as const,
+      concurrency: 2,
+    };
 
     const first = await pullExports(options, quiet, noWait);
     expect(first).toMatchObject({
@@ -153,5 +166,29 @@ describe("npm run pull", () => {
     expect(summary.failed).toBe(1);
     expect(standIn.downloads).toEqual([]);
     expect(existsSync(path.join(outDir, "..", "escaped.jsonl.gz"))).toBe(false);
+  });
+
+  it("pulls Parquet files with --format parquet, checking each one's rows in its footer", async () => {
+    const lines = Array.from({ length: 3 }, (_, index) =>
+      JSON.stringify({ eventid: `id-${index}`, type: "playevent" }),
+    );
+    const body = Buffer.from((await parquetFromLines(lines)).body);
+    const key = "acme/parquet/2024/2024-03/2024-03-18/2024-03-18_000.parquet";
+    const entry = { key, size: body.byteLength, events: 3, first: "", last: "", etag: "p" };
+    const cut = "acme/parquet/2024/2024-03/2024-03-18/2024-03-18_001.parquet";
+    const standIn: StandIn = {
+      files: new Map([
+        [key, { entry, body }],
+        [cut, { entry: { ...entry, key: cut }, body }],
+      ]),
+      faults: new Map([[cut, Array(10).fill("truncate") as "truncate"[]]]),
+      downloads: [],
+      listedFormats: [],
+    };
+    const outDir = await outFolder();
+    const summary = await pullOnce(standIn, outDir, "parquet");
+    expect(standIn.listedFormats).toEqual(["parquet"]);
+    expect(summary).toMatchObject({ downloaded: 1, failed: 1, events: 3 });
+    expect(await allFiles(outDir)).toEqual([STATE_FILE, key].sort());
   });
 });

@@ -44,7 +44,7 @@ async function pull(outDir: string): Promise<PullSummary> {
   const today = new Date().toISOString().slice(0, 10);
   const token = await collector.token(TENANT, "exports:read");
   return pullExports(
-    { collector: collector.url, token, since: today, until: undefined, outDir, concurrency: 4 },
+    { collector: collector.url, token, since: today, until: undefined, outDir, format: "jsonl", concurrency: 4 },
     { progress: () => undefined },
   );
 }

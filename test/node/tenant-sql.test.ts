@@ -6,8 +6,8 @@ describe("the SQL of npm run tenant", () => {
   it("adds a tenant with every setting as a literal and does nothing if it exists", () => {
     const sql = addTenantSql("acme", { ...DEFAULT_TENANT_SETTINGS, extraSources: ["tidalconnect"] }, 1700000000000);
     expect(sql).toBe(
-      "INSERT INTO tenants (tenant, enabled, geo, ip_capture, user_agent, extra_sources, device_rate_tier, tenant_rate_tier, updated_at) " +
-        "VALUES ('acme', 1, 1, 0, 0, '[\"tidalconnect\"]', 'standard', 'standard', 1700000000000) ON CONFLICT (tenant) DO NOTHING RETURNING tenant;",
+      "INSERT INTO tenants (tenant, enabled, geo, ip_capture, user_agent, extra_sources, device_rate_tier, tenant_rate_tier, parquet, updated_at) " +
+        "VALUES ('acme', 1, 1, 0, 0, '[\"tidalconnect\"]', 'standard', 'standard', 0, 1700000000000) ON CONFLICT (tenant) DO NOTHING RETURNING tenant;",
     );
   });
 
@@ -17,6 +17,12 @@ describe("the SQL of npm run tenant", () => {
     );
     expect(setTenantSql("acme", { userAgent: true }, 6)).toBe(
       "UPDATE tenants SET user_agent = 1, updated_at = 6 WHERE tenant = 'acme' RETURNING tenant;",
+    );
+  });
+
+  it("turns the Parquet compaction on", () => {
+    expect(setTenantSql("acme", { parquet: true }, 5)).toBe(
+      "UPDATE tenants SET parquet = 1, updated_at = 5 WHERE tenant = 'acme' RETURNING tenant;",
     );
   });
 

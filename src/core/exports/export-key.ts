@@ -1,6 +1,8 @@
 /**
- * Names the R2 objects the export writes: the Omny file convention under each tenant's prefix, and the
- * dead-letter objects under `_deadletter/` (a prefix no tenant can take: tenants start with [a-z0-9]).
+ * Names the R2 objects the export writes: the Omny file convention under each tenant's prefix, the Parquet
+ * files of closed days and the aggregates beside them (`{tenant}/parquet/`, `{tenant}/aggregates/`: a JSON Lines
+ * folder is a year, all digits, so neither prefix can meet one), and the dead-letter objects under
+ * `_deadletter/` (a prefix no tenant can take: tenants start with [a-z0-9]).
  * @module
  */
 
@@ -24,6 +26,44 @@ export function exportKey(parts: ExportKeyParts): string {
   const folder = `${parts.tenant}/${written.year}/${written.year}-${written.month}/${day}`;
   const firstTime = `${first.hour}${first.minute}${first.second}.${first.millisecond}`;
   return `${folder}/${day}T${written.hour}${written.minute}_${firstTime}_${parts.fileId}.jsonl.gz`;
+}
+
+/** What a customer receives: the JSON Lines export files, a closed day's Parquet files, and aggregates. */
+export const EXPORT_FORMATS = ["jsonl", "parquet", "aggregates"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** How each format is stored and served. */
+export const CONTENT_TYPES: Record<ExportFormat, string> = {
+  jsonl: "application/gzip",
+  parquet: "application/vnd.apache.parquet",
+  aggregates: "application/json",
+};
+
+/** The content type of an object the collector wrote for a tenant, from its name. */
+export function contentTypeOfStoredKey(key: string): string {
+  if (key.endsWith(".parquet")) return CONTENT_TYPES.parquet;
+  if (key.endsWith(".json")) return CONTENT_TYPES.aggregates;
+  return CONTENT_TYPES.jsonl;
+}
+
+/** `{tenant}/parquet/{yyyy}/{yyyy}-{mm}/{yyyy}-{mm}-{dd}/{yyyy}-{mm}-{dd}_{nnn}.parquet`, nnn from 000. */
+export function parquetKey(tenant: string, day: string, part: number): string {
+  return `${tenant}/parquet/${dayFolder(day)}/${day}_${String(part).padStart(3, "0")}.parquet`;
+}
+
+/** `{tenant}/aggregates/{yyyy}/{yyyy}-{mm}/{yyyy}-{mm}-{dd}.json` */
+export function dailyAggregatesKey(tenant: string, day: string): string {
+  return `${tenant}/aggregates/${dayFolder(day)}.json`;
+}
+
+/** `{tenant}/aggregates/{yyyy}/{yyyy}-{mm}.json` for the month yyyy-mm. */
+export function monthlyAggregatesKey(tenant: string, month: string): string {
+  return `${tenant}/aggregates/${month.slice(0, 4)}/${month}.json`;
+}
+
+/** `{yyyy}/{yyyy}-{mm}/{yyyy}-{mm}-{dd}` of a day written yyyy-mm-dd. */
+function dayFolder(day: string): string {
+  return `${day.slice(0, 4)}/${day.slice(0, 7)}/${day}`;
 }
 
 /** The `yyyy-mm-dd` (UTC) of an instant: the day folder of an export key and of a dead letter. */

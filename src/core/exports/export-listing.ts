@@ -51,6 +51,13 @@ export const dayManifestSchema = z.object({
   /** receivedat of the day's earliest and latest exported event; null when the day has no files. */
   first: z.string().nullable(),
   last: z.string().nullable(),
+  /**
+   * The day's Parquet files (tenants with Parquet on, once the day is closed and compacted): together they hold
+   * every line of `files`, one row each.
+   */
+  parquet: z.array(exportFileEntrySchema),
+  /** The day's aggregates file once the day is closed (and on a month's last day the month's). */
+  aggregates: z.array(exportFileEntrySchema),
   /** One entry per file and destination; empty when the tenant pushes to no destination. */
   deliveries: z.array(fileDeliverySchema),
 });

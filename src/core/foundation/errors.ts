@@ -28,6 +28,7 @@ export const ERROR_STATUS = {
   invalid_erasure: 400,
   unknown_erasure: 404,
   unknown_suppression: 404,
+  day_not_closed: 409,
   range_not_satisfiable: 416,
   websocket_required: 426,
   rate_limited: 429,

@@ -104,6 +104,12 @@ export const PARQUET_COLUMNS: readonly ParquetColumn[] = [
     ([name, shape, description]): ParquetColumn => ({ name: `geo_${name}`, path: ["geo", name], shape, description }),
   ),
   field("ip", string, "client IP address (tenants with IP capture only)"),
+  field("useragent", string, "the request's User-Agent (tenants with user agents on)"),
+  field(
+    "useragentparsed",
+    { kind: "struct", fields: { os: enumString, osversion: enumString, device: enumString, client: enumString } },
+    "what the User-Agent says of the device (tenants with user agents on)",
+  ),
   field("type", enumString, "the event type; always set"),
   field("sessionid", string, "GUID without hyphens"),
   field("sequencenumber", int64, "order of the event in its session"),

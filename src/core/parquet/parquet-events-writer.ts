@@ -9,7 +9,9 @@
  * @module
  */
 import { ByteWriter, ParquetWriter, type ColumnSource } from "hyparquet-writer";
+import { concatBytes } from "../foundation/concat-bytes.js";
 import { eventToRow } from "./event-row.js";
+import type { EventTypeCounts } from "../exports/event-type-counts.js";
 import { EventIdTally } from "./event-id-tally.js";
 import { EXTRA_COLUMN, PARQUET_COLUMNS } from "./parquet-columns.js";
 import { parquetSchemaElements } from "./parquet-schema.js";
@@ -21,10 +23,10 @@ export interface ByteSink {
 
 /**
  * Rows per row group: DuckDB's own row groups are 122,880 rows and it reads each row group in parallel; Spark and
- * Athena split a file by row group. 64,000 of the seed mix encode to ~2.5 MB and take ~60 MB of JavaScript
- * values while filled (BENCHMARKS.md), inside the 128 MB of an isolate.
+ * Athena split a file by row group. 32,000 rows of the seed mix encode to ~2.2 MB and hold ~40 MB of JavaScript
+ * values while filled (BENCHMARKS.md): the most that leaves room in an isolate's 128 MB for the rest.
  */
-export const DEFAULT_ROW_GROUP_ROWS = 64_000;
+export const DEFAULT_ROW_GROUP_ROWS = 32_000;
 
 export const PARQUET_CREATED_BY = "audiogum-collector";
 
@@ -34,6 +36,8 @@ export interface WrittenParquet {
   rowGroups: number;
   /** The event ids of the rows written. */
   tally: EventIdTally;
+  /** Rows by `type`. */
+  types: EventTypeCounts;
 }
 
 export class ParquetEventsWriter {
@@ -41,6 +45,7 @@ export class ParquetEventsWriter {
   private readonly writer: ParquetWriter;
   private readonly rowGroupRows: number;
   private readonly tally = new EventIdTally();
+  private readonly types: EventTypeCounts = Object.create(null) as EventTypeCounts;
   /** The row group being filled: one array per column (PARQUET_COLUMNS, then extra), of the same length. */
   private pending: unknown[][] = emptyColumns();
   private pendingRows = 0;
@@ -73,6 +78,8 @@ export class ParquetEventsWriter {
     const row = eventToRow(event);
     const eventid = row.values.eventid;
     this.tally.add(typeof eventid === "string" ? eventid : null);
+    const type = String(row.values.type);
+    this.types[type] = (this.types[type] ?? 0) + 1;
     for (const [index, column] of PARQUET_COLUMNS.entries()) this.pending[index]!.push(row.values[column.name] ?? null);
     this.pending[PARQUET_COLUMNS.length]!.push(row.extra ?? null);
     this.pendingRows++;
@@ -82,7 +89,13 @@ export class ParquetEventsWriter {
   async finish(): Promise<WrittenParquet> {
     if (this.pendingRows > 0) await this.writeRowGroup();
     await this.writer.finish();
-    return { rows: this.tally.count, bytes: this.output.offset, rowGroups: this.rowGroups, tally: this.tally };
+    return {
+      rows: this.tally.count,
+      bytes: this.output.offset,
+      rowGroups: this.rowGroups,
+      tally: this.tally,
+      types: { ...this.types },
+    };
   }
 
   private async writeRowGroup(): Promise<void> {
@@ -93,14 +106,24 @@ export class ParquetEventsWriter {
     const columnData: ColumnSource[] = PARQUET_COLUMNS.map((column, index) => ({
       name: column.name,
       data: columns[index]!,
-      // Enumerations repeat a handful of values: a dictionary stores each once.
-      ...(column.shape.kind === "enum" ? { encoding: "RLE_DICTIONARY" as const } : {}),
+      ...COLUMN_ENCODINGS[column.shape.kind],
     }));
     columnData.push({ name: EXTRA_COLUMN, data: columns[PARQUET_COLUMNS.length]! });
     await this.writer.write({ columnData, rowGroupSize: rows });
     this.rowGroups++;
   }
 }
+
+/**
+ * Enumerations repeat a handful of values: a dictionary stores each once. Instants and Longs (receivedat in
+ * received order, sequence numbers counting up) differ little from row to row: delta encoding stores the
+ * differences in a few bits.
+ */
+const COLUMN_ENCODINGS: Partial<Record<string, Pick<ColumnSource, "encoding">>> = {
+  enum: { encoding: "RLE_DICTIONARY" },
+  timestamp: { encoding: "DELTA_BINARY_PACKED" },
+  int64: { encoding: "DELTA_BINARY_PACKED" },
+};
 
 function emptyColumns(): unknown[][] {
   return Array.from({ length: PARQUET_COLUMNS.length + 1 }, () => []);
@@ -129,11 +152,5 @@ export async function parquetFromLines(lines: Iterable<string>, options: { rowGr
   const writer = new ParquetEventsWriter({ write: async (chunk) => void chunks.push(chunk) }, options);
   for (const line of lines) await writer.addLine(line);
   const written = await writer.finish();
-  const bytes = new Uint8Array(written.bytes);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return { ...written, body: bytes };
+  return { ...written, body: concatBytes(chunks, written.bytes) };
 }

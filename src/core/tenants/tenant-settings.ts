@@ -1,5 +1,6 @@
 /**
- * What each tenant may do: enabled, geo, IP and user-agent capture, custom audio sources, and its rate-limit tiers.
+ * What each tenant may do: enabled, geo, IP and user-agent capture, custom audio sources, its rate-limit tiers,
+ * and whether its closed days are compacted to Parquet.
  * One schema for the D1 row, the admin command and the edge, with the defaults an open-tenancy tenant gets.
  * @module
  */
@@ -25,6 +26,8 @@ export const tenantSettingsSchema = z.object({
     }),
   deviceRateTier: z.enum(RATE_TIERS),
   tenantRateTier: z.enum(RATE_TIERS),
+  /** Compact each closed day to Parquet (docs/exports.md). */
+  parquet: z.boolean(),
 });
 
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
@@ -37,6 +40,7 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
   extraSources: [],
   deviceRateTier: "standard",
   tenantRateTier: "standard",
+  parquet: false,
 };
 
 /** A row of the tenants table as D1 returns it. */
@@ -49,6 +53,7 @@ export interface TenantRow {
   extra_sources: string;
   device_rate_tier: string;
   tenant_rate_tier: string;
+  parquet: number;
   updated_at: number;
 }
 
@@ -61,5 +66,6 @@ export function settingsFromRow(row: TenantRow): TenantSettings {
     extraSources: JSON.parse(row.extra_sources) as unknown,
     deviceRateTier: row.device_rate_tier,
     tenantRateTier: row.tenant_rate_tier,
+    parquet: row.parquet === 1,
   });
 }

@@ -9,6 +9,7 @@ import type { EdgeEnv } from "../edge-env.js";
 import { deleteDestination, getDestinations, postDestination, postDestinationTest } from "./destinations-route.js";
 import { deleteSuppressionRoute, getErasure, getErasures, postErasure } from "./erasures-route.js";
 import { getReadiness } from "./readiness-route.js";
+import { postCompact } from "./compact-route.js";
 import { postRedeliver } from "./redeliver-route.js";
 import { postRedrive } from "./redrive-route.js";
 
@@ -25,4 +26,5 @@ export const adminRoutes = new Hono<EdgeEnv>()
   .post("/tenants/:tenant/erasures", postErasure)
   .get("/tenants/:tenant/erasures", getErasures)
   .get("/tenants/:tenant/erasures/:id", getErasure)
-  .delete("/tenants/:tenant/suppressions/:userid", deleteSuppressionRoute);
+  .delete("/tenants/:tenant/suppressions/:userid", deleteSuppressionRoute)
+  .post("/tenants/:tenant/compact", postCompact);

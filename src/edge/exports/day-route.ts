@@ -21,7 +21,7 @@ export async function getExportDay(c: Context<EdgeEnv>): Promise<Response> {
       `The day must be a date written YYYY-MM-DD (UTC); got ${JSON.stringify(day.slice(0, 40))}.`,
     );
   }
-  const [{ files, types, earlierDayEvents }, deliveries] = await Promise.all([
+  const [{ files, types, earlierDayEvents, parquet, aggregates }, deliveries] = await Promise.all([
     readDayFiles(c.env, principal.tenant, day),
     deliveriesOfDay(c.env.DB, principal.tenant, day),
   ]);
@@ -37,6 +37,8 @@ export async function getExportDay(c: Context<EdgeEnv>): Promise<Response> {
     events_from_earlier_days: earlierDayEvents,
     first: earliest(files.map((file) => file.first)),
     last: latest(files.map((file) => file.last)),
+    parquet,
+    aggregates,
     deliveries: deliveries.map((row) => ({
       key: row.file_key,
       destination: row.destination,

@@ -1,6 +1,6 @@
 /**
- * GET /v1/exports/{key}: streams one of the caller's committed export files as stored (the gzip bytes, with no
- * Content-Encoding, so clients save exactly what R2 holds), with ETag, If-None-Match (304) and Range (206).
+ * GET /v1/exports/{key}: streams one of the caller's committed files as stored (a JSON Lines file's gzip bytes
+ * with no Content-Encoding, so clients save exactly what R2 holds; a Parquet file; an aggregates file), with ETag, If-None-Match (304) and Range (206).
  * Every key that is not a committed file of the caller's gets the same 404, so nothing tells a key exists.
  * @module
  */
@@ -9,7 +9,8 @@ import { basePath } from "hono/route";
 import { CollectorError } from "../../core/foundation/errors.js";
 import type { EdgeEnv } from "../edge-env.js";
 import { addLogFields } from "../request-log.js";
-import { isTenantExportKey, keyFromPath } from "./requested-key.js";
+import { CONTENT_TYPES } from "../../core/exports/export-key.js";
+import { formatOfTenantKey, keyFromPath } from "./requested-key.js";
 import { findCommittedFile } from "./manifest-reads.js";
 import { exportObjectEtag, readExportObject } from "./object-reads.js";
 import { matchesIfNoneMatch, parseByteRange } from "./download-headers.js";
@@ -17,7 +18,8 @@ import { matchesIfNoneMatch, parseByteRange } from "./download-headers.js";
 export async function getExportFile(c: Context<EdgeEnv>): Promise<Response> {
   const principal = c.get("principal");
   const key = keyFromPath(new URL(c.req.url).pathname, `${basePath(c)}/`);
-  if (key === undefined || !isTenantExportKey(key, principal.tenant)) throw noSuchFile();
+  const format = key === undefined ? undefined : formatOfTenantKey(key, principal.tenant);
+  if (key === undefined || format === undefined) throw noSuchFile();
   const file = await findCommittedFile(c.env, principal.tenant, key);
   if (!file) throw noSuchFile();
   const etag = file.etag ?? (await exportObjectEtag(c.env.EXPORTS, key));
@@ -43,7 +45,7 @@ export async function getExportFile(c: Context<EdgeEnv>): Promise<Response> {
   }
   const object = await readExportObject(c.env.EXPORTS, key, range);
   if (!object) throw noSuchFile();
-  headers.set("content-type", "application/gzip");
+  headers.set("content-type", CONTENT_TYPES[format]);
   headers.set("content-disposition", `attachment; filename="${key.slice(key.lastIndexOf("/") + 1)}"`);
   addLogFields(c, { bytes_out: range ? range.length : object.size });
   if (!range) {

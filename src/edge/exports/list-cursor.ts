@@ -5,7 +5,7 @@
  */
 import { base64UrlToBytes, bytesToBase64Url } from "../../core/foundation/base64.js";
 import { CollectorError } from "../../core/foundation/errors.js";
-import { isTenantExportKey } from "./requested-key.js";
+import { formatOfTenantKey } from "./requested-key.js";
 
 export function encodeCursor(lastKey: string): string {
   return bytesToBase64Url(new TextEncoder().encode(lastKey));
@@ -14,7 +14,7 @@ export function encodeCursor(lastKey: string): string {
 /** The key after which the next page starts. */
 export function decodeCursor(cursor: string, tenant: string): string {
   const key = base64UrlToText(cursor);
-  if (key === undefined || !isTenantExportKey(key, tenant)) {
+  if (key === undefined || formatOfTenantKey(key, tenant) === undefined) {
     throw new CollectorError(
       "invalid_query",
       "cursor is not one this API returned; pass the cursor of the previous page as it is.",

@@ -1,9 +1,10 @@
 /**
- * Reads the query of GET /v1/exports (from, to, limit, cursor) into a listing request, or a 400 invalid_query
+ * Reads the query of GET /v1/exports (from, to, limit, cursor, format) into a listing request, or a 400 invalid_query
  * whose message names the parameter and what it must be.
  * @module
  */
 import { z } from "zod";
+import { EXPORT_FORMATS, type ExportFormat } from "../../core/exports/export-key.js";
 import { dayParam, pageLimitParam, readQuery, requireFromNotAfterTo } from "../query-params.js";
 import { decodeCursor } from "./list-cursor.js";
 
@@ -15,9 +16,12 @@ const listQuerySchema = z.strictObject({
   to: dayParam.optional(),
   limit: pageLimitParam(MAX_LIST_LIMIT).optional(),
   cursor: z.string().optional(),
+  format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(", ")}` }).optional(),
 });
 
 export interface ListRequest {
+  /** Which files: the JSON Lines export files (the default), the Parquet files or the aggregates. */
+  format: ExportFormat;
   /** Inclusive yyyy-mm-dd bounds on the day folder a file was written to. */
   from: string | undefined;
   to: string | undefined;
@@ -27,9 +31,14 @@ export interface ListRequest {
 }
 
 export function parseListQuery(url: URL, tenant: string): ListRequest {
-  const { from, to, limit, cursor } = readQuery(url, listQuerySchema, "the parameters are from, to, limit and cursor");
+  const { from, to, limit, cursor, format } = readQuery(
+    url,
+    listQuerySchema,
+    "the parameters are from, to, limit, cursor and format",
+  );
   if (from !== undefined && to !== undefined) requireFromNotAfterTo(from, to);
   return {
+    format: format ?? "jsonl",
     from,
     to,
     limit: limit ?? DEFAULT_LIST_LIMIT,

@@ -1,5 +1,5 @@
 /**
- * GET /v1/exports?from=&to=&limit=&cursor=: the caller's committed export files in key order, one page at a
+ * GET /v1/exports?from=&to=&limit=&cursor=&format=: the caller's committed files of one format in key order, one page at a
  * time. A page ends with the cursor of the next one, or null when there is none.
  * @module
  */
@@ -17,6 +17,7 @@ export async function listExports(c: Context<EdgeEnv>): Promise<Response> {
   // One row more than the page tells whether another page follows without a second query.
   const rows = await listCommittedFiles(c.env, {
     tenant: principal.tenant,
+    format: request.format,
     fromDay: request.from,
     toDay: request.to,
     afterKey: request.afterKey,

@@ -3,10 +3,12 @@
  * shard-manifest.ts), and the D1 manifest table export_files adds the files of before the shards (and holds a
  * copy of the files of tenants with push destinations, which are merged by key). In D1 only 'committed' rows
  * are files: a pending or abandoned row may have no object, or one that will be deleted; an erased row's object
- * is gone (docs/privacy.md). Every query is scoped
- * to one tenant.
+ * is gone (docs/privacy.md). Every query is scoped to one tenant. The Parquet files of closed days and the
+ * aggregates (format 'parquet' and 'aggregates') are in D1 alone. The cron's compaction reads a closed day's files
+ * here too (src/compaction/), so a change of where the manifest lives changes this module alone.
  * @module
  */
+import type { ExportFormat } from "../../core/exports/export-key.js";
 import type { ExportFileEntry } from "../../core/exports/export-listing.js";
 import { tenantShards, type LedgerBindings } from "../ledger-shards.js";
 
@@ -23,6 +25,7 @@ const FILE_COLUMNS = "key, bytes, events, first_receivedat, last_receivedat, eta
 
 export interface FileRange {
   tenant: string;
+  format: ExportFormat;
   /** Inclusive bounds on the day folder; undefined = unbounded. */
   fromDay: string | undefined;
   toDay: string | undefined;
@@ -32,6 +35,7 @@ export interface FileRange {
 
 /** Committed files of a tenant in key order. Keys start with `{tenant}/{yyyy}/…/{day}/`, so key order is day order. */
 export async function listCommittedFiles(env: LedgerBindings, range: FileRange): Promise<ExportFileEntry[]> {
+  if (range.format !== "jsonl") return listLegacyFiles(env.DB, range);
   const request = {
     fromKey: range.fromDay ? dayPrefix(range.tenant, range.fromDay) : `${range.tenant}/`,
     belowKey: `${range.toDay ? dayPrefix(range.tenant, range.toDay) : `${range.tenant}/`}\u{10FFFF}`,
@@ -50,9 +54,17 @@ async function listLegacyFiles(db: D1Database, range: FileRange): Promise<Export
     .prepare(
       `SELECT ${FILE_COLUMNS} FROM export_files
        WHERE tenant = ?1 AND state = 'committed' AND erased_at IS NULL AND day >= ?2 AND day <= ?3 AND key > ?4
+         AND format = ?6
        ORDER BY key LIMIT ?5`,
     )
-    .bind(range.tenant, range.fromDay ?? "0000-00-00", range.toDay ?? "9999-12-31", range.afterKey ?? "", range.limit)
+    .bind(
+      range.tenant,
+      range.fromDay ?? "0000-00-00",
+      range.toDay ?? "9999-12-31",
+      range.afterKey ?? "",
+      range.limit,
+      range.format,
+    )
     .all<ManifestRow>();
   return result.results.map(toEntry);
 }
@@ -81,21 +93,29 @@ async function findLegacyFile(db: D1Database, tenant: string, key: string): Prom
 }
 
 export interface DayFiles {
+  /** The day folder's JSON Lines export files. */
   files: ExportFileEntry[];
-  /** Events by type over the day's files, from each file's type_counts. */
+  /** Events by type over the day's JSON Lines files, from each file's type_counts. */
   types: Record<string, number>;
   /** Events of the day's files that happened on an earlier day (files of the D1 ledger add none: not counted). */
   earlierDayEvents: number;
+  /** The day's Parquet files (once the day is closed and compacted) and aggregates (a month's last day: two). */
+  parquet: ExportFileEntry[];
+  aggregates: ExportFileEntry[];
 }
 
-/** Every committed file of one day folder, their events by type and how many happened on earlier days. */
+/**
+ * Every committed file of one day folder, their events by type and how many happened on earlier days, and the
+ * day's Parquet and aggregates files.
+ */
 export async function readDayFiles(env: LedgerBindings, tenant: string, day: string): Promise<DayFiles> {
   const [legacy, ...shards] = await Promise.all([
     env.DB.prepare(
-      `SELECT ${FILE_COLUMNS}, type_counts FROM export_files WHERE tenant = ?1 AND day = ?2 AND state = 'committed' AND erased_at IS NULL`,
+      `SELECT ${FILE_COLUMNS}, type_counts, format FROM export_files
+       WHERE tenant = ?1 AND day = ?2 AND state = 'committed' AND erased_at IS NULL ORDER BY key`,
     )
       .bind(tenant, day)
-      .all<ManifestRow & { type_counts: string | null }>(),
+      .all<ManifestRow & { type_counts: string | null; format: ExportFormat }>(),
     ...tenantShards(env, tenant).map((shard) => shard.dayFiles(dayPrefix(tenant, day))),
   ]);
   const files = new Map<string, ExportFileEntry>();
@@ -104,13 +124,18 @@ export async function readDayFiles(env: LedgerBindings, tenant: string, day: str
   const addTypes = (counts: Record<string, number>) => {
     for (const [type, count] of Object.entries(counts)) types[type] = (types[type] ?? 0) + count;
   };
-  for (const shard of shards as DayFiles[]) {
+  const derived = { parquet: [] as ExportFileEntry[], aggregates: [] as ExportFileEntry[] };
+  for (const shard of shards as Array<Pick<DayFiles, "files" | "types"> & { earlierDayEvents?: number }>) {
     for (const file of shard.files) files.set(file.key, file);
     addTypes(shard.types);
     earlierDayEvents += shard.earlierDayEvents ?? 0;
   }
   // A tenant with push destinations has a copy of each shard file in D1: count it once.
   for (const row of legacy.results) {
+    if (row.format !== "jsonl") {
+      derived[row.format].push(toEntry(row));
+      continue;
+    }
     if (files.has(row.key)) continue;
     files.set(row.key, toEntry(row));
     addTypes(row.type_counts ? (JSON.parse(row.type_counts) as Record<string, number>) : {});
@@ -119,6 +144,7 @@ export async function readDayFiles(env: LedgerBindings, tenant: string, day: str
     files: [...files.values()].sort((a, b) => (a.key < b.key ? -1 : 1)),
     types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => (a < b ? -1 : 1))),
     earlierDayEvents,
+    ...derived,
   };
 }
 

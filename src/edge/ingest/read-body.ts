@@ -3,6 +3,7 @@
  * stream, and reading stops as soon as the wire or decoded limit is passed (a gzip bomb never reaches memory).
  * @module
  */
+import { concatBytes } from "../../core/foundation/concat-bytes.js";
 import type { RequestLimits } from "../../core/foundation/config.js";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { limitsForResponse } from "../../core/events/validate-batch.js";
@@ -201,18 +202,7 @@ async function readAtMost(
     }
     chunks.push(value);
   }
-  return concatenate(chunks, total);
-}
-
-function concatenate(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1 && chunks[0]) return chunks[0];
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return concatBytes(chunks, total);
 }
 
 function decodeUtf8(bytes: Uint8Array): string {
