@@ -21,9 +21,10 @@ Settings:
   --ip on|off            record the client IP address in each event (default off)
   --user-agent on|off    the request's User-Agent and the device it names in each event (default off)
   --sources a,b          extra play/profile source values the tenant may send ("" for none)
-  --device-tier ${RATE_TIERS.join("|")}   requests per device per minute tier (default standard)
-  --tenant-tier ${RATE_TIERS.join("|")}   requests per tenant per minute tier (default standard)
-  --parquet on|off       compact each closed day to Parquet files beside the JSON Lines (default off)`;
+  --device-tier ${RATE_TIERS.join("|")}   requests and events per device per minute tier (default standard)
+  --tenant-tier ${RATE_TIERS.join("|")}   requests and events per tenant per minute tier (default standard)
+  --parquet on|off       compact each closed day to Parquet files beside the JSON Lines (default off)
+  --quota-month N|off    events the tenant may have exported per UTC month, then 429 quota_exceeded (default off)`;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === "destination") return runDestinationCommand(argv.slice(1));
@@ -39,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
       "device-tier": { type: "string" },
       "tenant-tier": { type: "string" },
       parquet: { type: "string" },
+      "quota-month": { type: "string" },
       remote: { type: "boolean", default: false },
       help: HELP_FLAG,
     },
@@ -84,6 +86,8 @@ async function listTenants(target: D1Target): Promise<void> {
       device_tier: row.device_rate_tier,
       tenant_tier: row.tenant_rate_tier,
       parquet: row.parquet === 1,
+      quota_month: row.quota_month ?? "off",
+      events_this_month: row.month_events ?? 0,
       updated: new Date(Number(row.updated_at)).toISOString(),
     })),
   );
@@ -102,6 +106,7 @@ function settingsChange(values: Flags): SettingsChange {
   if (values["device-tier"] !== undefined) change.deviceRateTier = tier(values["device-tier"], "--device-tier");
   if (values["tenant-tier"] !== undefined) change.tenantRateTier = tier(values["tenant-tier"], "--tenant-tier");
   if (values.parquet !== undefined) change.parquet = onOff(values.parquet, "--parquet");
+  if (values["quota-month"] !== undefined) change.quotaMonth = quota(values["quota-month"], "--quota-month");
   return change;
 }
 
@@ -109,6 +114,12 @@ function onOff(value: string | boolean, flag: string): boolean {
   if (value === "on") return true;
   if (value === "off") return false;
   throw new UsageError(`${flag} takes on or off.`);
+}
+
+function quota(value: string | boolean, flag: string): number | null {
+  if (value === "off") return null;
+  if (typeof value === "string" && /^[1-9][0-9]{0,15}$/.test(value)) return Number(value);
+  throw new UsageError(`${flag} takes a whole number of events (1 or more) or off.`);
 }
 
 function tier(value: string | boolean, flag: string): RateTier {

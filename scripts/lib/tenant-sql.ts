@@ -17,6 +17,7 @@ const COLUMNS: Record<keyof TenantSettings, string> = {
   deviceRateTier: "device_rate_tier",
   tenantRateTier: "tenant_rate_tier",
   parquet: "parquet",
+  quotaMonth: "quota_month",
 };
 
 export function addTenantSql(tenant: string, settings: TenantSettings, now: number): string {
@@ -39,13 +40,20 @@ export function setTenantSql(tenant: string, change: SettingsChange, now: number
   return `UPDATE tenants SET ${assignments.join(", ")} WHERE tenant = ${sqlText(tenant)} RETURNING tenant;`;
 }
 
-export const LIST_TENANTS_SQL = "SELECT * FROM tenants ORDER BY tenant;";
+/** Every tenant with the events it has had exported this UTC month (month_events; NULL for none yet). */
+export const LIST_TENANTS_SQL = `SELECT tenants.*, tenant_month_events.events AS month_events FROM tenants
+  LEFT JOIN tenant_month_events ON tenant_month_events.tenant = tenants.tenant
+    AND tenant_month_events.month = strftime('%Y-%m', 'now')
+  ORDER BY tenants.tenant;`;
 
 function assertTenant(tenant: string): void {
   if (!isValidTenant(tenant)) throw new Error(`${JSON.stringify(tenant)} is not a valid tenant name.`);
 }
 
 function sqlValue(value: TenantSettings[keyof TenantSettings]): string {
+  if (value === null) return "NULL";
+  // A number has passed the schema: a whole number, so its decimal digits are the literal.
+  if (typeof value === "number") return String(value);
   if (typeof value === "boolean") return value ? "1" : "0";
   if (Array.isArray(value)) return sqlText(JSON.stringify(value));
   return sqlText(value);

@@ -12,6 +12,7 @@ import { groupByShard } from "../core/exports/shard-groups.js";
 import type { DecodedMessage } from "../core/exports/tenant-groups.js";
 import { D1Usage } from "./d1-usage.js";
 import { keepDeadLetter } from "./dead-letter.js";
+import { countMonthEvents, exportedPerTenant } from "./count-month-events.js";
 import { decodeEventMessage } from "./decode-message.js";
 import { exportShardGroup, type GroupOutcome } from "./export-tenant-group.js";
 import { settleMessage, type Settlement } from "./settle.js";
@@ -50,7 +51,7 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
     Promise.all(
       groups.map(async (group) => {
         const outcome = await exportShardGroup(group, storage, now).catch(unexpectedFailure(group.tenant));
-        return { messages: group.messages, outcome };
+        return { tenant: group.tenant, messages: group.messages, outcome };
       }),
     ),
     Promise.all(
@@ -64,6 +65,7 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
   }
   for (const [message, settlement] of settlements) settleMessage(message, settlement);
   for (const { message, settlement } of kept) settleMessage(message, settlement);
+  await countMonthEvents(env.DB, exportedPerTenant(exported), now, usage);
 
   const outcomes = exported.map((entry) => entry.outcome);
   const retried = [...settlements.values()].filter((settlement) => settlement === "retry");

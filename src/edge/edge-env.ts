@@ -4,6 +4,7 @@
  * @module
  */
 import type { LogFields } from "../core/foundation/log.js";
+import type { MonthEvents } from "../core/tenants/monthly-quota.js";
 import type { TenantSettings } from "../core/tenants/tenant-settings.js";
 import type { Principal } from "./auth/verify-token.js";
 
@@ -12,8 +13,10 @@ export interface EdgeEnv {
   Variables: {
     /** Who the token speaks for; set by requireScope, so only in the groups that use it. */
     principal: Principal;
-    /** The principal's tenant's settings; set by requireEnabledTenant. */
+    /** The principal's tenant's settings; set by requireKnownTenant or requireEnabledTenant. */
     tenantSettings: TenantSettings;
+    /** The tenant's events exported this month, as last read (up to TENANT_CACHE_SECONDS old); set with them. */
+    monthEvents: MonthEvents;
     /** Fields added to the request's log line (addLogFields). */
     logFields: LogFields;
   };

@@ -219,7 +219,8 @@ describe("each consumer batch", () => {
       tenants: 1,
       duration_ms: expect.any(Number),
     });
-    expect(batchLines[0]).toMatchObject({ shard_groups: 1, ledger_calls: 2, d1_rows_written: 0 });
+    // D1's one row written: the tenant's count of events this month (src/consumer/count-month-events.ts).
+    expect(batchLines[0]).toMatchObject({ shard_groups: 1, ledger_calls: 2, d1_rows_written: 1 });
     expect(batchLines[0]!.ledger_rows_read).toBeGreaterThan(0);
     expect(batchLines[0]!.ledger_rows_written).toBeGreaterThan(0);
   });

@@ -6,8 +6,8 @@ describe("the SQL of npm run tenant", () => {
   it("adds a tenant with every setting as a literal and does nothing if it exists", () => {
     const sql = addTenantSql("acme", { ...DEFAULT_TENANT_SETTINGS, extraSources: ["tidalconnect"] }, 1700000000000);
     expect(sql).toBe(
-      "INSERT INTO tenants (tenant, enabled, geo, ip_capture, user_agent, extra_sources, device_rate_tier, tenant_rate_tier, parquet, updated_at) " +
-        "VALUES ('acme', 1, 1, 0, 0, '[\"tidalconnect\"]', 'standard', 'standard', 0, 1700000000000) ON CONFLICT (tenant) DO NOTHING RETURNING tenant;",
+      "INSERT INTO tenants (tenant, enabled, geo, ip_capture, user_agent, extra_sources, device_rate_tier, tenant_rate_tier, parquet, quota_month, updated_at) " +
+        "VALUES ('acme', 1, 1, 0, 0, '[\"tidalconnect\"]', 'standard', 'standard', 0, NULL, 1700000000000) ON CONFLICT (tenant) DO NOTHING RETURNING tenant;",
     );
   });
 
@@ -24,6 +24,16 @@ describe("the SQL of npm run tenant", () => {
     expect(setTenantSql("acme", { parquet: true }, 5)).toBe(
       "UPDATE tenants SET parquet = 1, updated_at = 5 WHERE tenant = 'acme' RETURNING tenant;",
     );
+  });
+
+  it("sets a monthly quota as a whole number, and takes it away as NULL", () => {
+    expect(setTenantSql("acme", { quotaMonth: 1_000_000 }, 7)).toBe(
+      "UPDATE tenants SET quota_month = 1000000, updated_at = 7 WHERE tenant = 'acme' RETURNING tenant;",
+    );
+    expect(setTenantSql("acme", { quotaMonth: null }, 8)).toBe(
+      "UPDATE tenants SET quota_month = NULL, updated_at = 8 WHERE tenant = 'acme' RETURNING tenant;",
+    );
+    for (const quotaMonth of [0, -5, 1.5, 2 ** 53]) expect(() => setTenantSql("acme", { quotaMonth }, 1)).toThrow();
   });
 
   it("refuses tenant names and sources that could break out of a literal", () => {

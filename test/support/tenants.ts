@@ -16,12 +16,12 @@ export async function registerTenant(tenant: string, settings: Partial<TenantSet
   const merged = { ...DEFAULT_TENANT_SETTINGS, ...settings };
   await env.DB.prepare(
     `INSERT INTO tenants (tenant, enabled, geo, ip_capture, user_agent, extra_sources, device_rate_tier,
-       tenant_rate_tier, parquet, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       tenant_rate_tier, parquet, quota_month, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (tenant) DO UPDATE SET enabled = excluded.enabled, geo = excluded.geo,
        ip_capture = excluded.ip_capture, user_agent = excluded.user_agent, extra_sources = excluded.extra_sources,
        device_rate_tier = excluded.device_rate_tier, tenant_rate_tier = excluded.tenant_rate_tier,
-       parquet = excluded.parquet, updated_at = excluded.updated_at`,
+       parquet = excluded.parquet, quota_month = excluded.quota_month, updated_at = excluded.updated_at`,
   )
     .bind(
       tenant,
@@ -33,6 +33,7 @@ export async function registerTenant(tenant: string, settings: Partial<TenantSet
       merged.deviceRateTier,
       merged.tenantRateTier,
       merged.parquet ? 1 : 0,
+      merged.quotaMonth,
       Date.now(),
     )
     .run();

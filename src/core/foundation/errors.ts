@@ -32,6 +32,7 @@ export const ERROR_STATUS = {
   range_not_satisfiable: 416,
   websocket_required: 426,
   rate_limited: 429,
+  quota_exceeded: 429,
   queue_unavailable: 503,
   storage_unavailable: 503,
   temporarily_unavailable: 503,

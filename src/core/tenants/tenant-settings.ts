@@ -1,6 +1,6 @@
 /**
  * What each tenant may do: enabled, geo, IP and user-agent capture, custom audio sources, its rate-limit tiers,
- * and whether its closed days are compacted to Parquet.
+ * whether its closed days are compacted to Parquet, and its monthly event quota.
  * One schema for the D1 row, the admin command and the edge, with the defaults an open-tenancy tenant gets.
  * @module
  */
@@ -28,6 +28,8 @@ export const tenantSettingsSchema = z.object({
   tenantRateTier: z.enum(RATE_TIERS),
   /** Compact each closed day to Parquet (docs/exports.md). */
   parquet: z.boolean(),
+  /** Events the tenant may have exported in a UTC month; null for no quota (src/core/tenants/monthly-quota.ts). */
+  quotaMonth: z.int().positive().max(Number.MAX_SAFE_INTEGER).nullable(),
 });
 
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
@@ -41,6 +43,7 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
   deviceRateTier: "standard",
   tenantRateTier: "standard",
   parquet: false,
+  quotaMonth: null,
 };
 
 /** A row of the tenants table as D1 returns it. */
@@ -54,6 +57,8 @@ export interface TenantRow {
   device_rate_tier: string;
   tenant_rate_tier: string;
   parquet: number;
+  /** Absent before migration 0013 is applied. */
+  quota_month?: number | null;
   updated_at: number;
 }
 
@@ -67,5 +72,6 @@ export function settingsFromRow(row: TenantRow): TenantSettings {
     deviceRateTier: row.device_rate_tier,
     tenantRateTier: row.tenant_rate_tier,
     parquet: row.parquet === 1,
+    quotaMonth: row.quota_month ?? null,
   });
 }
