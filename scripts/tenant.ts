@@ -4,7 +4,14 @@
  * @module
  */
 import { ZodError } from "zod";
-import { DEFAULT_TENANT_SETTINGS, RATE_TIERS, type RateTier } from "../src/core/tenants/tenant-settings.js";
+import {
+  DEFAULT_TENANT_SETTINGS,
+  GEO_SETTINGS,
+  IP_SETTINGS,
+  RATE_TIERS,
+  settingsFromRow,
+  type TenantRow,
+} from "../src/core/tenants/tenant-settings.js";
 import { HELP_FLAG, parseFlags, runCommand, UsageError } from "./lib/cli.js";
 import { executeD1, type D1Target } from "./lib/d1-execute.js";
 import { DESTINATION_USAGE, runDestinationCommand } from "./tenant/destination.js";
@@ -17,8 +24,9 @@ const USAGE = `Usage:
 ${DESTINATION_USAGE}
 Settings:
   --enabled on|off       a disabled tenant's events get 403 and nothing is queued; it may still read (default on)
-  --geo on|off           geo in the tenant's export (default on)
-  --ip on|off            record the client IP address in each event (default off)
+  --geo on|country|off   geo in the tenant's export: every field, the country and continent only, or none (default on)
+  --ip on|truncated|off  the client's IP address in each event: as seen, its network only (IPv4 /24, IPv6 /48),
+                         or none (default off)
   --user-agent on|off    the request's User-Agent and the device it names in each event (default off)
   --sources a,b          extra play/profile source values the tenant may send ("" for none)
   --device-tier ${RATE_TIERS.join("|")}   requests and events per device per minute tier (default standard)
@@ -76,20 +84,23 @@ async function listTenants(target: D1Target): Promise<void> {
     return;
   }
   console.table(
-    rows.map((row) => ({
-      tenant: row.tenant,
-      enabled: row.enabled === 1,
-      geo: row.geo === 1,
-      ip: row.ip_capture === 1,
-      user_agent: row.user_agent === 1,
-      sources: row.extra_sources,
-      device_tier: row.device_rate_tier,
-      tenant_tier: row.tenant_rate_tier,
-      parquet: row.parquet === 1,
-      quota_month: row.quota_month ?? "off",
-      events_this_month: row.month_events ?? 0,
-      updated: new Date(Number(row.updated_at)).toISOString(),
-    })),
+    rows.map((row) => {
+      const settings = settingsFromRow(row as unknown as TenantRow);
+      return {
+        tenant: row.tenant,
+        enabled: settings.enabled,
+        geo: settings.geo,
+        ip: settings.ip,
+        user_agent: settings.userAgent,
+        sources: settings.extraSources.join(","),
+        device_tier: settings.deviceRateTier,
+        tenant_tier: settings.tenantRateTier,
+        parquet: settings.parquet,
+        quota_month: settings.quotaMonth ?? "off",
+        events_this_month: row.month_events ?? 0,
+        updated: new Date(Number(row.updated_at)).toISOString(),
+      };
+    }),
   );
 }
 
@@ -98,13 +109,15 @@ type Flags = Record<string, string | boolean | undefined>;
 function settingsChange(values: Flags): SettingsChange {
   const change: SettingsChange = {};
   if (values.enabled !== undefined) change.enabled = onOff(values.enabled, "--enabled");
-  if (values.geo !== undefined) change.geo = onOff(values.geo, "--geo");
-  if (values.ip !== undefined) change.ipCapture = onOff(values.ip, "--ip");
+  if (values.geo !== undefined) change.geo = oneOf(GEO_SETTINGS, values.geo, "--geo");
+  if (values.ip !== undefined) change.ip = oneOf(IP_SETTINGS, values.ip, "--ip");
   if (values["user-agent"] !== undefined) change.userAgent = onOff(values["user-agent"], "--user-agent");
   if (typeof values.sources === "string")
     change.extraSources = values.sources.split(",").filter((source) => source !== "");
-  if (values["device-tier"] !== undefined) change.deviceRateTier = tier(values["device-tier"], "--device-tier");
-  if (values["tenant-tier"] !== undefined) change.tenantRateTier = tier(values["tenant-tier"], "--tenant-tier");
+  if (values["device-tier"] !== undefined)
+    change.deviceRateTier = oneOf(RATE_TIERS, values["device-tier"], "--device-tier");
+  if (values["tenant-tier"] !== undefined)
+    change.tenantRateTier = oneOf(RATE_TIERS, values["tenant-tier"], "--tenant-tier");
   if (values.parquet !== undefined) change.parquet = onOff(values.parquet, "--parquet");
   if (values["quota-month"] !== undefined) change.quotaMonth = quota(values["quota-month"], "--quota-month");
   return change;
@@ -122,9 +135,9 @@ function quota(value: string | boolean, flag: string): number | null {
   throw new UsageError(`${flag} takes a whole number of events (1 or more) or off.`);
 }
 
-function tier(value: string | boolean, flag: string): RateTier {
-  if ((RATE_TIERS as readonly unknown[]).includes(value)) return value as RateTier;
-  throw new UsageError(`${flag} takes ${RATE_TIERS.join(", ")}.`);
+function oneOf<const T extends string>(choices: readonly T[], value: string | boolean, flag: string): T {
+  if ((choices as readonly unknown[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} takes ${choices.join(", ")}.`);
 }
 
 /** The settings schema's complaints (tenant-sql.ts checks every value) are bad usage too. */

@@ -4,37 +4,27 @@
  * @module
  */
 import { isValidTenant } from "../../src/core/tenants/tenant-name.js";
-import { tenantSettingsSchema, type TenantSettings } from "../../src/core/tenants/tenant-settings.js";
+import {
+  columnsOfSettings,
+  type TenantColumnValue,
+  type TenantSettings,
+  tenantSettingsSchema,
+} from "../../src/core/tenants/tenant-settings.js";
 
 export type SettingsChange = Partial<TenantSettings>;
 
-const COLUMNS: Record<keyof TenantSettings, string> = {
-  enabled: "enabled",
-  geo: "geo",
-  ipCapture: "ip_capture",
-  userAgent: "user_agent",
-  extraSources: "extra_sources",
-  deviceRateTier: "device_rate_tier",
-  tenantRateTier: "tenant_rate_tier",
-  parquet: "parquet",
-  quotaMonth: "quota_month",
-};
-
 export function addTenantSql(tenant: string, settings: TenantSettings, now: number): string {
   assertTenant(tenant);
-  const valid = tenantSettingsSchema.parse(settings);
-  const names = Object.keys(COLUMNS) as Array<keyof TenantSettings>;
-  const columns = ["tenant", ...names.map((name) => COLUMNS[name]), "updated_at"];
-  const values = [sqlText(tenant), ...names.map((name) => sqlValue(valid[name])), String(now)];
-  return `INSERT INTO tenants (${columns.join(", ")}) VALUES (${values.join(", ")}) ON CONFLICT (tenant) DO NOTHING RETURNING tenant;`;
+  const columns = columnsOfSettings(tenantSettingsSchema.parse(settings));
+  const names = ["tenant", ...Object.keys(columns), "updated_at"];
+  const values = [sqlText(tenant), ...Object.values(columns).map(sqlValue), String(now)];
+  return `INSERT INTO tenants (${names.join(", ")}) VALUES (${values.join(", ")}) ON CONFLICT (tenant) DO NOTHING RETURNING tenant;`;
 }
 
 export function setTenantSql(tenant: string, change: SettingsChange, now: number): string {
   assertTenant(tenant);
-  const valid = tenantSettingsSchema.partial().parse(change);
-  const assignments = (Object.keys(valid) as Array<keyof TenantSettings>).map(
-    (name) => `${COLUMNS[name]} = ${sqlValue(valid[name]!)}`,
-  );
+  const columns = columnsOfSettings(tenantSettingsSchema.partial().parse(change));
+  const assignments = Object.entries(columns).map(([name, value]) => `${name} = ${sqlValue(value)}`);
   if (assignments.length === 0) throw new Error("Nothing to change: give at least one setting.");
   assignments.push(`updated_at = ${now}`);
   return `UPDATE tenants SET ${assignments.join(", ")} WHERE tenant = ${sqlText(tenant)} RETURNING tenant;`;
@@ -50,12 +40,10 @@ function assertTenant(tenant: string): void {
   if (!isValidTenant(tenant)) throw new Error(`${JSON.stringify(tenant)} is not a valid tenant name.`);
 }
 
-function sqlValue(value: TenantSettings[keyof TenantSettings]): string {
+function sqlValue(value: TenantColumnValue): string {
   if (value === null) return "NULL";
   // A number has passed the schema: a whole number, so its decimal digits are the literal.
   if (typeof value === "number") return String(value);
-  if (typeof value === "boolean") return value ? "1" : "0";
-  if (Array.isArray(value)) return sqlText(JSON.stringify(value));
   return sqlText(value);
 }
 

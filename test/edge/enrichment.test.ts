@@ -3,6 +3,7 @@ import { seedEvents } from "../../fixtures/seed-events.js";
 import { envelope, postEvents, type PostOptions } from "../support/ingest.js";
 import { recordingQueue } from "../support/recording-queue.js";
 import { deviceClaims, TEST_DEVICE, TEST_USER } from "../support/tokens.js";
+import { LONDON_CF } from "../support/edge-location.js";
 
 async function queuedFrom(events: unknown[], options: PostOptions = {}): Promise<Record<string, unknown>[]> {
   const recorder = recordingQueue();
@@ -82,19 +83,7 @@ describe("deterministic event ids", () => {
 
 describe("geo from request.cf", () => {
   it("maps the edge's location into geo, coordinates as numbers", async () => {
-    const cf = {
-      country: "GB",
-      region: "England",
-      regionCode: "ENG",
-      city: "London",
-      postalCode: "EC1A",
-      latitude: "51.50799",
-      longitude: "-0.12806",
-      timezone: "Europe/London",
-      continent: "EU",
-      colo: "LHR",
-      asn: 2856,
-    };
+    const cf = { ...LONDON_CF, asn: 2856 };
     const [event] = await queuedFrom([seedEvents()[0]], { cf });
     expect(event!.geo).toEqual({
       country: "GB",

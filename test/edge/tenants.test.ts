@@ -130,7 +130,7 @@ describe("geo and IP capture per tenant", () => {
   });
 
   it("leaves geo out for a tenant with geo off", async () => {
-    await registerTenant("geo-off", { geo: false });
+    await registerTenant("geo-off", { geo: "off" });
     const recorder = recordingQueue();
     await postEvents(envelope([playAux()]), {
       claims: claimsFor("geo-off"),
@@ -142,7 +142,7 @@ describe("geo and IP capture per tenant", () => {
   });
 
   it("records the client's IP address for a tenant with IP capture on", async () => {
-    await registerTenant("ip-on", { ipCapture: true });
+    await registerTenant("ip-on", { ip: "on" });
     const recorder = recordingQueue();
     await postEvents(envelope([playAux()]), {
       claims: claimsFor("ip-on"),

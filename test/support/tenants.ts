@@ -4,7 +4,11 @@
  * @module
  */
 import { env } from "cloudflare:test";
-import { DEFAULT_TENANT_SETTINGS, type TenantSettings } from "../../src/core/tenants/tenant-settings.js";
+import {
+  columnsOfSettings,
+  DEFAULT_TENANT_SETTINGS,
+  type TenantSettings,
+} from "../../src/core/tenants/tenant-settings.js";
 import { clearTenantSettingsCache } from "../../src/edge/auth/tenant-settings-cache.js";
 
 /** Tests share storage: each uses tenants of its own. */
@@ -13,29 +17,13 @@ export function uniqueTenant(label: string): string {
 }
 
 export async function registerTenant(tenant: string, settings: Partial<TenantSettings> = {}): Promise<void> {
-  const merged = { ...DEFAULT_TENANT_SETTINGS, ...settings };
+  const columns = { ...columnsOfSettings({ ...DEFAULT_TENANT_SETTINGS, ...settings }), updated_at: Date.now() };
+  const names = Object.keys(columns);
   await env.DB.prepare(
-    `INSERT INTO tenants (tenant, enabled, geo, ip_capture, user_agent, extra_sources, device_rate_tier,
-       tenant_rate_tier, parquet, quota_month, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (tenant) DO UPDATE SET enabled = excluded.enabled, geo = excluded.geo,
-       ip_capture = excluded.ip_capture, user_agent = excluded.user_agent, extra_sources = excluded.extra_sources,
-       device_rate_tier = excluded.device_rate_tier, tenant_rate_tier = excluded.tenant_rate_tier,
-       parquet = excluded.parquet, quota_month = excluded.quota_month, updated_at = excluded.updated_at`,
+    `INSERT INTO tenants (tenant, ${names.join(", ")}) VALUES (?, ${names.map(() => "?").join(", ")})
+     ON CONFLICT (tenant) DO UPDATE SET ${names.map((name) => `${name} = excluded.${name}`).join(", ")}`,
   )
-    .bind(
-      tenant,
-      merged.enabled ? 1 : 0,
-      merged.geo ? 1 : 0,
-      merged.ipCapture ? 1 : 0,
-      merged.userAgent ? 1 : 0,
-      JSON.stringify(merged.extraSources),
-      merged.deviceRateTier,
-      merged.tenantRateTier,
-      merged.parquet ? 1 : 0,
-      merged.quotaMonth,
-      Date.now(),
-    )
+    .bind(tenant, ...Object.values(columns))
     .run();
   clearTenantSettingsCache();
 }

@@ -12,6 +12,7 @@
  * @module
  */
 import { CollectorError } from "../foundation/errors.js";
+import { parseIpv4, parseIpv6 } from "../foundation/ip-address.js";
 import type { DestinationSettings } from "./destination.js";
 
 export interface EndpointPolicy {
@@ -150,30 +151,8 @@ function describeIpv6(words: readonly number[]): string {
   return "an IP address; give the storage's host name";
 }
 
-/** A URL parser's IPv4 host: always four decimal octets by then, whatever form was typed. */
-function parseIpv4(host: string): number[] | undefined {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  if (!match) return undefined;
-  const octets = match.slice(1).map(Number);
-  return octets.every((octet) => octet <= 255) ? octets : undefined;
-}
-
 function ipv4Value(octets: readonly number[]): number {
   return octets.reduce((value, octet) => value * 256 + octet, 0) >>> 0;
-}
-
-/** Eight 16-bit words of a URL parser's IPv6 host (brackets removed; always hex words by then), or undefined. */
-function parseIpv6(text: string): number[] | undefined {
-  const halves = text.split("::");
-  if (halves.length > 2) return undefined;
-  const words = (part: string) =>
-    part === "" ? [] : part.split(":").map((word) => (/^[0-9a-f]{1,4}$/.test(word) ? parseInt(word, 16) : NaN));
-  const head = words(halves[0]!);
-  const rest = halves.length === 2 ? words(halves[1]!) : [];
-  const missing = 8 - head.length - rest.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
-  const all = [...head, ...new Array<number>(halves.length === 2 ? missing : 0).fill(0), ...rest];
-  return all.every(Number.isFinite) ? all : undefined;
 }
 
 // ---- host names -----------------------------------------------------------------------------------------------

@@ -1,7 +1,11 @@
 /**
- * Maps the request's `cf` object (Cloudflare's estimate of where the client is) to the `geo` of an event.
+ * Maps the request's `cf` object (Cloudflare's estimate of where the client is) to the `geo` of an event, as
+ * precise as the tenant's `geo` setting allows: every field (`on`), the country and continent only (`country`:
+ * no region, city, postcode, coordinates, time zone or data centre, any of which narrows a user down further), or
+ * none (`off`).
  * @module
  */
+import type { GeoSetting } from "../tenants/tenant-settings.js";
 import type { Geo } from "./schemas/envelope.js";
 
 /** The parts of `request.cf` that geo reads; every one may be missing. */
@@ -18,8 +22,15 @@ export interface CfLocation {
   colo?: unknown;
 }
 
+/** The geo of the events of a request, by the tenant's setting; undefined when off or the edge gave none. */
+export function geoForSetting(cf: CfLocation | undefined, setting: GeoSetting): Geo | undefined {
+  if (setting === "off") return undefined;
+  if (setting === "on") return geoFromCf(cf);
+  return geoFromCf(cf && { country: cf.country, continent: cf.continent });
+}
+
 /** Returns the geo fields the edge provided, or undefined when it provided none. */
-export function geoFromCf(cf: CfLocation | undefined): Geo | undefined {
+function geoFromCf(cf: CfLocation | undefined): Geo | undefined {
   if (!cf) return undefined;
   const geo: Geo = {};
   setText(geo, "country", cf.country);

@@ -8,7 +8,8 @@ import { readConfig } from "../../core/foundation/config.js";
 import { printableAscii } from "../../core/foundation/untrusted-text.js";
 import { enrichEvents } from "../../core/events/enrich.js";
 import { requestClock } from "../../core/events/event-time.js";
-import { geoFromCf, type CfLocation } from "../../core/events/geo.js";
+import { geoForSetting, type CfLocation } from "../../core/events/geo.js";
+import { clientIpFor } from "../../core/privacy/client-ip.js";
 import { userAgentFields } from "../../core/events/user-agent.js";
 import { clientEventSchemaFor } from "../../core/events/schemas/events.js";
 import { reportRejections, type RejectionReport } from "../../core/events/rejection-report.js";
@@ -69,8 +70,8 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
       userid: principal.userid,
       deviceid: principal.deviceid,
       clock,
-      geo: settings.geo ? geoFromCf(c.req.raw.cf as CfLocation | undefined) : undefined,
-      ip: settings.ipCapture ? c.req.header("cf-connecting-ip") : undefined,
+      geo: geoForSetting(c.req.raw.cf as CfLocation | undefined, settings.geo),
+      ip: clientIpFor(c.req.header("cf-connecting-ip"), settings.ip),
       userAgent: settings.userAgent ? userAgentFields(c.req.header("user-agent")) : undefined,
     },
   );

@@ -72,9 +72,15 @@ export const serverFieldsSchema = z.object({
   tenant: z.string(),
   userid: z.string(),
   deviceid: z.string().optional(),
-  geo: geoSchema.optional(),
-  /** Only for tenants with IP capture on. */
-  ip: z.string().optional(),
+  geo: geoSchema
+    .optional()
+    .describe("Where the edge placed the client; absent with geo off, only country and continent with --geo country."),
+  ip: z
+    .string()
+    .optional()
+    .describe(
+      "The client's IP address, only for tenants with IP capture on; with --ip truncated its network only (IPv4 /24 as 203.0.113.0, IPv6 /48 as 2001:db8:1::).",
+    ),
   useragent: z
     .string()
     .optional()
