@@ -60,7 +60,7 @@ async function writeAggregates(
   file: AggregatesFile,
 ): Promise<WrittenAggregates> {
   const rows = await readRollups(env, tenant, file.range);
-  const summary = buildSummary({ view: file.view, periods: file.range.periods, ...rows });
+  const summary = buildSummary({ view: file.view, time: file.range.axis, periods: file.range.periods, ...rows });
   const body = new TextEncoder().encode(JSON.stringify(summary));
   const object = await env.EXPORTS.put(file.key, body, { httpMetadata: { contentType: CONTENT_TYPES.aggregates } });
   if (!object) throw new Error("R2 put returned no object");

@@ -144,7 +144,11 @@ export async function exportShardGroup(
   try {
     const rollups = rollUpEvents(ours, now);
     const commitStarted = Date.now();
-    const result = await shard.commit({ ...committedFile, rollups });
+    const result = await shard.commit({
+      ...committedFile,
+      rollups: rollups.received,
+      lateRollups: { received: rollups.received_late, event: rollups.event_late },
+    });
     countUsage(storage, result.usage, commitStarted);
     ledgerMs += Date.now() - commitStarted;
     storage.ledgerUsage.maxShardMs = Math.max(storage.ledgerUsage.maxShardMs, ledgerMs);

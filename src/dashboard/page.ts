@@ -47,12 +47,14 @@ export function dashboardPage(version: string): string {
       "daily",
       "Per day (UTC), up to 90 days.",
       `<label>from <input type="date" id="daily-from"></label><label>to <input type="date" id="daily-to"></label>
+      ${timeSwitch("daily")}
       <button class="primary" id="daily-load">Show</button>`,
     )}
     ${summarySection(
       "monthly",
       "Per month (UTC), up to 12 months.",
       `<label>from <input type="month" id="monthly-from"></label><label>to <input type="month" id="monthly-to"></label>
+      ${timeSwitch("monthly")}
       <button class="primary" id="monthly-load">Show</button>`,
     )}
     <section data-view="live" hidden>
@@ -91,6 +93,13 @@ export function dashboardPage(version: string): string {
 </body>
 </html>
 `;
+}
+
+/** The summaries' ?time= switch: count by when the collector received each event, or when it happened. */
+function timeSwitch(view: string): string {
+  return `<label>count by <select id="${view}-time">
+        <option value="received">time received</option><option value="event">time it happened</option>
+      </select></label>`;
 }
 
 function summarySection(view: string, about: string, controls: string): string {

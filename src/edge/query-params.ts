@@ -1,11 +1,12 @@
 /**
  * Reads a request's query string with a zod schema: each parameter given at most once, and anything wrong a 400
  * invalid_query whose message names the parameter, what it must be and what was given. Also the parameters that
- * several routes take (a day, a page limit) and their one rule across parameters (from not after to).
+ * several routes take (a day, a page limit, a summary's time axis) and their one rule across parameters (from not after to).
  * @module
  */
 import { z } from "zod";
 import { isCalendarDay } from "../core/exports/export-day.js";
+import { ROLLUP_AXES } from "../core/insights/insight-rollup.js";
 import { CollectorError } from "../core/foundation/errors.js";
 import { printableAscii, quoteUntrusted } from "../core/foundation/untrusted-text.js";
 
@@ -22,6 +23,9 @@ export const instantParam = z
     error: "must be an ISO-8601 date-time with a time zone, e.g. 2026-11-30T12:00:00Z",
   })
   .refine((text) => text === "" || isCalendarDay(text.slice(0, 10)), { error: "is not a real date-time" });
+
+/** `time=received` (the collector's clock, the default) or `time=event` (when the event happened): the summaries' axis. */
+export const timeAxisParam = z.enum(ROLLUP_AXES, { error: `must be ${ROLLUP_AXES.join(" or ")}` }).default("received");
 
 /** A page size: a whole number from 1 to `max`, in plain decimal digits (not 0x10, 1e3, +10 or " 10"). */
 export function pageLimitParam(max: number) {

@@ -112,7 +112,11 @@ export function commitFile(sql: MeteredSql, request: CommitRequest): boolean {
     JSON.stringify(request.facts),
   );
   if (committed.length === 0) return false;
-  addRollups(sql, request.rollups);
+  addRollups(sql, request.rollups, "received");
+  if (request.lateRollups) {
+    addRollups(sql, request.lateRollups.received, "received_late");
+    addRollups(sql, request.lateRollups.event, "event_late");
+  }
   return true;
 }
 

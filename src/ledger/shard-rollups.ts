@@ -2,19 +2,18 @@
  * A shard's insights rollups: one row per (time axis, grain, bucket) holding the bucket's counts by dimension and
  * value (JSON [dimension, value, count] triples: values are any text, `__proto__` too, so never object keys) and its HyperLogLog sketches of users and devices. A commit adds its file's increments to the
  * rows of the buckets its events fall in (usually one minute and one day: two rows written per file, where D1
- * took a row per dimension value and per sketch), in the commit's transaction, so every event counts exactly
- * once. The summaries read each shard's rows of a range, added up per period.
+ * took a row per dimension value and per sketch; a file with late events adds a received_late row and at most
+ * three event_late rows, see src/core/insights/insight-rollup.ts), in the commit's transaction, so every event
+ * counts exactly once on each time axis. The summaries read each shard's rows of a range for one axis, added up
+ * per period.
  * @module
  */
 import type { RollupRequest, RollupRows } from "../core/exports/ledger-protocol.js";
 import type { CountRow, SketchRow } from "../core/insights/insight-summary.js";
-import type { RollupIncrements } from "../core/insights/insight-rollup.js";
+import { STORED_AXES_OF, type RollupIncrements, type StoredRollupAxis } from "../core/insights/insight-rollup.js";
 import { decodeSketch, emptySketch, encodeSketch, mergeSketchInto, type Sketch } from "../core/insights/hyperloglog.js";
 import type { DistinctKind } from "../core/insights/insight-dimensions.js";
 import type { MeteredSql } from "./sql-usage.js";
-
-/** Buckets by the collector's receive time; the device's event time will be an axis of its own. */
-export const RECEIVED_AXIS = "received";
 
 /** Counts by `${dimension}\u0000${value}`: a Map, so no value can collide with an object's own members. */
 type Counts = Map<string, { dimension: string; value: string; count: number }>;
@@ -27,7 +26,8 @@ interface BucketIncrement {
   sketches: Partial<Record<DistinctKind, Sketch>>;
 }
 
-export function addRollups(sql: MeteredSql, increments: RollupIncrements, axis = RECEIVED_AXIS): void {
+/** Adds a file's increments of one stored axis to the shard's rows (none when they are empty). */
+export function addRollups(sql: MeteredSql, increments: RollupIncrements, axis: StoredRollupAxis): void {
   for (const increment of byBucket(increments)) {
     const [stored] = sql.all<{ counts: string; sketches: string }>(
       "SELECT counts, sketches FROM rollups WHERE axis = ?1 AND grain = ?2 AND bucket = ?3",
@@ -55,11 +55,17 @@ export function addRollups(sql: MeteredSql, increments: RollupIncrements, axis =
   }
 }
 
-/** The shard's rows of a range, counts added up and sketches merged per period. */
-export function readRollups(sql: MeteredSql, request: RollupRequest, axis = RECEIVED_AXIS): RollupRows {
+/**
+ * The shard's rows of a range that add up to the request's axis (on-time and late rows), counts added up and
+ * sketches merged per period.
+ */
+export function readRollups(sql: MeteredSql, request: RollupRequest): RollupRows {
+  const [onTime, late] = STORED_AXES_OF[request.axis ?? "received"];
   const rows = sql.all<{ bucket: string; counts: string; sketches: string }>(
-    "SELECT bucket, counts, sketches FROM rollups WHERE axis = ?1 AND grain = ?2 AND bucket BETWEEN ?3 AND ?4",
-    axis,
+    `SELECT bucket, counts, sketches FROM rollups
+     WHERE axis IN (?1, ?2) AND grain = ?3 AND bucket BETWEEN ?4 AND ?5`,
+    onTime,
+    late,
     request.grain,
     request.firstBucket,
     request.lastBucket,

@@ -10,8 +10,10 @@
  * runs: which sequence numbers of a session each file holds, one row per run of consecutive numbers. A run of a
  *   committed file makes its numbers duplicates; a run of any other file is void and is taken over.
  * rollups: the insights of the shard's committed events per (time axis, grain, bucket): counts by dimension
- *   and value as JSON, HyperLogLog sketches of users and devices. The axis is 'received' (the collector's clock);
- *   a second axis (the device's event time) takes rows of its own.
+ *   and value as JSON, HyperLogLog sketches of users and devices. The axis is 'received' (minutes by the collector's
+ *   clock, and days of the events that happened on the day received), 'received_late' and 'event_late' (days of
+ *   the events that happened on an earlier day, by the day received and by the day they happened): see
+ *   src/core/insights/insight-rollup.ts.
  * Every table is keyed for the one lookup it serves and has no other index: SQLite-backed Durable Objects bill a
  *   written row per index an insert touches, as D1 does.
  * @module

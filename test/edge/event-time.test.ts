@@ -2,20 +2,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { postEvents } from "../support/ingest.js";
 import { recordingQueue } from "../support/recording-queue.js";
+import { DAY_MS, deviceTime, HOUR_MS, MINUTE_MS } from "../support/time.js";
 
-const MINUTE_MS = 60 * 1000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
 const YEAR_MS = 365 * DAY_MS;
-
-/** `ms` written as a device would, in local time at `offsetMinutes` east of UTC, e.g. 2026-11-26T13:00:00.000+01:00. */
-function deviceTime(ms: number, offsetMinutes: number): string {
-  const local = new Date(ms + offsetMinutes * MINUTE_MS).toISOString().slice(0, 23);
-  const sign = offsetMinutes < 0 ? "-" : "+";
-  const hours = String(Math.floor(Math.abs(offsetMinutes) / 60)).padStart(2, "0");
-  const minutes = String(Math.abs(offsetMinutes) % 60).padStart(2, "0");
-  return `${local}${sign}${hours}:${minutes}`;
-}
 
 function eventAt(localtime: string, sequencenumber = 1): Record<string, unknown> {
   return { ...seedEvents()[4], localtime, sequencenumber };

@@ -128,6 +128,11 @@ describe("queries the summaries refuse with 400 invalid_query", () => {
     ["monthly?from=2025-13", /YYYY-MM/],
     ["monthly?from=2026-02&to=2026-01", /after/],
     ["realtime?from=2026-01-01", /Unknown parameter from/],
+    ["daily?time=device", /time must be received or event; got "device"/],
+    ["daily?time=", /time must be received or event/],
+    ["monthly?time=Event", /time must be received or event; got "Event"/],
+    ["daily?time=event&time=received", /time is given more than once/],
+    ["realtime?time=event", /time must be received on the realtime summary/],
   ])("%s", async (path, message) => {
     const response = await get(path, await readerToken("acme", "insights:read"));
     expect(response.status).toBe(400);

@@ -50,8 +50,8 @@ export function senderFor(tenant: string): Sender {
   return { tenant, userid: `user-of-${tenant}`, deviceid: `device-of-${tenant}` };
 }
 
-/** The sender's POST /v1/events of `events`, with its events:write token. */
-export async function eventsRequest(sender: Sender, events: readonly unknown[]): Promise<Request> {
+/** The sender's POST /v1/events of `events`, with its events:write token (and the envelope's sentat if given). */
+export async function eventsRequest(sender: Sender, events: readonly unknown[], sentat?: string): Promise<Request> {
   const token = await signToken({
     tenant: sender.tenant,
     sub: sender.userid,
@@ -62,14 +62,18 @@ export async function eventsRequest(sender: Sender, events: readonly unknown[]):
   return collectorRequest("/v1/events", {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify(envelope([...events])),
+    body: JSON.stringify(sentat === undefined ? envelope([...events]) : { ...envelope([...events]), sentat }),
   });
 }
 
 /** Posts through the Worker with a recording EVENTS queue; returns the message bodies it would have queued. */
-export async function acceptedMessageBodies(sender: Sender, events: readonly unknown[]): Promise<string[]> {
+export async function acceptedMessageBodies(
+  sender: Sender,
+  events: readonly unknown[],
+  sentat?: string,
+): Promise<string[]> {
   const recorder = recordingQueue({ forwardTo: null });
-  const response = await callWorker(await eventsRequest(sender, events), { EVENTS: recorder.queue });
+  const response = await callWorker(await eventsRequest(sender, events, sentat), { EVENTS: recorder.queue });
   expect(response.status).toBe(202);
   expect(((await response.json()) as { accepted: number }).accepted).toBe(events.length);
   return recorder.bodies();

@@ -17,11 +17,20 @@ export async function summaryOf(tenant: string, path: string): Promise<Summary> 
   return summarySchema.parse(await response.json());
 }
 
-/** The message bodies with every event's receivedat set to `receivedat` (as if received then). */
+/**
+ * The message bodies with every event's receivedat set to `receivedat` (as if received then), and its eventtime
+ * moved by as much, so it stays as far before receivedat as the edge had found it.
+ */
 export function receivedAt(bodies: readonly string[], receivedat: string): string[] {
   return bodies.map((body) => {
     const message = JSON.parse(body) as { events: Record<string, unknown>[] };
-    for (const event of message.events) event.receivedat = receivedat;
+    for (const event of message.events) {
+      const shift = Date.parse(receivedat) - Date.parse(String(event.receivedat));
+      if (typeof event.eventtime === "string") {
+        event.eventtime = new Date(Date.parse(event.eventtime) + shift).toISOString();
+      }
+      event.receivedat = receivedat;
+    }
     return JSON.stringify(message);
   });
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { CountRow, SketchRow } from "../insights/insight-summary.js";
-import type { RollupIncrements } from "../insights/insight-rollup.js";
+import type { RollupAxis, RollupIncrements } from "../insights/insight-rollup.js";
 import type { EventTypeCounts } from "./event-type-counts.js";
 import type { ExportFileEntry } from "./export-listing.js";
 
@@ -78,8 +78,16 @@ export interface CommittedFile {
 export interface CommitRequest {
   key: string;
   facts: CommittedFacts;
-  /** The insights rollups of the file's events: applied in the commit's transaction, so only if it commits. */
+  /**
+   * The insights rollups of the file's events (received minutes and on-time days): applied in the commit's
+   * transaction, so only if it commits.
+   */
   rollups: RollupIncrements;
+  /**
+   * Its late events (src/core/insights/insight-rollup.ts) by the day received and by the day they happened,
+   * applied likewise; absent from older consumers, whose late events count as on time.
+   */
+  lateRollups?: { received: RollupIncrements; event: RollupIncrements };
 }
 
 export interface CommitResult {
@@ -105,6 +113,8 @@ export interface DayFiles {
 
 /** The rollups of a range, added up per period (counts) and merged per period (sketches) within the shard. */
 export interface RollupRequest {
+  /** Which time axis; absent (an older edge) is received. */
+  axis?: RollupAxis;
   grain: string;
   firstBucket: string;
   lastBucket: string;

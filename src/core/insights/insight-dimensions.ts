@@ -29,6 +29,7 @@ const optionalText = z.string().min(1).optional().catch(undefined);
 const insightFieldsSchema = z.object({
   type: z.string().min(1).catch(UNKNOWN_VALUE),
   receivedat: z.string(),
+  eventtime: z.string().optional().catch(undefined),
   userid: optionalText,
   deviceid: optionalText,
   action: optionalText,
@@ -42,11 +43,16 @@ const insightFieldsSchema = z.object({
 
 export interface InsightFacts {
   receivedat: string;
+  /** When the event happened (UTC ISO-8601); its receivedat when it was queued before eventtime existed. */
+  eventtime: string;
   values: Array<[CountDimension, string]>;
   distinct: Array<[DistinctKind, string]>;
 }
 
-/** The rollup facts of one queued event (its receivedat is ISO-8601 UTC: the queue message schema ensures it). */
+/**
+ * The rollup facts of one queued event (its receivedat and eventtime are ISO-8601 UTC: the queue message schema
+ * ensures it).
+ */
 export function insightFactsOf(event: unknown): InsightFacts {
   const fields = insightFieldsSchema.parse(event);
   const values: Array<[CountDimension, string]> = [["type", fields.type]];
@@ -63,6 +69,7 @@ export function insightFactsOf(event: unknown): InsightFacts {
   if (fields.deviceid) distinct.push(["devices", fields.deviceid]);
   return {
     receivedat: fields.receivedat,
+    eventtime: fields.eventtime ?? fields.receivedat,
     values: values.map(([dimension, value]) => [dimension, cutToLength(value, MAX_VALUE_LENGTH)]),
     distinct,
   };

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { COUNT_DIMENSIONS } from "./insight-dimensions.js";
+import { ROLLUP_AXES } from "./insight-rollup.js";
 
 const countsByValue = z.record(z.string(), z.int().nonnegative());
 
@@ -30,6 +31,11 @@ export type SummaryPeriod = z.infer<typeof summaryPeriodSchema>;
 
 export const summarySchema = z.object({
   view: z.enum(["realtime", "daily", "monthly"]),
+  /**
+   * What the periods count by: when the collector received each event, or when it happened (`?time=event`, daily
+   * and monthly). Absent from aggregates files written before it existed: those are received.
+   */
+  time: z.enum(ROLLUP_AXES).optional(),
   /** The first and last period, inclusive. */
   from: z.string(),
   to: z.string(),

@@ -12,6 +12,7 @@ import {
   type Sketch,
 } from "./hyperloglog.js";
 import { COUNT_DIMENSIONS, type DistinctKind } from "./insight-dimensions.js";
+import type { RollupAxis } from "./insight-rollup.js";
 import type { CountsByDimension, Summary, SummaryPeriod } from "./insight-summary-schema.js";
 
 export interface CountRow {
@@ -29,6 +30,8 @@ export interface SketchRow {
 
 export interface SummaryInput {
   view: Summary["view"];
+  /** The rows' time axis; received when not said. */
+  time?: RollupAxis;
   /** Every period of the range, in order. */
   periods: readonly string[];
   counts: readonly CountRow[];
@@ -53,6 +56,7 @@ export function buildSummary(input: SummaryInput): Summary {
   }
   return {
     view: input.view,
+    time: input.time ?? "received",
     from: input.periods[0] ?? "",
     to: input.periods.at(-1) ?? "",
     standard_error: Number(SKETCH_STANDARD_ERROR.toFixed(4)),

@@ -1,10 +1,10 @@
 /**
  * The periods of each summary view and the rollup rows that answer it: realtime is the last 60 minutes (the
- * current one included) from minute rows; daily is up to 90 days and monthly up to 12 months, both from day rows.
- * All UTC; every period label is a prefix of the bucket labels it adds up (see insight-rollup.ts).
+ * current one included) from minute rows; daily is up to 90 days and monthly up to 12 months, both from day rows,
+ * on either time axis (received, the default, or event; realtime is received only). All UTC; every period label is a prefix of the bucket labels it adds up (see insight-rollup.ts).
  * @module
  */
-import type { RollupGrain } from "./insight-rollup.js";
+import type { RollupAxis, RollupGrain } from "./insight-rollup.js";
 
 export const REALTIME_MINUTES = 60;
 export const MAX_DAILY_DAYS = 90;
@@ -18,6 +18,7 @@ const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 
 export interface SummaryRange {
+  axis: RollupAxis;
   grain: RollupGrain;
   /** Inclusive bounds on the bucket label. */
   firstBucket: string;
@@ -32,23 +33,30 @@ export function realtimeRange(now: Date): SummaryRange {
   const periods = Array.from({ length: REALTIME_MINUTES }, (_, index) =>
     new Date(last - (REALTIME_MINUTES - 1 - index) * MINUTE_MS).toISOString().slice(0, 16),
   );
-  return { grain: "minute", firstBucket: periods[0]!, lastBucket: periods.at(-1)!, periodLength: 16, periods };
+  return {
+    axis: "received",
+    grain: "minute",
+    firstBucket: periods[0]!,
+    lastBucket: periods.at(-1)!,
+    periodLength: 16,
+    periods,
+  };
 }
 
 /** from and to are yyyy-mm-dd, inclusive, from <= to (the caller checked). */
-export function dailyRange(from: string, to: string): SummaryRange {
+export function dailyRange(from: string, to: string, axis: RollupAxis = "received"): SummaryRange {
   const periods: string[] = [];
   for (let day = Date.parse(`${from}T00:00:00Z`); day <= Date.parse(`${to}T00:00:00Z`); day += DAY_MS) {
     periods.push(new Date(day).toISOString().slice(0, 10));
   }
-  return { grain: "day", firstBucket: from, lastBucket: to, periodLength: 10, periods };
+  return { axis, grain: "day", firstBucket: from, lastBucket: to, periodLength: 10, periods };
 }
 
 /** from and to are yyyy-mm, inclusive, from <= to (the caller checked). */
-export function monthlyRange(from: string, to: string): SummaryRange {
+export function monthlyRange(from: string, to: string, axis: RollupAxis = "received"): SummaryRange {
   const periods = Array.from({ length: monthsBetween(from, to) }, (_, index) => addMonths(from, index));
   // '-31' bounds every month's days as text, whatever its length.
-  return { grain: "day", firstBucket: `${from}-01`, lastBucket: `${to}-31`, periodLength: 7, periods };
+  return { axis, grain: "day", firstBucket: `${from}-01`, lastBucket: `${to}-31`, periodLength: 7, periods };
 }
 
 export function daysBetween(from: string, to: string): number {

@@ -128,10 +128,11 @@
         loadSummary("realtime", "/v1/summaries/realtime");
       }, REALTIME_REFRESH_MS);
     }
-    if (view === "daily")
-      loadSummary("daily", "/v1/summaries/daily?from=" + $("daily-from").value + "&to=" + $("daily-to").value);
-    if (view === "monthly")
-      loadSummary("monthly", "/v1/summaries/monthly?from=" + $("monthly-from").value + "&to=" + $("monthly-to").value);
+    if (view === "daily" || view === "monthly") {
+      var query =
+        "?from=" + $(view + "-from").value + "&to=" + $(view + "-to").value + "&time=" + $(view + "-time").value;
+      loadSummary(view, "/v1/summaries/" + view + query);
+    }
     if (view === "live") openLive();
     if (view === "exports") loadExports();
   }
@@ -151,6 +152,9 @@
         status.textContent =
           "Updated " +
           new Date().toLocaleTimeString() +
+          (summary.time === "event"
+            ? " · counted by when events happened"
+            : " · counted by when events were received") +
           " · users and devices are estimates (±" +
           (summary.standard_error * 100).toFixed(1) +
           "%)";
@@ -170,6 +174,7 @@
       totalCard(summary.totals.devices, "devices (distinct)"),
     );
     totals.dataset.events = String(summary.totals.events);
+    totals.dataset.time = summary.time || "received";
     drawChart(view, summary);
     var tables = $(view + "-tables");
     tables.replaceChildren.apply(
@@ -480,6 +485,11 @@
     });
     $("monthly-load").addEventListener("click", function () {
       select("monthly");
+    });
+    ["daily", "monthly"].forEach(function (view) {
+      $(view + "-time").addEventListener("change", function () {
+        select(view);
+      });
     });
     $("exports-load").addEventListener("click", loadExports);
     $("live-type").addEventListener("change", sendFilter);

@@ -1,8 +1,9 @@
 /**
- * Reads the insights rollups for one summary: the counts and the sketches of a tenant's buckets in a range,
- * grouped by period, from each of the tenant's ledger shards (src/ledger/shard-rollups.ts) and from the D1
- * tables of before the shards (kept until their rows age out), all in parallel. buildSummary adds the counts
- * and merges the sketches of the same period.
+ * Reads the insights rollups for one summary: the counts and the sketches of a tenant's buckets in a range on
+ * one time axis, grouped by period, from each of the tenant's ledger shards (src/ledger/shard-rollups.ts) and,
+ * on the received axis, from the D1 tables of before the shards (kept until their rows age out; they have no
+ * event axis, so `time=event` leaves them out), all in parallel. buildSummary adds the counts and merges the
+ * sketches of the same period.
  * @module
  */
 import type { RollupRows } from "../../core/exports/ledger-protocol.js";
@@ -12,13 +13,14 @@ import { tenantShards, type LedgerBindings } from "../ledger-shards.js";
 
 export async function readRollups(env: LedgerBindings, tenant: string, range: SummaryRange): Promise<RollupRows> {
   const request = {
+    axis: range.axis,
     grain: range.grain,
     firstBucket: range.firstBucket,
     lastBucket: range.lastBucket,
     periodLength: range.periodLength,
   };
   const parts = await Promise.all([
-    readLegacyRollups(env.DB, tenant, range),
+    range.axis === "received" ? readLegacyRollups(env.DB, tenant, range) : { counts: [], sketches: [] },
     ...tenantShards(env, tenant).map((shard) => shard.readRollups(request)),
   ]);
   return {
