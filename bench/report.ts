@@ -6,7 +6,7 @@
 import { FLEET_PROFILE } from "./cost/cost-model.js";
 import { coreRows } from "./core/core-rows.js";
 import { FLEET_BATCH, type EdgeResult } from "./edge/edge-load.js";
-import { PRICES_AS_OF } from "./cost/prices.js";
+import { PRICES_AS_OF } from "../src/core/usage/list-prices.js";
 import { renderTable, type Row } from "./lib/table.js";
 import { shardScalingEfficiency, type AllResults, type TargetCheck } from "./targets.js";
 

@@ -10,7 +10,7 @@ import { runConsumer } from "./consumer/consumer-bench.js";
 import { runNodeCore } from "./core/node-core.js";
 import { runWorkerdCore } from "./core/workerd-core.js";
 import { costPerMillion, FLEET_PROFILE } from "./cost/cost-model.js";
-import { PRICES, PRICES_AS_OF } from "./cost/prices.js";
+import { PRICES, PRICES_AS_OF } from "../src/core/usage/list-prices.js";
 import { edgeSettings, runEdgeLoad } from "./edge/edge-load.js";
 import { runMemory } from "./memory/memory-bench.js";
 import { renderReport } from "./report.js";

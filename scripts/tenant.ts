@@ -1,6 +1,7 @@
 /**
  * `npm run tenant -- add|set|list …`: manages the tenants table (local D1 by default, --remote for the
- * deployed one). Settings reach the edge within TENANT_CACHE_SECONDS. `destination …` is tenant/destination.ts.
+ * deployed one). Settings reach the edge within TENANT_CACHE_SECONDS. `destination …` is tenant/destination.ts,
+ * `usage …` tenant/usage.ts.
  * @module
  */
 import { ZodError } from "zod";
@@ -15,6 +16,7 @@ import {
 import { HELP_FLAG, parseFlags, runCommand, UsageError } from "./lib/cli.js";
 import { executeD1, type D1Target } from "./lib/d1-execute.js";
 import { DESTINATION_USAGE, runDestinationCommand } from "./tenant/destination.js";
+import { runUsageCommand, USAGE_USAGE } from "./tenant/usage.js";
 import { addTenantSql, LIST_TENANTS_SQL, setTenantSql, type SettingsChange } from "./lib/tenant-sql.js";
 
 const USAGE = `Usage:
@@ -22,6 +24,7 @@ const USAGE = `Usage:
   npm run tenant -- set <tenant> <settings> [--remote]
   npm run tenant -- list [--remote]
 ${DESTINATION_USAGE}
+${USAGE_USAGE}
 Settings:
   --enabled on|off       a disabled tenant's events get 403 and nothing is queued; it may still read (default on)
   --geo on|country|off   geo in the tenant's export: every field, the country and continent only, or none (default on)
@@ -36,6 +39,7 @@ Settings:
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === "destination") return runDestinationCommand(argv.slice(1));
+  if (argv[0] === "usage") return runUsageCommand(argv.slice(1));
   const { values, positionals } = parseFlags({
     args: argv,
     allowPositionals: true,

@@ -8,7 +8,8 @@
  */
 import type { ConsumerResult } from "../consumer/consumer-bench.js";
 import type { EdgeResult } from "../edge/edge-load.js";
-import { PRICES } from "./prices.js";
+import { PRICES } from "../../src/core/usage/list-prices.js";
+import { queueOperationsOf } from "../../src/core/usage/usage-cost.js";
 
 export const FLEET_PROFILE = {
   eventsPerRequest: 20,
@@ -22,9 +23,6 @@ export const FLEET_PROFILE = {
   /** gzip ratio of real event JSON; the seed mix repeats itself and compresses far better, so it is not used. */
   gzipRatio: 4,
   messagesPerConsumerBatch: 100,
-  /** Queues counts ~100 bytes of metadata per message; a KB is 1,000 bytes. */
-  queueChunkBytes: 64_000,
-  queueMetadataBytes: 100,
   /** A Durable Object is billed 128 MB while active. */
   durableObjectGb: 0.128,
 } as const;
@@ -77,7 +75,6 @@ export function costPerMillion(edge: EdgeResult, consumer: ConsumerResult): Cost
   const consumerInvocations = messages / profile.messagesPerConsumerBatch;
   const batches = MILLION / consumer.eventsPerBatch;
   const messageBytes = profile.eventsPerRequest * (profile.bytesPerEvent + consumer.serverFieldBytesPerEvent);
-  const chunks = Math.ceil((messageBytes + profile.queueMetadataBytes) / profile.queueChunkBytes);
   const cpuMs = requests * edge.cpuMsPerSmallRequest + batches * consumer.cpuMsPerBatch;
   const storedGb = (MILLION * (profile.bytesPerEvent + consumer.serverFieldBytesPerEvent)) / profile.gzipRatio / 1e9;
   const shardGbMonths = ((MILLION * consumer.shardBytesPerEvent) / 1e9) * (profile.manifestRetentionDays / 30);
@@ -91,7 +88,7 @@ export function costPerMillion(edge: EdgeResult, consumer: ConsumerResult): Cost
   const lines: CostLine[] = [
     line("Workers requests", requests + consumerInvocations, "requests", PRICES.workersRequests.usd, MILLION),
     line("Workers CPU", cpuMs, "CPU ms", PRICES.workersCpu.usd, MILLION),
-    line("Queues", messages * chunks * 3, "operations", PRICES.queueOperations.usd, MILLION),
+    line("Queues", messages * queueOperationsOf(messageBytes), "operations", PRICES.queueOperations.usd, MILLION),
     line("R2 Class A", batches * consumer.r2PutsPerBatch, "puts", PRICES.r2ClassA.usd, MILLION),
     line("R2 storage", storedGb * profile.exportRetentionMonths, "GB-months", PRICES.r2Storage.usd, 1),
     line("DO requests", batches * consumer.ledgerCallsPerBatch, "calls", PRICES.doRequests.usd, MILLION),

@@ -95,6 +95,16 @@ export const CROSS_AREA_IMPORTS: readonly CrossAreaImport[] = [
     to: "src/consumer/erasure-store.ts",
     why: "the admin routes record, list and show erasures and lift suppressions; ingest reads the suppressions",
   },
+  {
+    from: "delivery",
+    to: "src/consumer/tenant-usage-store.ts",
+    why: "the delivery consumer adds each batch's delivered files to the tenants' days of usage, as the export consumer does",
+  },
+  {
+    from: "edge",
+    to: "src/consumer/tenant-usage-store.ts",
+    why: "the admin usage routes read the tenants' days of usage the consumers count",
+  },
   { from: "edge", to: "src/delivery/destination-store.ts", why: "the admin routes add, list and remove destinations" },
   { from: "edge", to: "src/delivery/probe-destination.ts", why: "the admin route behind `destination test`" },
   { from: "edge", to: "src/delivery/delivery-message.ts", why: "redeliver enqueues delivery messages" },

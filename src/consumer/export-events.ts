@@ -12,7 +12,7 @@ import { groupByShard } from "../core/exports/shard-groups.js";
 import type { DecodedMessage } from "../core/exports/tenant-groups.js";
 import { D1Usage } from "./d1-usage.js";
 import { keepDeadLetter } from "./dead-letter.js";
-import { countMonthEvents, exportedPerTenant } from "./count-month-events.js";
+import { type AckedMessage, countTenantUsage, tallyBatch } from "./count-tenant-usage.js";
 import { decodeEventMessage } from "./decode-message.js";
 import { exportShardGroup, type GroupOutcome } from "./export-tenant-group.js";
 import { settleMessage, type Settlement } from "./settle.js";
@@ -65,7 +65,7 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
   }
   for (const [message, settlement] of settlements) settleMessage(message, settlement);
   for (const { message, settlement } of kept) settleMessage(message, settlement);
-  await countMonthEvents(env.DB, exportedPerTenant(exported), now, usage);
+  await countTenantUsage(env.DB, tallyBatch(ackedMessages(decoded, settlements), exported), now, usage);
 
   const outcomes = exported.map((entry) => entry.outcome);
   const retried = [...settlements.values()].filter((settlement) => settlement === "retry");
@@ -91,6 +91,15 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
     retried: retried.length + kept.filter((entry) => entry.settlement === "retry").length,
     poison: poison.length,
   });
+}
+
+function ackedMessages(
+  decoded: readonly DecodedMessage<Message<unknown>>[],
+  settlements: ReadonlyMap<Message<unknown>, GroupOutcome["settle"]>,
+): AckedMessage[] {
+  return decoded
+    .filter((entry) => settlements.get(entry.message) === "ack")
+    .map((entry) => ({ tenant: entry.tenant, events: entry.events.length, body: entry.message.body }));
 }
 
 async function keepPoison(message: Message<unknown>, queue: string, bucket: R2Bucket): Promise<Settlement> {

@@ -10,6 +10,7 @@ import { parseDestinationKey, readConfig } from "../core/foundation/config.js";
 import { retryDelaySeconds } from "../core/foundation/retry-backoff.js";
 import { CollectorError } from "../core/foundation/errors.js";
 import { describeCause, type LogFields, logError, logInfo, logWarn } from "../core/foundation/log.js";
+import { countDeliveries, type DeliveredFile } from "./count-deliveries.js";
 import { findDeliveryWork, markDelivered, recordFailedAttempt } from "./delivery-ledger.js";
 import { type DeliveryTask, taskOrAck } from "./delivery-message.js";
 import { findDestinationById, resolveDestination } from "./destination-store.js";
@@ -20,10 +21,12 @@ import { uploaderFor } from "./destination-uploader.js";
 
 export type DeliveryBindings = Pick<Env, "EXPORTS" | "DB" | "DESTINATION_KEY"> & Parameters<typeof readConfig>[0];
 
-type Outcome = { settle: "ack" } | { settle: "retry"; error: string };
+/** An ack says which file it delivered, if it put one (for the tenant's usage, count-deliveries.ts). */
+type Outcome = { settle: "ack"; delivered?: DeliveredFile } | { settle: "retry"; error: string };
 
 export async function deliverFiles(batch: MessageBatch<unknown>, env: DeliveryBindings): Promise<void> {
   const backoff = readConfig(env).delivery.retry;
+  const delivered: DeliveredFile[] = [];
   await Promise.all(
     batch.messages.map(async (message) => {
       const task = taskOrAck(message, batch.queue, "delivery_error");
@@ -32,10 +35,13 @@ export async function deliverFiles(batch: MessageBatch<unknown>, env: DeliveryBi
         logError("delivery_error", { file: task.file, destination_id: task.destination, step: "unexpected" }, error);
         return { settle: "retry", error: "unexpected error" };
       });
-      if (outcome.settle === "ack") message.ack();
-      else message.retry({ delaySeconds: retryDelaySeconds(message.attempts, backoff) });
+      if (outcome.settle === "ack") {
+        message.ack();
+        if (outcome.delivered) delivered.push(outcome.delivered);
+      } else message.retry({ delaySeconds: retryDelaySeconds(message.attempts, backoff) });
     }),
   );
+  await countDeliveries(env.DB, delivered, new Date());
 }
 
 async function deliverOne(task: DeliveryTask, env: DeliveryBindings, attempt: number): Promise<Outcome> {
@@ -81,7 +87,7 @@ async function deliverOne(task: DeliveryTask, env: DeliveryBindings, attempt: nu
   }
   await markDelivered(env.DB, task, Date.now());
   logInfo("delivery", { ...fields, key: objectKey, bytes: work.bytes, duration_ms: Date.now() - started });
-  return { settle: "ack" };
+  return { settle: "ack", ...(work.erased ? {} : { delivered: { tenant: work.tenant, bytes: work.bytes } }) };
 }
 
 /** What the log line says about a failed attempt: the storage's answer, or which setting made it refuse to send. */

@@ -31,7 +31,7 @@ export type LogMessage =
   | "jwks_refresh"
   | "jwks_error"
   | "tenant_settings_error"
-  | "month_events_error"
+  | "tenant_usage_error"
   | "erasure"
   | "erasure_error"
   | "suppressions_error";

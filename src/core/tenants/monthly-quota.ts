@@ -1,7 +1,7 @@
 /**
  * A tenant's optional monthly event quota: the UTC month events are counted in, how many the tenant has had in
  * it, and when a tenant over its quota may send again (the first instant of the next UTC month). The consumer
- * counts exported events per tenant and month (src/consumer/count-month-events.ts); the edge reads the count
+ * counts exported events per tenant and month (src/consumer/count-tenant-usage.ts); the edge reads the count
  * beside the tenant's settings, so it sees it up to TENANT_CACHE_SECONDS late.
  * @module
  */

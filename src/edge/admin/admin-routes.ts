@@ -12,6 +12,7 @@ import { getReadiness } from "./readiness-route.js";
 import { postCompact } from "./compact-route.js";
 import { postRedeliver } from "./redeliver-route.js";
 import { postRedrive } from "./redrive-route.js";
+import { getTenantUsage, getUsageRanking } from "./usage-route.js";
 
 export const readinessRoutes = new Hono<EdgeEnv>().use(adminAuth()).get("/", getReadiness);
 
@@ -27,4 +28,6 @@ export const adminRoutes = new Hono<EdgeEnv>()
   .get("/tenants/:tenant/erasures", getErasures)
   .get("/tenants/:tenant/erasures/:id", getErasure)
   .delete("/tenants/:tenant/suppressions/:userid", deleteSuppressionRoute)
-  .post("/tenants/:tenant/compact", postCompact);
+  .post("/tenants/:tenant/compact", postCompact)
+  .get("/tenants/:tenant/usage", getTenantUsage)
+  .get("/usage", getUsageRanking);

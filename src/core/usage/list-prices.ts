@@ -1,5 +1,6 @@
 /**
- * Cloudflare list prices used by the cost model: the overage rate of each unit on the Workers Paid plan,
+ * Cloudflare list prices, the one source of truth for both the bench's cost model (bench/cost/cost-model.ts) and
+ * the per-tenant cost estimate of the operator's usage report (core/usage/usage-cost.ts): the overage rate of each unit on the Workers Paid plan,
  * looked up on the date below from each product's "Pricing" page in the Cloudflare developer docs. The plan's
  * monthly allowances (10M requests, 30M CPU ms, 1M queue operations, 50M D1 rows written, ...) and its $5
  * subscription are not subtracted: these are marginal costs, what one more million events adds at scale.
