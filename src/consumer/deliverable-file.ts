@@ -6,6 +6,7 @@
  * (ClaimResult.heldBy) so this runs again. Both writes are idempotent.
  * @module
  */
+import { dayOfStoredKey } from "../core/exports/export-key.js";
 import type { CommittedFile } from "../core/exports/ledger-protocol.js";
 import { scheduleDeliveries, type DeliveryScheduling } from "../delivery/schedule-deliveries.js";
 import type { D1Usage } from "./d1-usage.js";
@@ -27,7 +28,7 @@ export async function recordDeliverableFile(
     .bind(
       file.key,
       tenant,
-      dayOfKey(file.key),
+      dayOfStoredKey(file.key),
       facts.events,
       facts.bytes,
       facts.firstReceivedAt,
@@ -39,11 +40,4 @@ export async function recordDeliverableFile(
     .run();
   storage.usage.record(result);
   if (result.meta.changes > 0) await scheduleDeliveries(storage, { tenant, key: file.key });
-}
-
-/** The yyyy-mm-dd folder of an export key ({tenant}/{yyyy}/{yyyy-mm}/{yyyy-mm-dd}/…). */
-function dayOfKey(key: string): string {
-  const day = key.split("/")[3];
-  if (!day) throw new Error(`${key} is not an export key`);
-  return day;
 }

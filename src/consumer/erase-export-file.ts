@@ -4,7 +4,8 @@
  *  1. READ the object and drop the user's lines (none: it is kept, or this erasure already rewrote it).
  *  2. WRITE: some lines left, put them at the same key (new ETag), the erasure's id and how many lines it removed
  *     in the object's metadata; none left, skip to 3.
- *  3. MANIFEST: the ledger shard that holds the file (src/ledger/) takes its new etag, size and counts, or marks
+ *  3. MANIFEST: the ledger shard that holds the file (src/ledger/) takes its new etag, size and counts (events,
+ *     types, first and last receivedat, events of earlier days: core/privacy/erased-file-facts.ts), or marks
  *     it erased (the pull API stops listing it). Setting the same facts again changes nothing.
  *  4. RECORD (one D1 transaction): the erasure's counters add the file unless erasure_files already has it, its
  *     row there, the D1 manifest copy (tenants with destinations) and its delivery rows back to pending. Then the
@@ -15,11 +16,12 @@
  * and, unless erasure_files has it, redoes 3 and 4 with the lines the metadata says were removed.
  * @module
  */
-import { countEventTypes } from "../core/exports/event-type-counts.js";
+import { dayOfStoredKey } from "../core/exports/export-key.js";
 import { gunzip, gzip } from "../core/exports/gzip.js";
 import type { ErasedFileRequest } from "../core/exports/ledger-protocol.js";
 import { ledgerShardName } from "../core/exports/ledger-shards.js";
 import { eraseUserLines } from "../core/privacy/erase-lines.js";
+import { type ErasedFileFacts, erasedFileFacts } from "../core/privacy/erased-file-facts.js";
 import { resetFileDeliveries, resetTasks } from "../delivery/delivery-ledger.js";
 import { enqueueDeliveries } from "../delivery/delivery-message.js";
 import { progressStatement } from "./erasure-store.js";
@@ -56,45 +58,44 @@ export async function eraseFromExportFile(context: ErasureContext, key: string):
     return "deleted";
   }
   if (erased.removed > 0) {
+    const facts = erasedFileFacts(erased.text, dayOfStoredKey(key));
     const written = await bucket.put(key, await gzip(new TextEncoder().encode(erased.text)), {
       httpMetadata: object.httpMetadata,
-      customMetadata: { ...object.customMetadata, [ERASED_BY]: context.id, [ERASED_LINES]: String(erased.removed) },
+      // The userid filter stays as it was: a run that dies after this put must still pick the file again.
+      customMetadata: {
+        ...object.customMetadata,
+        ...factsMetadata(facts),
+        [ERASED_BY]: context.id,
+        [ERASED_LINES]: String(erased.removed),
+      },
     });
     if (!written) throw new Error("R2 put returned no object");
-    await recordOutcome(context, key, rewritten(written, erased.text, erased.removed));
+    await recordOutcome(context, key, rewritten(written, facts, erased.removed));
     return "rewritten";
   }
   if (object.customMetadata?.[ERASED_BY] !== context.id) return "kept";
   if (await alreadyCounted(context, key)) return "done";
   // A run died after WRITE: finish the file with what the object's metadata says was removed.
-  await recordOutcome(context, key, rewritten(object, text, Number(object.customMetadata[ERASED_LINES] ?? 0)));
+  const facts = erasedFileFacts(text, dayOfStoredKey(key));
+  await recordOutcome(context, key, rewritten(object, facts, Number(object.customMetadata[ERASED_LINES] ?? 0)));
   return "rewritten";
+}
+
+/** The facts export-file.ts records in an object's custom metadata, as the rewritten file now has them. */
+function factsMetadata(facts: ErasedFileFacts): Record<string, string> {
+  return {
+    events: String(facts.events),
+    first_receivedat: facts.firstReceivedAt,
+    last_receivedat: facts.lastReceivedAt,
+  };
 }
 
 type Outcome =
   | { kind: "deleted"; removed: number }
-  | {
-      kind: "rewritten";
-      removed: number;
-      etag: string;
-      bytes: number;
-      events: number;
-      typeCounts: Record<string, number>;
-    };
+  | ({ kind: "rewritten"; removed: number; etag: string; bytes: number } & ErasedFileFacts);
 
-function rewritten(object: R2Object, text: string, removed: number): Outcome {
-  const events = text
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line) as { type: string });
-  return {
-    kind: "rewritten",
-    removed,
-    etag: object.etag,
-    bytes: object.size,
-    events: events.length,
-    typeCounts: countEventTypes(events),
-  };
+function rewritten(object: R2Object, facts: ErasedFileFacts, removed: number): Outcome {
+  return { kind: "rewritten", removed, etag: object.etag, bytes: object.size, ...facts };
 }
 
 async function alreadyCounted(context: ErasureContext, key: string): Promise<boolean> {
@@ -113,7 +114,15 @@ async function recordOutcome(context: ErasureContext, key: string, outcome: Outc
     change:
       outcome.kind === "deleted"
         ? { erasedAt: now }
-        : { etag: outcome.etag, bytes: outcome.bytes, events: outcome.events, typeCounts: outcome.typeCounts },
+        : {
+            etag: outcome.etag,
+            bytes: outcome.bytes,
+            events: outcome.events,
+            typeCounts: outcome.typeCounts,
+            firstReceivedAt: outcome.firstReceivedAt,
+            lastReceivedAt: outcome.lastReceivedAt,
+            earlierDayEvents: outcome.earlierDayEvents,
+          },
   });
   const destinations = await db
     .prepare("SELECT count(*) AS n FROM deliveries WHERE file_key = ?1")
@@ -144,9 +153,20 @@ async function recordOutcome(context: ErasureContext, key: string, outcome: Outc
           .bind(key, now, context.tenant)
       : db
           .prepare(
-            "UPDATE export_files SET etag = ?2, bytes = ?3, events = ?4, type_counts = ?5 WHERE key = ?1 AND tenant = ?6",
+            `UPDATE export_files SET etag = ?2, bytes = ?3, events = ?4, type_counts = ?5, first_receivedat = ?7,
+               last_receivedat = ?8
+             WHERE key = ?1 AND tenant = ?6`,
           )
-          .bind(key, outcome.etag, outcome.bytes, outcome.events, JSON.stringify(outcome.typeCounts), context.tenant);
+          .bind(
+            key,
+            outcome.etag,
+            outcome.bytes,
+            outcome.events,
+            JSON.stringify(outcome.typeCounts),
+            context.tenant,
+            outcome.firstReceivedAt,
+            outcome.lastReceivedAt,
+          );
   const results = await db.batch([progress, remember, copy, resetFileDeliveries(db, key, now)]);
   // Rows first, then messages: if sending fails the rows stay pending and the cron sends them.
   await enqueueDeliveries(context.deliveries, resetTasks(results[3]));

@@ -5,6 +5,10 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { countEventTypes } from "../../src/core/exports/event-type-counts.js";
+import { dayOfStoredKey } from "../../src/core/exports/export-key.js";
+import type { DayManifest } from "../../src/core/exports/export-listing.js";
+import type { QueuedEvent } from "../../src/core/exports/tenant-groups.js";
 import { useridHash } from "../../src/core/privacy/userid-hash.js";
 import type { Timing } from "../support/faults.js";
 import { failOnce } from "../support/faults.js";
@@ -116,6 +120,48 @@ describe("files the consumer exported (their manifest in the ledger shards)", ()
     expect((await getAs(tenant, `/v1/exports/${targetKey}`)).status).toBe(404);
   });
 });
+
+describe("the day manifest after an erasure", () => {
+  it("counts the rewritten files as they now are: events, types, events of earlier days, first and last", async () => {
+    const tenant = uniqueTenant("erase-manifest");
+    const target: Sender = { tenant, userid: TARGET, deviceid: "speaker-1" };
+    const other: Sender = { tenant, userid: "user-a", deviceid: "speaker-2" };
+    // The target's events happened yesterday (an offline device); the other's long ago (eventtime = receivedat).
+    const yesterday = new Date(Date.now() - 24 * 60 * 60 * 1000).toISOString();
+    const late = seedEvents().map((event) => ({ ...event, localtime: yesterday }));
+    const shared = [
+      ...(await acceptedMessageBodies(target, late.slice(0, 2))),
+      ...(await acceptedMessageBodies(other, seedEvents().slice(0, 3))),
+    ];
+    await deliver(asQueuedMessages(shared));
+    const [key] = (await linesByKey(`${tenant}/`)).keys();
+    const day = dayOfStoredKey(key!);
+    const before = await dayManifestOf(tenant, day);
+    expect(before).toMatchObject({ events: 5, events_from_earlier_days: 2 });
+
+    await runErasure(await requestErasure(tenant, { userid: TARGET }));
+
+    const kept = (await linesByKey(`${tenant}/`)).get(key!)!.map((line) => JSON.parse(line) as QueuedEvent);
+    const received = kept.map((event) => event.receivedat).sort();
+    const after = await dayManifestOf(tenant, day);
+    expect(after).toMatchObject({
+      events: 3,
+      types: countEventTypes(kept),
+      events_from_earlier_days: 0,
+      first: received[0],
+      last: received.at(-1),
+    });
+    expect(after.files).toEqual([expect.objectContaining({ key, events: 3, first: received[0] })]);
+    const head = await env.EXPORTS.head(key!);
+    expect(head?.customMetadata).toMatchObject({ events: "3", first_receivedat: received[0] });
+  });
+});
+
+async function dayManifestOf(tenant: string, day: string): Promise<DayManifest> {
+  const response = await getAs(tenant, `/v1/exports/days/${day}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as DayManifest;
+}
 
 describe("the erasure's audit record", () => {
   it("keeps who asked, when and the counts, and the userid only as its SHA-256", async () => {

@@ -72,6 +72,17 @@ export function utcDay(instant: Date): string {
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
+/**
+ * The yyyy-mm-dd day folder of a key the collector wrote for a tenant: an export file's
+ * (`{tenant}/{yyyy}/{yyyy-mm}/{yyyy-mm-dd}/…`) or a Parquet file's (`{tenant}/parquet/{yyyy}/{yyyy-mm}/{yyyy-mm-dd}/…`).
+ */
+export function dayOfStoredKey(key: string): string {
+  const parts = key.split("/");
+  const day = parts[1] === "parquet" ? parts[4] : parts[3];
+  if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`${key} is not in a day folder`);
+  return day;
+}
+
 /** `_deadletter/{yyyy-mm-dd}/{message id}.json` */
 export function deadLetterKey(day: Date, messageId: string): string {
   return `${DEAD_LETTER_PREFIX}${utcDay(day)}/${messageId}.json`;

@@ -67,7 +67,12 @@ export interface CommittedFacts {
  */
 export interface ErasedFileRequest {
   key: string;
-  change: Pick<CommittedFacts, "etag" | "bytes" | "events" | "typeCounts"> | { erasedAt: number };
+  change:
+    | Pick<
+        CommittedFacts,
+        "etag" | "bytes" | "events" | "typeCounts" | "firstReceivedAt" | "lastReceivedAt" | "earlierDayEvents"
+      >
+    | { erasedAt: number };
 }
 
 export interface CommittedFile {
