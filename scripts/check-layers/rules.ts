@@ -120,6 +120,11 @@ export const CROSS_AREA_IMPORTS: readonly CrossAreaImport[] = [
   },
   { from: "edge", to: "src/dashboard/page.ts", why: "the dashboard route serves the page" },
   {
+    from: "consumer",
+    to: "src/compaction/rewrite-parquet-file.ts",
+    why: "an erasure reads and rewrites a closed day's Parquet file without the user's rows",
+  },
+  {
     from: "edge",
     to: "src/compaction/compact-day.ts",
     why: "POST /admin/tenants/{t}/compact runs a closed day's compaction on demand",

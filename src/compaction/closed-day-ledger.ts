@@ -24,7 +24,10 @@ export interface DerivedFile {
   typeCounts: EventTypeCounts | null;
 }
 
-/** Records a verified file; a file written again (same key) replaces its facts. */
+/**
+ * Records a verified file; a file written again (same key) replaces its facts, and is listed again if an erasure
+ * had emptied the file that was there before.
+ */
 export async function recordDerivedFile(db: D1Database, file: DerivedFile, now: number): Promise<void> {
   await db
     .prepare(
@@ -33,7 +36,8 @@ export async function recordDerivedFile(db: D1Database, file: DerivedFile, now: 
        VALUES (?1, ?2, ?3, 'committed', ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11)
        ON CONFLICT (key) DO UPDATE SET events = excluded.events, bytes = excluded.bytes,
          first_receivedat = excluded.first_receivedat, last_receivedat = excluded.last_receivedat,
-         committed_at = excluded.committed_at, etag = excluded.etag, type_counts = excluded.type_counts`,
+         committed_at = excluded.committed_at, etag = excluded.etag, type_counts = excluded.type_counts,
+         erased_at = NULL`,
     )
     .bind(
       file.key,
@@ -57,6 +61,17 @@ export async function forgetDerivedFiles(db: D1Database, keys: readonly string[]
   await db
     .prepare("DELETE FROM export_files WHERE key IN (SELECT value FROM json_each(?1)) AND format != 'jsonl'")
     .bind(JSON.stringify(keys))
+    .run();
+}
+
+/** A closed day's output to be written again (the cron's next run within LOOKBACK_DAYS, or `npm run compact`). */
+export async function forgetOutput(
+  db: D1Database,
+  output: { tenant: string; day: string; output: ClosedDayOutput },
+): Promise<void> {
+  await db
+    .prepare("DELETE FROM closed_day_outputs WHERE tenant = ?1 AND day = ?2 AND output = ?3")
+    .bind(output.tenant, output.day, output.output)
     .run();
 }
 

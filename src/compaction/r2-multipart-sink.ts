@@ -17,8 +17,18 @@ export class R2MultipartSink implements ByteSink {
 
   private constructor(private readonly upload: R2MultipartUpload) {}
 
-  static async open(bucket: R2Bucket, key: string, contentType: string): Promise<R2MultipartSink> {
-    return new R2MultipartSink(await bucket.createMultipartUpload(key, { httpMetadata: { contentType } }));
+  static async open(
+    bucket: R2Bucket,
+    key: string,
+    contentType: string,
+    customMetadata?: Record<string, string>,
+  ): Promise<R2MultipartSink> {
+    return new R2MultipartSink(
+      await bucket.createMultipartUpload(key, {
+        httpMetadata: { contentType },
+        ...(customMetadata && { customMetadata }),
+      }),
+    );
   }
 
   async write(chunk: Uint8Array): Promise<void> {

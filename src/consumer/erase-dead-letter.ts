@@ -5,7 +5,7 @@
  * such a message (a poison body, a delivery task) holds no events and is left alone.
  * @module
  */
-import type { ErasureContext } from "./erase-export-file.js";
+import type { ErasureContext } from "./record-erased-file.js";
 import { progressStatement } from "./erasure-store.js";
 
 interface DeadEventMessage {

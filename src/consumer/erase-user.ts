@@ -2,23 +2,37 @@
  * The consumer of the erasures queue: runs one erasure in slices, one message per slice. A slice lists one page
  * of the tenant's objects from the erasure's cursor (with their metadata), reads only those whose userid filter
  * may hold the user (src/core/privacy/userid-filter.ts), rewrites or deletes the ones that do
- * (erase-export-file.ts), then moves the cursor and sends the next slice's message. After the tenant's prefix it
+ * (erase-export-file.ts), then moves the cursor and sends the next slice's message. The closed days' Parquet
+ * files come after every export file in key order: those of a day whose export files held the user (any erasure
+ * of the same userid hash) are read and rewritten (erase-parquet-file.ts), at most one rewrite per slice, the
+ * slice ending before the next. After the tenant's prefix it
  * does the same over the dead letters (erase-dead-letter.ts), then marks the erasure done and forgets the userid.
  * A slice that fails is retried by the queue and resumes at the cursor; every step is safe to run twice.
  * @module
  */
-import { DEAD_LETTER_PREFIX } from "../core/exports/export-key.js";
+import { DEAD_LETTER_PREFIX, dayOfStoredKey } from "../core/exports/export-key.js";
 import { ledgerShardsOf, readConfig } from "../core/foundation/config.js";
 import { logError, logInfo } from "../core/foundation/log.js";
 import type { ErasurePhase, ErasureRow } from "../core/privacy/erasure.js";
 import { erasureMessageBody, parseErasureMessage } from "../core/privacy/erasure-message.js";
 import { filterMayHold, USERID_FILTER_METADATA_KEY } from "../core/privacy/userid-filter.js";
 import { eraseFromDeadLetter } from "./erase-dead-letter.js";
-import { type ErasureContext, eraseFromExportFile } from "./erase-export-file.js";
-import { findErasure, markDone, markFailed, markRunning, progressStatement } from "./erasure-store.js";
+import { eraseFromExportFile } from "./erase-export-file.js";
+import type { ErasureContext } from "./record-erased-file.js";
+import { eraseFromParquetFile } from "./erase-parquet-file.js";
+import {
+  erasedDaysOfUser,
+  findErasure,
+  markDone,
+  markFailed,
+  markRunning,
+  progressStatement,
+} from "./erasure-store.js";
 
 /** Objects listed per slice: one R2 list call. */
 export const OBJECTS_PER_SLICE = 1000;
+/** Parquet files a slice rewrites at most: one is up to 200,000 rows to read and write again. */
+export const PARQUET_REWRITES_PER_SLICE = 1;
 
 export type ErasureBindings = Pick<Env, "EXPORTS" | "DB" | "DELIVERIES" | "ERASURES" | "LEDGER"> &
   Parameters<typeof readConfig>[0];
@@ -78,24 +92,41 @@ export async function runSlice(id: string, env: ErasureBindings): Promise<boolea
     include: ["customMetadata"],
   });
   let examinedWithoutUser = 0;
+  let parquetRewritten = 0;
+  let userDays: Set<string> | undefined;
+  /** The last key this slice finished: the cursor the next slice starts after. */
+  let cursor = row.cursor;
+  let stoppedEarly = false;
+  let done = 0;
   for (const object of page.objects) {
-    if (phase === "exports") {
-      if (isExportFile(object.key) && filterMayHold(object.customMetadata?.[USERID_FILTER_METADATA_KEY], row.userid)) {
+    if (phase === "deadletters") {
+      await eraseFromDeadLetter(context, object.key);
+    } else if (isExportFile(object.key)) {
+      if (filterMayHold(object.customMetadata?.[USERID_FILTER_METADATA_KEY], row.userid)) {
         const outcome = await eraseFromExportFile(context, object.key);
         if (outcome === "kept") examinedWithoutUser++;
       }
-    } else {
-      await eraseFromDeadLetter(context, object.key);
+    } else if (isParquetFile(object.key)) {
+      userDays ??= await erasedDaysOfUser(env.DB, row.tenant, row.userid_hash);
+      if (userDays.has(dayOfStoredKey(object.key))) {
+        // One Parquet rewrite per slice (a file's worth of CPU): the next one starts the next slice.
+        if (parquetRewritten >= PARQUET_REWRITES_PER_SLICE) {
+          stoppedEarly = true;
+          break;
+        }
+        if ((await eraseFromParquetFile(context, object)) === "rewritten") parquetRewritten++;
+      }
     }
+    cursor = object.key;
+    done++;
   }
-  const cursor = page.objects.at(-1)?.key ?? row.cursor;
-  const finished = !page.truncated;
+  const finished = !page.truncated && !stoppedEarly;
   const next = finished && phase === "exports" ? { phase: "deadletters" as const, cursor: "" } : { phase, cursor };
   await progressStatement(
     env.DB,
     id,
     next,
-    { filesListed: phase === "exports" ? page.objects.length : 0, filesExamined: examinedWithoutUser },
+    { filesListed: phase === "exports" ? done : 0, filesExamined: examinedWithoutUser },
     Date.now(),
   ).run();
   if (finished && phase === "deadletters") {
@@ -109,6 +140,11 @@ export async function runSlice(id: string, env: ErasureBindings): Promise<boolea
 /** The export files themselves; other objects under the prefix (derived files) are not JSON Lines of events. */
 function isExportFile(key: string): boolean {
   return key.endsWith(".jsonl.gz");
+}
+
+/** A closed day's Parquet file; the aggregates (`{tenant}/aggregates/`) hold counts, no user (docs/privacy.md). */
+function isParquetFile(key: string): boolean {
+  return key.endsWith(".parquet");
 }
 
 function logDone(row: ErasureRow, id: string): void {

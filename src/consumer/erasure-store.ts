@@ -3,6 +3,7 @@
  * ever add, in the same transaction as the change they count, so a run resumed after a crash counts each file once.
  * @module
  */
+import { dayOfStoredKey } from "../core/exports/export-key.js";
 import type { ErasurePhase, ErasureRow } from "../core/privacy/erasure.js";
 
 export interface NewErasure {
@@ -72,6 +73,9 @@ export interface ErasureProgress {
   linesRemoved?: number;
   destinationObjects?: number;
   deadLettersRewritten?: number;
+  parquetFilesRewritten?: number;
+  parquetFilesDeleted?: number;
+  parquetRowsRemoved?: number;
 }
 
 /**
@@ -93,7 +97,9 @@ export function progressStatement(
          files_listed = files_listed + ?5, files_examined = files_examined + ?6,
          files_rewritten = files_rewritten + ?7, files_deleted = files_deleted + ?10,
          lines_removed = lines_removed + ?11, destination_objects = destination_objects + ?12,
-         dead_letters_rewritten = dead_letters_rewritten + ?13
+         dead_letters_rewritten = dead_letters_rewritten + ?13,
+         parquet_files_rewritten = parquet_files_rewritten + ?14,
+         parquet_files_deleted = parquet_files_deleted + ?15, parquet_rows_removed = parquet_rows_removed + ?16
        WHERE id = ?1 AND status = 'running' ${onlyIf ? `AND ${onlyIf.sql}` : ""}`,
     )
     .bind(
@@ -110,7 +116,26 @@ export function progressStatement(
       progress.linesRemoved ?? 0,
       progress.destinationObjects ?? 0,
       progress.deadLettersRewritten ?? 0,
+      progress.parquetFilesRewritten ?? 0,
+      progress.parquetFilesDeleted ?? 0,
+      progress.parquetRowsRemoved ?? 0,
     );
+}
+
+/**
+ * The day folders (yyyy-mm-dd) of the export files that erasures of this user (by hash) in this tenant rewrote
+ * or emptied: the days whose Parquet files may hold the user's rows (a closed day's Parquet is compacted from
+ * that day folder's export files).
+ */
+export async function erasedDaysOfUser(db: D1Database, tenant: string, useridHash: string): Promise<Set<string>> {
+  const rows = await db
+    .prepare(
+      `SELECT DISTINCT f.file_key AS key FROM erasure_files f JOIN erasures e ON e.id = f.erasure_id
+       WHERE e.tenant = ?1 AND e.userid_hash = ?2 AND f.file_key LIKE '%.jsonl.gz'`,
+    )
+    .bind(tenant, useridHash)
+    .all<{ key: string }>();
+  return new Set(rows.results.map((row) => dayOfStoredKey(row.key)));
 }
 
 /** Done: the audit record keeps the hash, who, when and the counts; the userid itself is gone. */

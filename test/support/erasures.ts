@@ -5,7 +5,9 @@
  * @module
  */
 import { env } from "cloudflare:test";
+import { parquetReadObjects } from "hyparquet";
 import { expect } from "vitest";
+import { rebuildEvent } from "../../src/core/parquet/event-row.js";
 import type { QueuedEvent } from "../../src/core/exports/tenant-groups.js";
 import { ADMIN } from "./destinations.js";
 import { asQueuedMessages, deliver } from "./deliver.js";
@@ -58,10 +60,11 @@ export async function filesOfUsers(tenant: string, target: string, others: [stri
   return { files };
 }
 
-/** Every line of every object under `prefix`, by key, as stored (gunzipped when gzip). */
+/** Every line of every object under `prefix` but Parquet files, by key, as stored (gunzipped when gzip). */
 export async function linesByKey(prefix: string): Promise<Map<string, string[]>> {
   const result = new Map<string, string[]>();
   for (const key of await listKeys(prefix)) {
+    if (key.endsWith(".parquet")) continue;
     const object = await env.EXPORTS.get(key);
     const bytes = await object!.arrayBuffer();
     const text = key.endsWith(".gz") ? await gunzipText(bytes) : new TextDecoder().decode(bytes);
@@ -155,4 +158,12 @@ export async function erasureStatus(tenant: string, id: string): Promise<Erasure
   const response = await callWorker(collectorRequest(`/admin/tenants/${tenant}/erasures/${id}`, { headers: ADMIN }));
   expect(response.status).toBe(200);
   return (await response.json()) as ErasureStatusBody;
+}
+
+/** The events of a Parquet file's rows, in file order, rebuilt from its columns and `extra`. */
+export async function parquetEvents(key: string): Promise<Record<string, unknown>[]> {
+  const object = await env.EXPORTS.get(key);
+  expect(object, key).not.toBeNull();
+  const rows = (await parquetReadObjects({ file: await object!.arrayBuffer() })) as Record<string, unknown>[];
+  return rows.map((row) => rebuildEvent(row, row.extra));
 }

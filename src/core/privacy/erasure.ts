@@ -36,6 +36,9 @@ export interface ErasureRow {
   lines_removed: number;
   destination_objects: number;
   dead_letters_rewritten: number;
+  parquet_files_rewritten: number;
+  parquet_files_deleted: number;
+  parquet_rows_removed: number;
   error: string | null;
   requested_at: number;
   started_at: number | null;
@@ -63,6 +66,9 @@ export function erasureStatus(row: ErasureRow) {
       lines_removed: row.lines_removed,
       destination_objects_replaced: row.destination_objects,
       dead_letters_rewritten: row.dead_letters_rewritten,
+      parquet_files_rewritten: row.parquet_files_rewritten,
+      parquet_files_deleted: row.parquet_files_deleted,
+      parquet_rows_removed: row.parquet_rows_removed,
     },
     error: row.error,
     requested_at: iso(row.requested_at),
