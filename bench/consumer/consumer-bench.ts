@@ -7,18 +7,18 @@
  * switched off (LEGACY_CLAIMS_UNTIL in the past): the steady state after the migration.
  * @module
  */
-import { enrichEvents } from "../../src/core/events/enrich.js";
+import { exportBatch } from "../../src/core/events/export-line.js";
 import { packEventMessages } from "../../src/core/events/queue-message.js";
 import { validateEvents } from "../../src/core/events/validate-batch.js";
 import { DEFAULT_LIMITS } from "../../src/core/foundation/config.js";
 import { benchContext } from "../core/core-paths.js";
 import { median } from "../lib/stats.js";
+import { waitFor } from "../lib/wait-for.js";
 import { startCollector } from "../runtime/collector.js";
 import { childWorkerdPids, cpuSeconds } from "../runtime/process-cpu.js";
 import { mixedEvents, SMALL_BATCH, utf8Bytes } from "../workload.js";
 
 const MESSAGES_PER_BATCH = 100;
-const BATCH_WAIT_MS = 60_000;
 
 export interface ConsumerProfile {
   /** Tenants whose messages share each 100-message batch (messages are dealt round-robin). */
@@ -73,23 +73,10 @@ async function edgeMessages(requests: number, seed: number, tenants: number) {
   for (let start = 0, request = 0; start < events.length; start += SMALL_BATCH, request++) {
     const tenant = tenantOf(request % tenants);
     const { valid } = validateEvents(events.slice(start, start + SMALL_BATCH), DEFAULT_LIMITS);
-    const enriched = enrichEvents(
-      valid.map((entry) => entry.event),
-      { ...benchContext(), tenant },
-    );
-    messages.push(...packEventMessages(tenant, enriched));
+    const { lines } = exportBatch(valid, { ...benchContext(), tenant });
+    messages.push(...packEventMessages(tenant, lines));
   }
   return { messages, rawEventBytes };
-}
-
-async function waitFor<T>(find: () => T | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + BATCH_WAIT_MS;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 export async function runConsumer(batches: number, profile: ConsumerProfile): Promise<ConsumerResult> {

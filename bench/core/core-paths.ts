@@ -8,11 +8,13 @@
  *               and as every event was validated before the generated fast path).
  *   validate    json + validateEnvelope + validateEvents as the edge runs them (generated fast path, zod behind).
  *   projectZod  project, but validating with zod alone: the core path as it was before the fast path.
- *   project     the edge's core path: validateEnvelope + validateEvents + enrichEvents + packEventMessages.
+ *   project     the edge's core path: validateEnvelope + validateEvents + exportBatch (export lines) +
+ *               packEventMessages.
  * @module
  */
 import { DEFAULT_EVENT_TIME_WINDOW_DAYS, DEFAULT_LIMITS } from "../../src/core/foundation/config.js";
-import { enrichEvents, type EnrichmentContext } from "../../src/core/events/enrich.js";
+import type { EnrichmentContext } from "../../src/core/events/enrich.js";
+import { exportBatch } from "../../src/core/events/export-line.js";
 import { requestClock } from "../../src/core/events/event-time.js";
 import { packEventMessages } from "../../src/core/events/queue-message.js";
 import { clientEventSchema, type ClientEventSchema } from "../../src/core/events/schemas/events.js";
@@ -73,7 +75,8 @@ export function validatePath(body: string, schema: ClientEventSchema = clientEve
 export interface CoreStages {
   parsed: unknown;
   validation: ReturnType<typeof validateEvents>;
-  enriched: Awaited<ReturnType<typeof enrichEvents>>;
+  /** The export lines of the valid events. */
+  lines: string[];
   messages: string[];
 }
 
@@ -83,15 +86,12 @@ export async function coreStages(body: string, schema: ClientEventSchema = clien
   const validation = validateEvents(events, DEFAULT_LIMITS, schema);
   if (validation.rejected.length > 0)
     throw new Error(`the project rejected ${validation.rejected.length} benchmark events`);
-  const enriched = await enrichEvents(
-    validation.valid.map((entry) => entry.event),
-    benchContext(sentat),
-  );
-  return { parsed, validation, enriched, messages: packEventMessages(BENCH_TENANT, enriched) };
+  const { lines } = exportBatch(validation.valid, benchContext(sentat));
+  return { parsed, validation, lines, messages: packEventMessages(BENCH_TENANT, lines) };
 }
 
 export async function projectPath(body: string, schema: ClientEventSchema = clientEventSchema): Promise<number> {
-  return (await coreStages(body, schema)).enriched.length;
+  return (await coreStages(body, schema)).lines.length;
 }
 
 /** Runs one variant over every body once; returns the events handled. */

@@ -32,6 +32,8 @@ export interface EdgeSettings {
   largeConnections: number;
   /** Sockets of the fleet shape, each its own device. */
   fleetConnections: number;
+  /** Only these scenarios (run-edge.ts's BENCH_EDGE_ONLY); every one when absent. Ratios of absent ones are NaN. */
+  only?: readonly ScenarioName[];
 }
 
 export type ScenarioName =
@@ -198,8 +200,8 @@ export async function runEdgeLoad(settings: EdgeSettings): Promise<EdgeResult> {
         tokenPerConnection: true,
       }),
     };
-    const names = Object.keys(specs) as ScenarioName[];
-    const outcomes = Object.fromEntries(names.map((name) => [name, [] as LoadOutcome[]])) as Record<
+    const names = (Object.keys(specs) as ScenarioName[]).filter((name) => settings.only?.includes(name) ?? true);
+    const outcomes = Object.fromEntries(Object.keys(specs).map((name) => [name, [] as LoadOutcome[]])) as Record<
       ScenarioName,
       LoadOutcome[]
     >;
@@ -236,7 +238,11 @@ export async function runEdgeLoad(settings: EdgeSettings): Promise<EdgeResult> {
       }),
     ) as Record<ScenarioName, ScenarioFigures>;
     const perRound = (numerator: ScenarioName, denominator: ScenarioName) =>
-      median(outcomes[numerator].map((run, round) => run.p50Ms / Math.max(0.001, outcomes[denominator][round]!.p50Ms)));
+      median(
+        outcomes[numerator].map(
+          (run, round) => run.p50Ms / Math.max(0.001, outcomes[denominator][round]?.p50Ms ?? NaN),
+        ),
+      );
     return {
       settings,
       scenarios,
@@ -268,7 +274,7 @@ function medianCpu(runs: readonly LoadOutcome[]): CpuPerRequest {
 }
 
 /** A request's CPU less a GET /healthz's median: what the Worker's own code cost beyond the runtime's HTTP work. */
-function cpuOverHealthz(request: ScenarioFigures, healthz: ScenarioFigures): CpuPerRequest {
-  const base = healthz.cpu?.p50Ms ?? 0;
-  return { p50Ms: (request.cpu?.p50Ms ?? Number.NaN) - base, p99Ms: (request.cpu?.p99Ms ?? Number.NaN) - base };
+function cpuOverHealthz(request: ScenarioFigures | undefined, healthz: ScenarioFigures | undefined): CpuPerRequest {
+  const base = healthz?.cpu?.p50Ms ?? 0;
+  return { p50Ms: (request?.cpu?.p50Ms ?? Number.NaN) - base, p99Ms: (request?.cpu?.p99Ms ?? Number.NaN) - base };
 }

@@ -6,10 +6,10 @@
  * the same path with process.memoryUsage(), as a cross-check.
  * @module
  */
-import { createServer } from "node:net";
 import { DEFAULT_LIMITS } from "../../src/core/foundation/config.js";
 import { coreStages } from "../core/core-paths.js";
 import { startBenchWorker } from "../runtime/bench-worker.js";
+import { freePort } from "../runtime/free-port.js";
 import { InspectorSession } from "../runtime/inspector.js";
 import { largestBody, utf8Bytes } from "../workload.js";
 
@@ -22,18 +22,6 @@ export interface MemoryResult {
   workerdHeldBytes: number;
   workerdDeltaBytes: number;
   nodeDeltaBytes: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 async function workerdHeap(body: string): Promise<{ baseline: number; held: number }> {

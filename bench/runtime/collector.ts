@@ -36,6 +36,10 @@ export interface CollectorOptions {
   onLogLine?: (line: string) => void;
   /** Vars to set over wrangler.toml's (e.g. LEDGER_SHARDS). */
   vars?: Record<string, string>;
+  /** The consumer shape's max_batch_timeout (1 s by default); longer lets a slow sender still fill one batch. */
+  batchTimeoutSeconds?: number;
+  /** Opens workerd's V8 inspector on this loopback port (the memory benchmarks read the isolate's heap there). */
+  inspectorPort?: number;
 }
 
 const SINK_WORKER = `export default { async queue(batch) { batch.ackAll(); } };`;
@@ -65,7 +69,11 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     bindings,
     ratelimits: withoutRefusals(fromConfig.ratelimits),
     queueConsumers:
-      options.shape === "consumer" ? { [EVENTS_QUEUE]: { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 0 } } : {},
+      options.shape === "consumer"
+        ? {
+            [EVENTS_QUEUE]: { maxBatchSize: 100, maxBatchTimeout: options.batchTimeoutSeconds ?? 1, maxRetries: 0 },
+          }
+        : {},
   };
   const workers: WorkerOptions[] = [collector];
   if (options.shape === "edge") {
@@ -80,6 +88,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const miniflare = new Miniflare({
     host: "127.0.0.1",
     port: 0,
+    ...(options.inspectorPort === undefined ? {} : { inspectorPort: options.inspectorPort }),
     // /cdn-cgi/handler/scheduled?time=… runs the cron (the consumer benchmark's purge).
     unsafeTriggerHandlers: true,
     workers,

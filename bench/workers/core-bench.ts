@@ -37,7 +37,7 @@ async function hold(request: Request): Promise<Response> {
   const text = await request.text();
   const stages = await coreStages(text);
   held = [text, stages];
-  return Response.json({ events: stages.enriched.length, messages: stages.messages.length });
+  return Response.json({ events: stages.lines.length, messages: stages.messages.length });
 }
 
 export default {

@@ -1,11 +1,12 @@
 /**
  * Adds the server-derived fields to a validated event: its deterministic id, when it was received and when it
  * happened (event-time.ts), who sent it (from the token), where from (from the edge) and, for tenants that want
- * it, the device's user agent (user-agent.ts).
+ * it, the device's user agent (user-agent.ts). The queue gets these as text (export-line.ts); the objects built
+ * here are for whatever needs the event as a value (the live view).
  * @module
  */
 import { eventIdFor } from "./event-id.js";
-import { eventTimeOf, type RequestClock } from "./event-time.js";
+import { eventTimeOf, type EventTime, type RequestClock } from "./event-time.js";
 import type { ClientEvent } from "./schemas/events.js";
 import type { ExportedEvent, Geo } from "./schemas/envelope.js";
 import type { UserAgentFields } from "./user-agent.js";
@@ -23,7 +24,12 @@ export interface EnrichmentContext {
   userAgent: UserAgentFields | undefined;
 }
 
-export function enrichEvent(event: ClientEvent, context: EnrichmentContext): ExportedEvent {
+/** The server fields that differ from event to event of one request; the rest are the request's. */
+export interface EventStamp extends EventTime {
+  eventid: string;
+}
+
+export function stampEvent(event: ClientEvent, context: EnrichmentContext): EventStamp {
   const eventid = eventIdFor({
     tenant: context.tenant,
     userid: context.userid,
@@ -32,14 +38,23 @@ export function enrichEvent(event: ClientEvent, context: EnrichmentContext): Exp
     sequencenumber: event.sequencenumber,
   });
   const { eventtime, eventtimesource } = eventTimeOf(event.localtime, context.clock);
-  // Server fields first so a line of an export file reads who/when before what. One literal builds the event in
-  // a single shape (several times faster than adding fields one by one); a field left undefined (no deviceid,
-  // no sentat, geo off, no IP capture, user agents off) is dropped when the event is serialised for the queue.
+  return { eventid, eventtime, eventtimesource };
+}
+
+export function enrichEvent(
+  event: ClientEvent,
+  context: EnrichmentContext,
+  stamp: EventStamp = stampEvent(event, context),
+): ExportedEvent {
+  // Server fields first so a line of an export file reads who/when before what (export-line.ts writes the text in
+  // the same order). One literal builds the event in a single shape (several times faster than adding fields one
+  // by one); a field left undefined (no deviceid, no sentat, geo off, no IP capture, user agents off) is dropped
+  // when the event is serialised.
   const enriched = {
-    eventid,
+    eventid: stamp.eventid,
     receivedat: context.clock.receivedat,
-    eventtime,
-    eventtimesource,
+    eventtime: stamp.eventtime,
+    eventtimesource: stamp.eventtimesource,
     clockskewms: context.clock.clockskewms,
     tenant: context.tenant,
     userid: context.userid,
@@ -51,8 +66,4 @@ export function enrichEvent(event: ClientEvent, context: EnrichmentContext): Exp
     useragentparsed: context.userAgent?.useragentparsed,
   };
   return enriched as ExportedEvent;
-}
-
-export function enrichEvents(events: readonly ClientEvent[], context: EnrichmentContext): ExportedEvent[] {
-  return events.map((event) => enrichEvent(event, context));
 }

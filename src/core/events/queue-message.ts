@@ -4,7 +4,6 @@
  * @module
  */
 import { z } from "zod";
-import type { ExportedEvent } from "./schemas/envelope.js";
 import { TENANT_PATTERN } from "../tenants/tenant-name.js";
 import { utf8ByteLength } from "../foundation/utf8.js";
 
@@ -19,14 +18,13 @@ export const QUEUE_LIMITS = {
 
 const MESSAGE_PREFIX_BYTES = 64;
 
-/** Packs serialised events into as few messages as the message limit allows, in order. */
-export function packEventMessages(tenant: string, events: readonly ExportedEvent[]): string[] {
+/** Packs export lines (export-line.ts: each event's JSON text) into as few messages as the message limit allows, in order. */
+export function packEventMessages(tenant: string, lines: readonly string[]): string[] {
   const prefix = `{"v":${QUEUE_MESSAGE_VERSION},"tenant":${JSON.stringify(tenant)},"events":[`;
   const messages: string[] = [];
   let parts: string[] = [];
   let bytes = MESSAGE_PREFIX_BYTES;
-  for (const event of events) {
-    const json = JSON.stringify(event);
+  for (const json of lines) {
     const size = utf8ByteLength(json) + 1;
     if (size + MESSAGE_PREFIX_BYTES > QUEUE_LIMITS.maxMessageBytes) {
       throw new Error(`an event of ${size} bytes cannot fit in one queue message`);

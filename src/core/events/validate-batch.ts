@@ -30,6 +30,12 @@ export interface EventRejection {
 export interface ValidEvent {
   index: number;
   event: ClientEvent;
+  /**
+   * The event as JSON text, written once for the size check and reused for the queue (export-line.ts): the
+   * device's own text, its fields in the order it sent them, which holds exactly `event`'s fields and values
+   * (test/node/valid-event-json.test.ts). When the device sent server fields, the text of `event` without them.
+   */
+  json: string;
 }
 
 export interface BatchValidation {
@@ -107,14 +113,17 @@ export function validateEvents(
   const fastPath = schema === clientEventSchema;
   events.forEach((candidate, index) => {
     const json = eventJson(candidate);
-    const errors =
-      json === undefined ? [tooDeep()] : (eventSizeErrors(json, limits) ?? eventTextErrors(candidate, json));
+    if (json === undefined) {
+      rejected.push({ index, errors: [tooDeep()] });
+      return;
+    }
+    const errors = eventSizeErrors(json, limits) ?? eventTextErrors(candidate, json);
     if (errors) {
       rejected.push({ index, errors });
       return;
     }
     if (fastPath && isDefaultClientEvent(candidate)) {
-      valid.push({ index, event: withoutServerFields(copyClientEvent(candidate)) });
+      valid.push(validEvent(index, copyClientEvent(candidate), json));
       return;
     }
     const result = schema.safeParse(candidate);
@@ -122,7 +131,7 @@ export function validateEvents(
       rejected.push({ index, errors: result.error.issues.map(toFieldError) });
       return;
     }
-    valid.push({ index, event: withoutServerFields(result.data) });
+    valid.push(validEvent(index, result.data, json));
   });
   return { valid, rejected };
 }
@@ -218,10 +227,21 @@ function toFieldError(issue: { path: PropertyKey[]; code: string; message: strin
   return { path: issue.path.map(String).join("."), code: issue.code, message: issue.message };
 }
 
-// The parsed or copied event is a fresh object, so deleting from it never touches the request body. Devices
-// seldom send these fields, and `delete` costs even for an absent key where `in` costs next to nothing.
-function withoutServerFields(event: ClientEvent): ClientEvent {
+/**
+ * The valid event without the server fields a device may have sent, and its JSON text. The parsed or copied
+ * event is a fresh object, so deleting from it never touches the request body. Devices seldom send these
+ * fields, and `delete` costs even for an absent key where `in` costs next to nothing. Without them, the
+ * device's text holds the same fields and values as the copy (only their order differs: the copy has the
+ * schema's), so it is the event's text; with them, the copy is serialised once more.
+ */
+function validEvent(index: number, event: ClientEvent, deviceJson: string): ValidEvent {
   const record = event as Record<string, unknown>;
-  for (const field of SERVER_FIELDS) if (field in record) delete record[field];
-  return event;
+  let removed = false;
+  for (const field of SERVER_FIELDS) {
+    if (field in record) {
+      delete record[field];
+      removed = true;
+    }
+  }
+  return { index, event, json: removed ? JSON.stringify(event) : deviceJson };
 }

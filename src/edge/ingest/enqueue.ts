@@ -1,23 +1,18 @@
 /**
- * Puts accepted events on the EVENTS queue, packed many to a message. A failed send rejects the request with
+ * Puts accepted events (their export lines) on the EVENTS queue, packed many to a message. A failed send rejects the request with
  * 503: the response never counts as accepted an event that did not reach the queue.
  * @module
  */
 import { CollectorError } from "../../core/foundation/errors.js";
 import { groupIntoSendBatches, packEventMessages } from "../../core/events/queue-message.js";
-import type { ExportedEvent } from "../../core/events/schemas/envelope.js";
 
 export interface EnqueueResult {
   messages: number;
   sendBatches: number;
 }
 
-export async function enqueueEvents(
-  queue: Queue,
-  tenant: string,
-  events: readonly ExportedEvent[],
-): Promise<EnqueueResult> {
-  const messages = packEventMessages(tenant, events);
+export async function enqueueEvents(queue: Queue, tenant: string, lines: readonly string[]): Promise<EnqueueResult> {
+  const messages = packEventMessages(tenant, lines);
   const batches = groupIntoSendBatches(messages);
   try {
     // If any call fails the request fails; the device's retry carries the same event ids, so the copies that

@@ -6,7 +6,7 @@
 import type { Context } from "hono";
 import { readConfig } from "../../core/foundation/config.js";
 import { printableAscii } from "../../core/foundation/untrusted-text.js";
-import { enrichEvents } from "../../core/events/enrich.js";
+import { exportBatch } from "../../core/events/export-line.js";
 import { requestClock } from "../../core/events/event-time.js";
 import { geoForSetting, type CfLocation } from "../../core/events/geo.js";
 import { clientIpFor } from "../../core/privacy/client-ip.js";
@@ -63,20 +63,17 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
     const response: IngestResponse = { accepted: 0, ...reportRejections(rejected), suppressed: valid.length };
     return c.json(response, 202);
   }
-  const enriched = enrichEvents(
-    valid.map((entry) => entry.event),
-    {
-      tenant: principal.tenant,
-      userid: principal.userid,
-      deviceid: principal.deviceid,
-      clock,
-      geo: geoForSetting(c.req.raw.cf as CfLocation | undefined, settings.geo),
-      ip: clientIpFor(c.req.header("cf-connecting-ip"), settings.ip),
-      userAgent: settings.userAgent ? userAgentFields(c.req.header("user-agent")) : undefined,
-    },
-  );
-  const queued = await enqueueEvents(c.env.EVENTS, principal.tenant, enriched);
-  publishLiveEvents(c, principal.tenant, enriched);
+  const exported = exportBatch(valid, {
+    tenant: principal.tenant,
+    userid: principal.userid,
+    deviceid: principal.deviceid,
+    clock,
+    geo: geoForSetting(c.req.raw.cf as CfLocation | undefined, settings.geo),
+    ip: clientIpFor(c.req.header("cf-connecting-ip"), settings.ip),
+    userAgent: settings.userAgent ? userAgentFields(c.req.header("user-agent")) : undefined,
+  });
+  const queued = await enqueueEvents(c.env.EVENTS, principal.tenant, exported.lines);
+  publishLiveEvents(c, principal.tenant, exported.lastEvents);
   addLogFields(c, { accepted: valid.length, queue_messages: queued.messages });
   const response: IngestResponse = { accepted: valid.length, ...reportRejections(rejected) };
   return c.json(response, 202);

@@ -18,12 +18,17 @@ const MAX_QUIET_TENANTS = 10_000;
 
 const quietUntil = new Map<string, number>();
 
-export function publishLiveEvents(c: Context<EdgeEnv>, tenant: string, events: readonly ExportedEvent[]): void {
+/** `lastEvents(n)` gives the request's last n accepted events; it is called only when the tenant may have viewers. */
+export function publishLiveEvents(
+  c: Context<EdgeEnv>,
+  tenant: string,
+  lastEvents: (count: number) => readonly ExportedEvent[],
+): void {
   const now = Date.now();
   if ((quietUntil.get(tenant) ?? 0) > now) return;
   quietUntil.delete(tenant);
   try {
-    c.executionCtx.waitUntil(sendToRoom(c.env.LIVE_EVENTS, tenant, events.slice(-MAX_LIVE_EVENTS_PER_PUBLISH)));
+    c.executionCtx.waitUntil(sendToRoom(c.env.LIVE_EVENTS, tenant, lastEvents(MAX_LIVE_EVENTS_PER_PUBLISH)));
   } catch (error) {
     // No execution context (the app called without one): the live view is an extra, never the ingest's failure.
     logWarn("live_publish_error", { tenant, ...describeCause(error) });
