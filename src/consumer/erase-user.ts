@@ -12,6 +12,7 @@
  */
 import { DEAD_LETTER_PREFIX, dayOfStoredKey } from "../core/exports/export-key.js";
 import { ledgerShardsOf, readConfig } from "../core/foundation/config.js";
+import { shardsToRead } from "../core/exports/shard-schedule.js";
 import { logError, logInfo } from "../core/foundation/log.js";
 import type { ErasurePhase, ErasureRow } from "../core/privacy/erasure.js";
 import { erasureMessageBody, parseErasureMessage } from "../core/privacy/erasure-message.js";
@@ -81,7 +82,7 @@ export async function runSlice(id: string, env: ErasureBindings): Promise<boolea
     db: env.DB,
     deliveries: env.DELIVERIES,
     ledger: env.LEDGER,
-    shards: ledgerShardsOf(readConfig(env).ledger, row.tenant),
+    shards: shardsToRead(ledgerShardsOf(readConfig(env).ledger, row.tenant)),
   };
   const phase: ErasurePhase = row.phase;
   const prefix = phase === "exports" ? `${row.tenant}/` : DEAD_LETTER_PREFIX;

@@ -9,6 +9,7 @@ import { logError, logInfo } from "../core/foundation/log.js";
 import { isReadinessProbe } from "../core/events/queue-message.js";
 import { readConfig, ledgerShardsOf } from "../core/foundation/config.js";
 import { groupByShard } from "../core/exports/shard-groups.js";
+import { routingAt } from "../core/exports/shard-schedule.js";
 import type { DecodedMessage } from "../core/exports/tenant-groups.js";
 import { D1Usage } from "./d1-usage.js";
 import { keepDeadLetter } from "./dead-letter.js";
@@ -35,9 +36,11 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
       poison.push(message);
     }
   }
-  const ledgerConfig = readConfig(env).ledger;
-  const groups = groupByShard(decoded, (tenant) => ledgerShardsOf(ledgerConfig, tenant));
   const now = new Date();
+  const config = readConfig(env);
+  const groups = groupByShard(decoded, (tenant) =>
+    routingAt(ledgerShardsOf(config.ledger, tenant), now.getTime(), config.dedupeWindowDays),
+  );
   const storage = {
     bucket: env.EXPORTS,
     db: env.DB,
@@ -45,7 +48,8 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
     usage,
     ledgerUsage: { calls: 0, rowsRead: 0, rowsWritten: 0, ms: 0, maxShardMs: 0, maxShardBytes: 0 },
     deliveries: env.DELIVERIES,
-    honourLegacyClaims: ledgerConfig.legacyClaimsUntil === undefined || now.getTime() < ledgerConfig.legacyClaimsUntil,
+    honourLegacyClaims:
+      config.ledger.legacyClaimsUntil === undefined || now.getTime() < config.ledger.legacyClaimsUntil,
   };
   const [exported, kept] = await Promise.all([
     Promise.all(

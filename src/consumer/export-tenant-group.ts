@@ -5,6 +5,8 @@
  * The protocol (every step may fail, and the Worker may die between any two):
  *  0. While the D1 ledger of before the shards is honoured (legacy-claims.ts): drop the events a committed D1
  *     file holds, and abandon pending D1 files holding any of them.
+ *  0b. While a change of the tenant's shard count hands sessions over (shard-handover.ts): SEAL the events of
+ *     moved sessions in the shards earlier counts put them in; drop those a committed file there holds.
  *  1. CLAIM (one transaction of the shard): the sequence numbers no committed file holds become the new file
  *     K's, as runs per session; every pending file that held one of them is abandoned (an earlier or concurrent
  *     attempt: it can no longer commit). K is named after the earliest event it holds.
@@ -29,13 +31,14 @@ import { countEarlierDayEvents } from "../core/exports/earlier-day-events.js";
 import { countEventTypes } from "../core/exports/event-type-counts.js";
 import { utcDay } from "../core/exports/export-key.js";
 import { buildExportFile, exportFileMetadata, type ExportFile } from "../core/exports/export-file.js";
-import { sessionEventOf, type ShardGroup } from "../core/exports/shard-groups.js";
+import { sessionNumbersOf, type ShardGroup } from "../core/exports/shard-groups.js";
 import type { QueuedEvent } from "../core/exports/tenant-groups.js";
 import { describeCause, logError, logWarn } from "../core/foundation/log.js";
 import { rollUpEvents } from "../core/insights/insight-rollup.js";
 import type { D1Usage } from "./d1-usage.js";
 import { recordDeliverableFile } from "./deliverable-file.js";
 import { honourLegacyClaims } from "./legacy-claims.js";
+import { type Handover, handOverSessions } from "./shard-handover.js";
 
 export interface ExportStorage {
   bucket: R2Bucket;
@@ -58,7 +61,7 @@ export interface GroupOutcome {
   bytesWritten: number;
 }
 
-type Step = "legacy" | "claim" | "write" | "commit" | "deliver";
+type Step = "legacy" | "handover" | "claim" | "write" | "commit" | "deliver";
 
 export async function exportShardGroup(
   group: ShardGroup<unknown>,
@@ -88,12 +91,24 @@ export async function exportShardGroup(
     }
   }
 
+  let handover: Handover;
+  const handoverStarted = Date.now();
+  try {
+    handover = await handOverSessions(group, events, storage.ledger);
+    for (const usage of handover.usage) countUsage(storage, usage, handoverStarted);
+  } catch (error) {
+    return retry("handover", null, error);
+  }
+  await deleteObjectsBestEffort(bucket, handover.abandonedKeys, tenant);
+  events = handover.remaining;
+
   const shard = storage.ledger.get(storage.ledger.idFromName(ledgerShardName(tenant, group.shard)));
   const ledgerStarted = Date.now();
   let claim: ClaimResult;
   try {
     claim = (await shard.claim({
-      ...claimRequestOf(events),
+      ...sessionNumbersOf(events, group.routing.stepFrom),
+      receivedAt: events.map((event) => event.receivedat),
       tenant,
       fileId: crypto.randomUUID(),
       writtenAt: now.getTime(),
@@ -106,7 +121,7 @@ export async function exportShardGroup(
   let ledgerMs = Date.now() - ledgerStarted;
   await deleteObjectsBestEffort(bucket, claim.abandonedKeys, tenant);
   try {
-    for (const file of claim.heldBy) await recordDeliverableFile(storage, tenant, file);
+    for (const file of [...handover.heldBy, ...claim.heldBy]) await recordDeliverableFile(storage, tenant, file);
   } catch (error) {
     return retry("deliver", null, error);
   }
@@ -167,27 +182,6 @@ export async function exportShardGroup(
     return retry("deliver", key, error);
   }
   return { settle: "ack", eventsIn, duplicatesDropped, filesWritten: 1, bytesWritten: file.body.byteLength };
-}
-
-/** The claim's events as parallel arrays, sessions named once each. */
-function claimRequestOf(events: readonly QueuedEvent[]) {
-  const sessions: string[] = [];
-  const sessionIndex = new Map<string, number>();
-  const sessionOf: number[] = [];
-  const sequence: number[] = [];
-  const receivedAt: string[] = [];
-  for (const event of events) {
-    const { session, sequence: number } = sessionEventOf(event);
-    let index = sessionIndex.get(session);
-    if (index === undefined) {
-      index = sessions.push(session) - 1;
-      sessionIndex.set(session, index);
-    }
-    sessionOf.push(index);
-    sequence.push(number);
-    receivedAt.push(event.receivedat);
-  }
-  return { sessions, sessionOf, sequence, receivedAt };
 }
 
 function countUsage(storage: ExportStorage, usage: LedgerUsage, started: number): void {

@@ -4,12 +4,14 @@
  * @module
  */
 import { ledgerShardName } from "../core/exports/ledger-shards.js";
+import { shardsToRead } from "../core/exports/shard-schedule.js";
 import { ledgerShardsOf, readConfig, type ConfigSource } from "../core/foundation/config.js";
 
 export type LedgerBindings = Pick<Env, "DB" | "LEDGER"> & ConfigSource;
 
 export function tenantShards(env: LedgerBindings, tenant: string) {
-  const count = ledgerShardsOf(readConfig(env).ledger, tenant);
+  // Every shard any step of the tenant's schedule has: a lower count never hides what a higher one wrote.
+  const count = shardsToRead(ledgerShardsOf(readConfig(env).ledger, tenant));
   return Array.from({ length: count }, (_, shard) =>
     env.LEDGER.get(env.LEDGER.idFromName(ledgerShardName(tenant, shard))),
   );

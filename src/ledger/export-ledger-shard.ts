@@ -18,12 +18,14 @@ import type {
   FileListRequest,
   RollupRequest,
   RollupRows,
+  SealRequest,
+  SealResult,
   ShardStats,
 } from "../core/exports/ledger-protocol.js";
 import type { ExportFileEntry } from "../core/exports/export-listing.js";
 import { readConfig } from "../core/foundation/config.js";
 import { describeCause, logInfo, logWarn } from "../core/foundation/log.js";
-import { claimRuns, commitFile } from "./shard-claims.js";
+import { claimRuns, commitFile, sealRuns } from "./shard-claims.js";
 import { changeErasedFile, dayFiles, findFile, listFiles } from "./shard-manifest.js";
 import { readRollups } from "./shard-rollups.js";
 import { ensureShardSchema } from "./shard-schema.js";
@@ -58,6 +60,14 @@ export class ExportLedgerShard extends DurableObject<Env> {
     return { committed, usage: sql.usage };
   }
 
+  /** Hands sessions over to the shard a later count put them in (src/core/exports/shard-schedule.ts). */
+  async seal(request: SealRequest): Promise<SealResult> {
+    const sql = this.metered();
+    const result = this.ctx.storage.transactionSync(() => sealRuns(sql, request, Date.now()));
+    await this.keepAlarm();
+    return { ...result, usage: sql.usage };
+  }
+
   /** A privacy erasure rewrote or emptied a file (src/consumer/erase-export-file.ts); false: not this shard's. */
   async changeErasedFile(request: ErasedFileRequest): Promise<boolean> {
     const sql = this.metered();
@@ -88,6 +98,7 @@ export class ExportLedgerShard extends DurableObject<Env> {
       runs: count("runs"),
       files: count("files"),
       rollups: count("rollups"),
+      sealed: count("sealed"),
     };
   }
 
@@ -121,6 +132,7 @@ export class ExportLedgerShard extends DurableObject<Env> {
       runs_expired: outcome.runsExpired,
       files_expired: outcome.filesExpired,
       rollups_expired: outcome.rollupsExpired,
+      sealed_expired: outcome.sealedExpired,
       rows_read: sql.usage.rowsRead,
       rows_written: sql.usage.rowsWritten,
     });

@@ -7,6 +7,8 @@
  *    aged out): that run row is deleted and its file, if pending, abandoned (it can never commit). The numbers
  *    left are the file's: one run row per run of consecutive numbers, and one pending file row named after the
  *    earliest of its events. Nothing left: no row at all, and the caller acks.
+ *  - SEAL (only while a shard count change hands sessions over, src/core/exports/shard-schedule.ts): the claim's
+ *    reading of the runs without a file of its own; the sessions are sealed against claims routed by older counts.
  *  - COMMIT: the file becomes committed only if it is still pending. A later claim that took any of its numbers
  *    abandoned it, so "still pending" is "still holds all it claimed"; a swept or aged-out file has no pending row.
  *    Its facts (the manifest) and its events' rollups are written in the same transaction.
@@ -20,6 +22,9 @@ import type {
   CommittedFacts,
   CommittedFile,
   LedgerUsage,
+  SealRequest,
+  SealResult,
+  SessionNumbers,
 } from "../core/exports/ledger-protocol.js";
 import { distinctAscending, runIndexOf, runsOf, type SequenceRun } from "../core/exports/sequence-runs.js";
 import type { MeteredSql } from "./sql-usage.js";
@@ -40,49 +45,13 @@ export function claimRuns(
   request: ClaimRequest,
   now: number,
 ): Omit<ClaimResult, "usage" | "databaseBytes"> {
-  const claimedEvents = new Set<number>();
-  const voidRuns: Array<{ session: string; first: number; fileId: number; state: string | null }> = [];
-  const heldBy = new Map<number, CommittedFile>();
-  const newRuns: Array<{ session: string; runs: SequenceRun[] }> = [];
-
-  for (const [sessionIndex, events] of eventsBySession(request)) {
-    const session = request.sessions[sessionIndex]!;
-    const numbers = distinctAscending(events.map((event) => request.sequence[event]!));
-    const stored = overlappingRuns(sql, session, numbers[0]!, numbers.at(-1)!);
-    const holder = runIndexOf(numbers, stored);
-    const ours = new Set<number>();
-    const voided = new Set<number>();
-    numbers.forEach((number, position) => {
-      const run = stored[holder[position]!];
-      if (run?.state === "committed") {
-        heldBy.set(run.fileId, { key: run.key!, facts: JSON.parse(run.facts!) as CommittedFacts });
-        return;
-      }
-      ours.add(number);
-      if (run) voided.add(holder[position]!);
-    });
-    for (const index of voided) {
-      const run = stored[index]!;
-      voidRuns.push({ session, first: run.first, fileId: run.fileId, state: run.state });
-    }
-    for (const event of events) if (ours.has(request.sequence[event]!)) claimedEvents.add(event);
-    if (ours.size > 0) newRuns.push({ session, runs: runsOf([...ours]) });
-  }
-
-  for (const run of voidRuns) sql.run("DELETE FROM runs WHERE session = ?1 AND first = ?2", run.session, run.first);
-  const pendingHolders = [...new Set(voidRuns.filter((run) => run.state === "pending").map((run) => run.fileId))];
-  const abandonedKeys = pendingHolders.flatMap((fileId) =>
-    sql
-      .all<{ key: string }>(
-        "UPDATE files SET state = 'abandoned' WHERE id = ?1 AND state = 'pending' RETURNING key",
-        fileId,
-      )
-      .map((row) => row.key),
-  );
-
-  const claimed = [...claimedEvents].sort((a, b) => a - b);
+  refuseSealedSessions(sql, request);
+  const scan = scanRuns(sql, request);
+  const abandonedKeys = voidRuns(sql, scan.voidRuns);
+  const heldBy = [...scan.heldBy.values()];
+  const claimed = [...scan.claimable].sort((a, b) => a - b);
   const first = claimed[0];
-  if (first === undefined) return { key: null, claimed, abandonedKeys, heldBy: [...heldBy.values()] };
+  if (first === undefined) return { key: null, claimed, abandonedKeys, heldBy };
   const key = exportKey({
     tenant: request.tenant,
     writtenAt: new Date(request.writtenAt),
@@ -91,7 +60,7 @@ export function claimRuns(
   });
   const fileId = nextFileId(sql, now);
   sql.run("INSERT INTO files (id, key, state, created_at) VALUES (?1, ?2, 'pending', ?3)", fileId, key, now);
-  for (const { session, runs } of newRuns) {
+  for (const { session, runs } of scan.newRuns) {
     for (const run of runs) {
       sql.run(
         "INSERT INTO runs (session, first, last, file_id) VALUES (?1, ?2, ?3, ?4)",
@@ -102,7 +71,101 @@ export function claimRuns(
       );
     }
   }
-  return { key, claimed, abandonedKeys, heldBy: [...heldBy.values()] };
+  return { key, claimed, abandonedKeys, heldBy };
+}
+
+/**
+ * The hand-over of sessions a later shard count moved away (see the module header of
+ * src/core/exports/shard-schedule.ts): the events a committed file of this shard holds are named, the void runs
+ * of the others dropped and their pending files abandoned, and each session sealed, so that this shard holds
+ * nothing of them that could still commit, and takes none of their events from a consumer routing by an older
+ * count. Afterwards the new shard alone decides the rest.
+ */
+export function sealRuns(sql: MeteredSql, request: SealRequest, now: number): Omit<SealResult, "usage"> {
+  const scan = scanRuns(sql, request);
+  const abandonedKeys = voidRuns(sql, scan.voidRuns);
+  for (const session of request.sessions) {
+    sql.run(
+      `INSERT INTO sealed (session, step_from, sealed_at) VALUES (?1, ?2, ?3)
+       ON CONFLICT (session) DO UPDATE SET step_from = max(step_from, excluded.step_from), sealed_at = excluded.sealed_at`,
+      session,
+      request.stepFrom,
+      now,
+    );
+  }
+  const committed = request.sessionOf.map((_, event) => event).filter((event) => !scan.claimable.has(event));
+  return { committed, abandonedKeys, heldBy: [...scan.heldBy.values()] };
+}
+
+/**
+ * A claim routed by a count older than the one that moved a session away (an attempt in flight when the count
+ * changed, or a Worker version not yet replaced) must not take its events here: the new shard may hold them.
+ * It throws, so the consumer retries the messages (and routes them by the count in force then).
+ */
+function refuseSealedSessions(sql: MeteredSql, request: SessionNumbers): void {
+  const sealed = sql.all(
+    "SELECT 1 FROM sealed WHERE session IN (SELECT value FROM json_each(?1)) AND step_from > ?2",
+    JSON.stringify(request.sessions),
+    // A consumer of before the schedules sends none: it routes by the first step.
+    request.stepFrom ?? 0,
+  );
+  if (sealed.length > 0) {
+    throw new Error(`${sealed.length} sessions moved to another shard by a later shard count: retry with it`);
+  }
+}
+
+interface RunScan {
+  /** Events no committed file of the shard holds. */
+  claimable: Set<number>;
+  /** Their numbers as runs per session. */
+  newRuns: Array<{ session: string; runs: SequenceRun[] }>;
+  /** Stored runs those numbers fall in, of files that can never hold them (pending, abandoned, swept, aged). */
+  voidRuns: Array<{ session: string; first: number; fileId: number; state: string | null }>;
+  /** Committed files that hold some of the events. */
+  heldBy: Map<number, CommittedFile>;
+}
+
+/** For each session, the runs that overlap its numbers: which numbers are committed here, and which runs are void. */
+function scanRuns(sql: MeteredSql, request: SessionNumbers): RunScan {
+  const scan: RunScan = { claimable: new Set(), newRuns: [], voidRuns: [], heldBy: new Map() };
+  for (const [sessionIndex, events] of eventsBySession(request)) {
+    const session = request.sessions[sessionIndex]!;
+    const numbers = distinctAscending(events.map((event) => request.sequence[event]!));
+    const stored = overlappingRuns(sql, session, numbers[0]!, numbers.at(-1)!);
+    const holder = runIndexOf(numbers, stored);
+    const ours = new Set<number>();
+    const voided = new Set<number>();
+    numbers.forEach((number, position) => {
+      const run = stored[holder[position]!];
+      if (run?.state === "committed") {
+        scan.heldBy.set(run.fileId, { key: run.key!, facts: JSON.parse(run.facts!) as CommittedFacts });
+        return;
+      }
+      ours.add(number);
+      if (run) voided.add(holder[position]!);
+    });
+    for (const index of voided) {
+      const run = stored[index]!;
+      scan.voidRuns.push({ session, first: run.first, fileId: run.fileId, state: run.state });
+    }
+    for (const event of events) if (ours.has(request.sequence[event]!)) scan.claimable.add(event);
+    if (ours.size > 0) scan.newRuns.push({ session, runs: runsOf([...ours]) });
+  }
+  return scan;
+}
+
+/** Deletes void runs and abandons their pending files (they can never commit); returns those files' keys. */
+function voidRuns(sql: MeteredSql, runs: RunScan["voidRuns"]): string[] {
+  for (const run of runs) sql.run("DELETE FROM runs WHERE session = ?1 AND first = ?2", run.session, run.first);
+  const pendingHolders = [...new Set(runs.filter((run) => run.state === "pending").map((run) => run.fileId))];
+  return pendingHolders.flatMap((fileId) =>
+    sql
+      .all<{ key: string }>(
+        "UPDATE files SET state = 'abandoned' WHERE id = ?1 AND state = 'pending' RETURNING key",
+        fileId,
+      )
+      .map((row) => row.key),
+  );
 }
 
 export function commitFile(sql: MeteredSql, request: CommitRequest): boolean {
@@ -124,7 +187,7 @@ export function emptyUsage(): LedgerUsage {
   return { rowsRead: 0, rowsWritten: 0 };
 }
 
-function eventsBySession(request: ClaimRequest): Map<number, number[]> {
+function eventsBySession(request: SessionNumbers): Map<number, number[]> {
   const bySession = new Map<number, number[]>();
   request.sessionOf.forEach((session, event) => {
     const events = bySession.get(session);

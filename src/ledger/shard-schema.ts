@@ -14,6 +14,8 @@
  *   clock, and days of the events that happened on the day received), 'received_late' and 'event_late' (days of
  *   the events that happened on an earlier day, by the day received and by the day they happened): see
  *   src/core/insights/insight-rollup.ts.
+ * sealed: sessions a later shard count moved to another shard (src/core/exports/shard-schedule.ts), with when
+ *   that count took effect: a claim routed by an older count is refused. Aged out with the runs.
  * Every table is keyed for the one lookup it serves and has no other index: SQLite-backed Durable Objects bill a
  *   written row per index an insert touches, as D1 does.
  * @module
@@ -42,6 +44,11 @@ export function ensureShardSchema(sql: SqlStorage): void {
       counts TEXT NOT NULL,
       sketches TEXT NOT NULL,
       PRIMARY KEY (axis, grain, bucket)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS sealed (
+      session TEXT PRIMARY KEY,
+      step_from INTEGER NOT NULL,
+      sealed_at INTEGER NOT NULL
     ) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
   `);

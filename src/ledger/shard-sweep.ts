@@ -5,7 +5,7 @@
  *     are void and are taken over by the next claim of those numbers.
  *  2. Once a day: runs of files older than the dedupe window are deleted (runs before files, so no run outlives
  *     its file), files older than the manifest retention, minute rollups older than 24 hours and day rollups
- *     older than 400 days.
+ *     older than 400 days, and sealed sessions once the window has passed since their seal.
  * @module
  */
 import { ROLLUP_GRAINS, ROLLUP_RETENTION_MS, bucketOf } from "../core/insights/insight-rollup.js";
@@ -29,6 +29,7 @@ export interface SweepOutcome {
   runsExpired: number;
   filesExpired: number;
   rollupsExpired: number;
+  sealedExpired: number;
   /** Whether the shard still holds anything, so its alarm must run again. */
   holdsAnything: boolean;
 }
@@ -56,10 +57,16 @@ export function expireOld(
   retention: Retention,
 ): Omit<SweepOutcome, "filesSwept" | "holdsAnything"> {
   const [last] = sql.all<{ value: number }>("SELECT value FROM meta WHERE name = 'expired_at'");
-  if (last && now - last.value < DAY_MS) return { runsExpired: 0, filesExpired: 0, rollupsExpired: 0 };
+  if (last && now - last.value < DAY_MS)
+    return { runsExpired: 0, filesExpired: 0, rollupsExpired: 0, sealedExpired: 0 };
   const runsBefore = (now - retention.dedupeWindowDays * DAY_MS) * FILE_IDS_PER_MS;
   const filesBefore = (now - retention.manifestRetentionDays * DAY_MS) * FILE_IDS_PER_MS;
   const runsExpired = sql.all("DELETE FROM runs WHERE file_id < ?1 RETURNING 1", runsBefore).length;
+  // No consumer routes by the count that moved a session away once its runs here have aged out.
+  const sealedExpired = sql.all(
+    "DELETE FROM sealed WHERE sealed_at < ?1 RETURNING 1",
+    now - retention.dedupeWindowDays * DAY_MS,
+  ).length;
   const filesExpired = sql.all("DELETE FROM files WHERE id < ?1 RETURNING 1", filesBefore).length;
   let rollupsExpired = 0;
   for (const grain of ROLLUP_GRAINS) {
@@ -70,9 +77,9 @@ export function expireOld(
     "INSERT INTO meta (name, value) VALUES ('expired_at', ?1) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
     now,
   );
-  return { runsExpired, filesExpired, rollupsExpired };
+  return { runsExpired, filesExpired, rollupsExpired, sealedExpired };
 }
 
 export function holdsAnything(sql: MeteredSql): boolean {
-  return sql.all("SELECT 1 FROM files LIMIT 1").length > 0 || sql.all("SELECT 1 FROM rollups LIMIT 1").length > 0;
+  return ["files", "rollups", "sealed"].some((table) => sql.all(`SELECT 1 FROM ${table} LIMIT 1`).length > 0);
 }

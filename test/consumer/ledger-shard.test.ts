@@ -1,15 +1,18 @@
 /**
  * Exactly once through the sharded ledger (src/ledger/): a session's sequence numbers are recorded as runs, so
  * resends in any order, with gaps, from pathological devices or across several shards of a tenant are each
- * exported once, the ledger grows only with what was sent, and the D1 claims of before the shards still count.
+ * exported once, also across a change of the tenant's shard count, the ledger grows only with what was sent, and
+ * the D1 claims of before the shards still count.
  * @module
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
+import { sessionKey, shardOfSession } from "../../src/core/exports/ledger-shards.js";
 import { asQueuedMessages, deliver, deliverUntilAcked } from "../support/deliver.js";
 import { committedKeys, exportedLines, listKeys } from "../support/export-objects.js";
 import { acceptedMessageBodies, type Sender, senderFor } from "../support/ingest.js";
+import { failingShardCall } from "../support/faults.js";
 import { shardStats } from "../support/ledger.js";
 import { eventsOf } from "../support/recording-queue.js";
 import { uniqueTenant } from "../support/tenants.js";
@@ -127,6 +130,79 @@ describe("a tenant with several shards", () => {
     const files = await committedKeys(tenant, FOUR_SHARDS);
     expect(files).toHaveLength(stats.reduce((total, shard) => total + shard.files, 0));
     expect(await listKeys(`${tenant}/`)).toEqual(files);
+  });
+});
+
+describe("a change of a tenant's shard count stays exact within the window", () => {
+  const changedAt = new Date(Date.now() - 60_000).toISOString();
+  /** Routing by one shard, as before the change. */
+  const oneShard = (tenant: string): Partial<Env> => ({ LEDGER_SHARDS_BY_TENANT: JSON.stringify({ [tenant]: 1 }) });
+  /** Four shards since a minute ago, one before: the schedule an operator writes for the change. */
+  const fourShards = (tenant: string): Partial<Env> => ({
+    LEDGER_SHARDS_BY_TENANT: JSON.stringify({
+      [tenant]: [{ shards: 1 }, { shards: 4, from: changedAt }],
+    }),
+  });
+
+  /** Devices of one user with fixed ids, so which sessions move from 1 shard to 4 is known. */
+  function devices(tenant: string): Sender[] {
+    return Array.from({ length: 8 }, (_, index) => ({ tenant, userid: "user", deviceid: `device-${index}` }));
+  }
+  const movedOf = (senders: readonly Sender[]) =>
+    senders.filter((sender) => shardOfSession(sessionKey({ ...sender, sessionid: SESSION }), 4) !== 0);
+
+  async function bodiesOf(senders: readonly Sender[], numbers: readonly number[]): Promise<string[]> {
+    return (await Promise.all(senders.map((sender) => acceptedMessageBodies(sender, sessionEvents(numbers))))).flat();
+  }
+
+  it("resent events exported before the change are not exported again; new events are exported once", async () => {
+    const tenant = uniqueTenant("reshard");
+    const senders = devices(tenant);
+    expect(movedOf(senders).length).toBeGreaterThan(0);
+    const before = await bodiesOf(senders, [1, 2, 3, 4]);
+    await deliverUntilAcked(asQueuedMessages(before), () => oneShard(tenant));
+
+    const after = await bodiesOf(senders, [3, 4, 5, 6]);
+    await deliverUntilAcked(asQueuedMessages([...before, ...after]), () => fourShards(tenant));
+    await deliverUntilAcked(asQueuedMessages([...before, ...after]), () => fourShards(tenant));
+
+    expect(await exportedOnce(tenant)).toEqual(idsOf(eventsOf([...before, ...after])));
+    const stats = await shardStats(tenant, fourShards(tenant));
+    // The moved sessions' new numbers went to the new shards; the old shard sealed them.
+    expect(stats.slice(1).some((shard) => shard.files > 0)).toBe(true);
+    expect(stats[0]!.sealed).toBe(movedOf(senders).length);
+    expect(await listKeys(`${tenant}/`)).toEqual(await committedKeys(tenant, fourShards(tenant)));
+  });
+
+  it("an attempt still routing by the old count after a hand-over is refused, retried and exported once", async () => {
+    const tenant = uniqueTenant("straggler");
+    const senders = movedOf(devices(tenant));
+    await deliverUntilAcked(asQueuedMessages(await bodiesOf(senders, [1, 2])), () => oneShard(tenant));
+    await deliverUntilAcked(asQueuedMessages(await bodiesOf(senders, [1, 2, 3])), () => fourShards(tenant));
+
+    const late = asQueuedMessages(await bodiesOf(senders, [3, 4]));
+    const refused = await deliver(late, oneShard(tenant));
+    expect(refused.retried).toHaveLength(late.length);
+    await deliverUntilAcked(late, () => fourShards(tenant));
+
+    expect(await exportedOnce(tenant)).toHaveLength(senders.length * 4);
+  });
+
+  it("a file the old shard still had pending can no longer commit once its session is handed over", async () => {
+    const tenant = uniqueTenant("pending-move");
+    const senders = movedOf(devices(tenant));
+    const bodies = await bodiesOf(senders, [1, 2, 3]);
+    const fault = failingShardCall(env.LEDGER, "commit", "before");
+    const first = await deliver(asQueuedMessages(bodies), { ...oneShard(tenant), LEDGER: fault.binding });
+    expect(first.retried).toHaveLength(bodies.length);
+    const [pending] = await listKeys(`${tenant}/`);
+    expect(pending).toBeDefined();
+
+    await deliverUntilAcked(asQueuedMessages(bodies), () => fourShards(tenant));
+
+    expect(await exportedOnce(tenant)).toEqual(idsOf(eventsOf(bodies)));
+    expect(await listKeys(`${tenant}/`)).not.toContain(pending);
+    expect(await listKeys(`${tenant}/`)).toEqual(await committedKeys(tenant, fourShards(tenant)));
   });
 });
 

@@ -19,16 +19,39 @@ export interface LedgerUsage {
  * received order as parallel arrays: the index of the event's session key in `sessions`, its sequence number,
  * its receivedat.
  */
-export interface ClaimRequest {
+export interface ClaimRequest extends SessionNumbers {
   tenant: string;
   /** The uuid of the file's name. */
   fileId: string;
   /** When the file is written (epoch ms): its folders and T{HH}{MM}. */
   writtenAt: number;
+  receivedAt: string[];
+}
+
+/**
+ * Events as parallel arrays: the index of each event's session key in `sessions` and its sequence number; and
+ * `stepFrom`, when the shard count the consumer routed them by took effect (src/core/exports/shard-schedule.ts).
+ */
+export interface SessionNumbers {
   sessions: string[];
   sessionOf: number[];
   sequence: number[];
-  receivedAt: string[];
+  stepFrom: number;
+}
+
+/**
+ * The hand-over of sessions a later shard count moved away from this shard (src/core/exports/shard-schedule.ts):
+ * which of the events a committed file here holds; pending files here holding any are abandoned, and the sessions
+ * are sealed against claims routed by a count older than `stepFrom`.
+ */
+export type SealRequest = SessionNumbers;
+
+export interface SealResult {
+  /** Indices (into the request's events) of the events a committed file of this shard holds: duplicates. */
+  committed: number[];
+  abandonedKeys: string[];
+  heldBy: CommittedFile[];
+  usage: LedgerUsage;
 }
 
 export interface ClaimResult {
@@ -137,4 +160,6 @@ export interface ShardStats {
   runs: number;
   files: number;
   rollups: number;
+  /** Sessions handed over to another shard, kept sealed here for the dedupe window. */
+  sealed: number;
 }

@@ -7,10 +7,14 @@
  */
 import { z } from "zod";
 import { ledgerShardName, sessionKey, shardOfSession } from "./ledger-shards.js";
+import type { SessionNumbers } from "./ledger-protocol.js";
+import type { ShardRouting } from "./shard-schedule.js";
 import { groupByTenant, type DecodedMessage, type QueuedEvent, type TenantGroup } from "./tenant-groups.js";
 
 export interface ShardGroup<M> extends TenantGroup<M> {
   shard: number;
+  /** How the tenant's sessions were routed: the count in force and the earlier ones still handed over. */
+  routing: ShardRouting;
 }
 
 /** What the ledger reads of a queued event: the parts of its event id (src/core/events/event-id.ts). */
@@ -35,24 +39,43 @@ export function sessionEventOf(event: QueuedEvent): SessionEvent {
   };
 }
 
+/** Events as the ledger takes them: parallel arrays, each session key named once (ledger-protocol.ts). */
+export function sessionNumbersOf(events: readonly QueuedEvent[], stepFrom: number): SessionNumbers {
+  const sessions: string[] = [];
+  const sessionIndex = new Map<string, number>();
+  const sessionOf: number[] = [];
+  const sequence: number[] = [];
+  for (const event of events) {
+    const { session, sequence: number } = sessionEventOf(event);
+    let index = sessionIndex.get(session);
+    if (index === undefined) {
+      index = sessions.push(session) - 1;
+      sessionIndex.set(session, index);
+    }
+    sessionOf.push(index);
+    sequence.push(number);
+  }
+  return { sessions, sessionOf, sequence, stepFrom };
+}
+
 export function groupByShard<M>(
   decoded: readonly DecodedMessage<M>[],
-  shardsOf: (tenant: string) => number,
+  routingOf: (tenant: string) => ShardRouting,
 ): ShardGroup<M>[] {
-  const shardOfName = new Map<string, { tenant: string; shard: number }>();
+  const shardOfName = new Map<string, { tenant: string; shard: number; routing: ShardRouting }>();
   const split: DecodedMessage<M>[] = [];
   for (const entry of decoded) {
-    const shards = shardsOf(entry.tenant);
+    const routing = routingOf(entry.tenant);
     const byShard = new Map<number, QueuedEvent[]>();
     for (const event of entry.events) {
-      const shard = shardOfSession(sessionEventOf(event).session, shards);
+      const shard = shardOfSession(sessionEventOf(event).session, routing.shards);
       const events = byShard.get(shard);
       if (events) events.push(event);
       else byShard.set(shard, [event]);
     }
     for (const [shard, events] of byShard) {
       const name = ledgerShardName(entry.tenant, shard);
-      shardOfName.set(name, { tenant: entry.tenant, shard });
+      shardOfName.set(name, { tenant: entry.tenant, shard, routing });
       split.push({ message: entry.message, tenant: name, events });
     }
   }

@@ -3,6 +3,7 @@
  * Every limit the edge and the consumer enforce comes from here.
  * @module
  */
+import { checkSchedule, type ShardSchedule, type ShardStep, singleStep } from "../exports/shard-schedule.js";
 import type { Backoff } from "./retry-backoff.js";
 
 export interface CollectorConfig {
@@ -18,10 +19,10 @@ export interface CollectorConfig {
 
 /** The sharded export ledger (src/ledger/, docs/scale.md). */
 export interface LedgerConfig {
-  /** Shards of a tenant not named in shardsByTenant. */
-  defaultShards: number;
-  /** Tenants with more (or fewer) shards than the default. A tenant's count may only grow (OPERATIONS.md). */
-  shardsByTenant: Record<string, number>;
+  /** Shard counts over time of a tenant not named in shardsByTenant (src/core/exports/shard-schedule.ts). */
+  defaultShards: ShardSchedule;
+  /** Tenants with more (or fewer) shards than the default, each with its counts over time (OPERATIONS.md). */
+  shardsByTenant: Record<string, ShardSchedule>;
   /** How long a shard keeps its committed files' facts for the pull API; more than the dedupe window. */
   manifestRetentionDays: number;
   /**
@@ -175,24 +176,20 @@ export function parseConfig(source: ConfigSource): CollectorConfig {
 }
 
 function parseLedgerConfig(source: ConfigSource, dedupeWindowDays: number): LedgerConfig {
-  const shards = (raw: unknown, name: string): number => {
-    const value = typeof raw === "string" ? Number(raw) : raw;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_LEDGER_SHARDS) {
-      throw new Error(`${name} must be a whole number of shards from 1 to ${MAX_LEDGER_SHARDS}`);
-    }
-    return value;
-  };
   const defaultShards = isPresent(source.LEDGER_SHARDS)
-    ? shards(source.LEDGER_SHARDS, "LEDGER_SHARDS")
-    : DEFAULT_LEDGER_SHARDS;
-  const byTenant: Record<string, number> = {};
+    ? parseSchedule(
+        source.LEDGER_SHARDS.trim().startsWith("[") ? JSON.parse(source.LEDGER_SHARDS) : source.LEDGER_SHARDS,
+        "LEDGER_SHARDS",
+      )
+    : singleStep(DEFAULT_LEDGER_SHARDS);
+  const byTenant: Record<string, ShardSchedule> = {};
   if (isPresent(source.LEDGER_SHARDS_BY_TENANT)) {
     const parsed: unknown = JSON.parse(source.LEDGER_SHARDS_BY_TENANT);
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw new Error('LEDGER_SHARDS_BY_TENANT must be a JSON object like {"tenant": 16}');
     }
-    for (const [tenant, count] of Object.entries(parsed))
-      byTenant[tenant] = shards(count, `LEDGER_SHARDS_BY_TENANT.${tenant}`);
+    for (const [tenant, schedule] of Object.entries(parsed))
+      byTenant[tenant] = parseSchedule(schedule, `LEDGER_SHARDS_BY_TENANT.${tenant}`);
   }
   const manifestRetentionDays = positiveInteger(source.MANIFEST_RETENTION_DAYS, DEFAULT_MANIFEST_RETENTION_DAYS);
   // The manifest's file rows say whether a run's file committed: they must outlive the runs.
@@ -207,9 +204,36 @@ function parseLedgerConfig(source: ConfigSource, dedupeWindowDays: number): Ledg
   return { defaultShards, shardsByTenant: byTenant, manifestRetentionDays, legacyClaimsUntil };
 }
 
-/** How many ledger shards `tenant` has. */
-export function ledgerShardsOf(config: LedgerConfig, tenant: string): number {
-  return config.shardsByTenant[tenant] ?? config.defaultShards;
+/** The ledger shard counts of `tenant` over time. */
+export function ledgerShardsOf(config: LedgerConfig, tenant: string): ShardSchedule {
+  // Own entries only: a tenant may be named like an Object.prototype member ("constructor").
+  return Object.hasOwn(config.shardsByTenant, tenant) ? config.shardsByTenant[tenant]! : config.defaultShards;
+}
+
+/**
+ * A count of shards (a number, or its digits), or the counts over time: a JSON array of steps
+ * `{"shards": n, "from": "ISO-8601 date-time"}`, the first without `from`, the others in ascending time.
+ */
+function parseSchedule(raw: unknown, name: string): ShardSchedule {
+  if (!Array.isArray(raw)) return singleStep(shardCount(raw, name));
+  const steps = raw.map((step: unknown, index): ShardStep => {
+    const where = `${name}[${index}]`;
+    if (typeof step !== "object" || step === null) throw new Error(`${where} must be {"shards": n, "from": "…"}`);
+    const { shards, from } = step as { shards?: unknown; from?: unknown };
+    if (index === 0 && from === undefined) return { shards: shardCount(shards, `${where}.shards`), from: 0 };
+    const time = typeof from === "string" ? Date.parse(from) : Number.NaN;
+    if (Number.isNaN(time)) throw new Error(`${where}.from must be an ISO-8601 date-time`);
+    return { shards: shardCount(shards, `${where}.shards`), from: time };
+  });
+  return checkSchedule(steps, name);
+}
+
+function shardCount(raw: unknown, name: string): number {
+  const value = typeof raw === "string" ? Number(raw) : raw;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_LEDGER_SHARDS) {
+    throw new Error(`${name} must be a whole number of shards from 1 to ${MAX_LEDGER_SHARDS}`);
+  }
+  return value;
 }
 
 /**
