@@ -1,7 +1,8 @@
 /**
  * What the edge's route registration promises for every route it has, read from the registration itself, so a new
  * route is covered the moment it is registered: a wrong method is 405 with the methods registered at that path
- * (before any credentials are looked at), and each route group's authentication guards every route of the group.
+ * (before any credentials are looked at), each route group's authentication guards every route of the group, and
+ * only the device route answers a CORS preflight (OPTIONS, which browsers send without credentials).
  * @module
  */
 import { describe, expect, it } from "vitest";
@@ -13,7 +14,10 @@ import { deviceClaims, signToken } from "../support/tokens.js";
 /** Every registered route; middleware (`use`) is registered under ALL and is not a route. */
 const ROUTES = createApp().routes.filter((route) => route.method !== "ALL");
 const PATTERNS = [...new Set(ROUTES.map((route) => route.path))];
-const METHOD_ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
+const METHOD_ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/** The routes that answer a browser's CORS preflight, before any authentication (src/edge/ingest/device-cors.ts). */
+const PREFLIGHT_PATTERNS = ["/v1/events"];
 
 type Guard =
   | { kind: "public" }
@@ -98,7 +102,7 @@ describe("a route group's authentication", () => {
     expect(PATTERNS.filter((pattern) => guardOf(pattern) === undefined)).toEqual([]);
   });
 
-  it.each(METHOD_ROUTES)("guards %s %s", async (method, pattern) => {
+  it.each(METHOD_ROUTES.filter(([method]) => method !== "OPTIONS"))("guards %s %s", async (method, pattern) => {
     const guard = guardOf(pattern)!;
     const anonymous = await send(method, pattern);
     if (guard.kind === "public") {
@@ -119,5 +123,22 @@ describe("a route group's authentication", () => {
     expect(refused.status).toBe(403);
     if (method !== "HEAD")
       expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("insufficient_scope");
+  });
+});
+
+describe("a CORS preflight (OPTIONS)", () => {
+  it("is registered on the device route only", () => {
+    expect(ROUTES.filter((route) => route.method === "OPTIONS").map((route) => route.path)).toEqual(PREFLIGHT_PATTERNS);
+  });
+
+  it.each(PREFLIGHT_PATTERNS)("at %s is answered without credentials: 204, never 401", async (pattern) => {
+    const response = await callWorker(
+      collectorRequest(pathOf(pattern), {
+        method: "OPTIONS",
+        headers: { origin: "https://player.example.com", "access-control-request-method": "POST" },
+      }),
+    );
+    expect(response.status).toBe(204);
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
   });
 });

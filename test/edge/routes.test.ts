@@ -20,7 +20,8 @@ describe("routes", () => {
   it("answers a wrong method with 405, the allowed methods and the JSON error shape", async () => {
     const response = await callWorker("/v1/events");
     expect(response.status).toBe(405);
-    expect(response.headers.get("allow")).toBe("POST");
+    // OPTIONS: the CORS preflight of browser clients (test/edge/device-cors.test.ts).
+    expect(response.headers.get("allow")).toBe("POST, OPTIONS");
     expect(await response.json()).toEqual({ error: { code: "method_not_allowed", message: expect.any(String) } });
   });
 

@@ -15,6 +15,11 @@ export interface CollectorConfig {
   tenancy: TenancyConfig;
   delivery: DeliveryConfig;
   ledger: LedgerConfig;
+  /**
+   * The origins whose pages may call the device routes from a browser (CORS, src/edge/ingest/device-cors.ts):
+   * "*" for any (the default: the routes take a bearer token, never a cookie), or the listed origins only.
+   */
+  deviceCorsOrigins: "*" | string[];
 }
 
 /** The sharded export ledger (src/ledger/, docs/scale.md). */
@@ -129,7 +134,8 @@ type ConfigVarName =
   | "LEDGER_SHARDS"
   | "LEDGER_SHARDS_BY_TENANT"
   | "MANIFEST_RETENTION_DAYS"
-  | "LEGACY_CLAIMS_UNTIL";
+  | "LEGACY_CLAIMS_UNTIL"
+  | "DEVICE_CORS_ORIGINS";
 
 const parsedConfigs = new WeakMap<object, CollectorConfig>();
 
@@ -172,7 +178,27 @@ export function parseConfig(source: ConfigSource): CollectorConfig {
       allowLoopbackEndpoints: flag(source.DELIVERY_ALLOW_LOOPBACK_ENDPOINTS, DEFAULT_DELIVERY.allowLoopbackEndpoints),
     },
     ledger: parseLedgerConfig(source, dedupeWindowDays),
+    deviceCorsOrigins: parseOrigins(source.DEVICE_CORS_ORIGINS, "DEVICE_CORS_ORIGINS"),
   };
+}
+
+/** An origin as browsers send it: scheme://host[:port], no path, no trailing slash (capacitor://localhost too). */
+const ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/;
+
+/** "*" (or empty: the default) for any origin, else origins separated by commas or spaces, compared lowercased. */
+function parseOrigins(raw: string | undefined, name: string): "*" | string[] {
+  if (raw === undefined || raw.trim() === "" || raw.trim() === "*") return "*";
+  const origins = raw
+    .split(/[\s,]+/)
+    .filter((origin) => origin !== "")
+    .map((origin) => origin.toLowerCase());
+  const invalid = origins.find((origin) => !ORIGIN.test(origin));
+  if (invalid !== undefined) {
+    throw new Error(
+      `${name} must be "*" or origins like https://app.example.com; ${JSON.stringify(invalid)} is not one`,
+    );
+  }
+  return origins;
 }
 
 function parseLedgerConfig(source: ConfigSource, dedupeWindowDays: number): LedgerConfig {
