@@ -3,9 +3,11 @@
  * stand-in that verifies every request's SigV4 signature with AWS's own signer (test/support/node/verifying-s3.ts) and
  * Azure's emulator (Azurite, which checks Shared Key and SAS signatures), destinations are added and tested with
  * `npm run tenant -- destination …`, events are POSTed, and every committed export file must arrive at each
- * destination byte for byte, under the Omny convention, once, also across an outage of the destination.
+ * destination byte for byte, under the Omny convention, once, also across an outage of the destination; a
+ * privacy erasure then replaces the user's files there under the same keys (docs/privacy.md).
  * @module
  */
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { dayManifestSchema, exportListingSchema } from "../../src/core/exports/export-listing.js";
@@ -106,6 +108,108 @@ async function waitFor(check: () => Promise<boolean>, what: string): Promise<voi
       throw new Error(`timed out waiting until ${what}: ${JSON.stringify((await todaysManifest()).deliveries)}`);
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
+}
+
+/** POSTs `count` of the document's examples as another user and device of the tenant. */
+async function postAs(identity: { user: string; device: string }, count: number): Promise<void> {
+  const events = seedEvents()
+    .slice(0, count)
+    .map((event, index) => ({ ...event, sequencenumber: 10_000 + index }));
+  const response = await fetch(new URL("/v1/events", collector.url), {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${await collector.token(TENANT, "events:write", identity)}`,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({ schemaversion: "1.0", events }),
+  });
+  expect(response.status).toBe(202);
+}
+
+/** Whether a committed file holds lines of both `userid` and the test device's user. */
+async function someFileHoldsBoth(userid: string): Promise<boolean> {
+  for (const key of await committedFiles()) {
+    const users = new Set(
+      gunzipSync(await exportBytes(key))
+        .toString("utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map(userOf),
+    );
+    if (users.has(userid) && users.has(`user-of-${TENANT}`)) return true;
+  }
+  return false;
+}
+
+async function allDelivered(): Promise<boolean> {
+  return (await todaysManifest()).deliveries.every((entry) => entry.state === "delivered");
+}
+
+/** Requests the erasure of `userid` through the admin API and waits until the collector's queue has run it. */
+async function runErasureOf(userid: string): Promise<{ status: string; counts: Record<string, number> }> {
+  const admin = { authorization: `Bearer ${collector.adminToken}` };
+  const answer = await fetch(new URL(`/admin/tenants/${TENANT}/erasures`, collector.url), {
+    method: "POST",
+    headers: { ...admin, "content-type": "application/json" },
+    body: JSON.stringify({ userid, suppress: false }),
+  });
+  expect(answer.status).toBe(202);
+  const { id } = (await answer.json()) as { id: string };
+  let status = { status: "pending", counts: {} as Record<string, number> };
+  await waitFor(async () => {
+    const response = await fetch(new URL(`/admin/tenants/${TENANT}/erasures/${id}`, collector.url), { headers: admin });
+    status = (await response.json()) as typeof status;
+    return status.status === "done";
+  }, "the erasure is done");
+  return status;
+}
+
+/** A destination's objects by tenant-relative key. */
+type ObjectsAt = () => Promise<Map<string, Uint8Array>>;
+
+const s3Objects: ObjectsAt = async () =>
+  new Map(
+    await Promise.all(
+      (await s3.keys("landing", "audiogum/")).map(
+        async (key) => [key.slice("audiogum/".length), (await s3.get("landing", key)).bytes] as const,
+      ),
+    ),
+  );
+
+const azureObjects: ObjectsAt = async () =>
+  new Map(
+    await Promise.all(
+      (await azure.keys("landing"))
+        .filter((key) => key.startsWith("exports/"))
+        .map(async (key) => [key.slice("exports/".length), (await azure.get("landing", key)).bytes] as const),
+    ),
+  );
+
+/** Every line of every object at a destination, by tenant-relative key. */
+async function linesAt(objects: ObjectsAt): Promise<Map<string, string[]>> {
+  const lines = new Map<string, string[]>();
+  for (const [key, bytes] of await objects()) {
+    lines.set(
+      key,
+      gunzipSync(bytes)
+        .toString("utf8")
+        .split("\n")
+        .filter((line) => line !== ""),
+    );
+  }
+  return new Map([...lines].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+const userOf = (line: string) => (JSON.parse(line) as { userid?: string }).userid;
+
+/** The lines not of `userid`; a key left with none is left out, as its object is deleted. */
+function withoutUser(lines: Map<string, string[]>, userid: string): Map<string, string[]> {
+  const kept = new Map<string, string[]>();
+  for (const [key, all] of lines) {
+    const others = all.filter((line) => userOf(line) !== userid);
+    if (others.length > 0) kept.set(key, others);
+  }
+  return kept;
 }
 
 describe("push delivery from a locally running collector", () => {
@@ -259,4 +363,58 @@ describe("push delivery from a locally running collector", () => {
       ).toBe(true);
     }
   }, 150_000);
+
+  it("an erasure replaces the user's files at S3 and Azure under the same keys, deletes emptied ones there, and records the deliveries", async () => {
+    // The user's events share a consumer batch (so files) with the test device's, then fill one of their own. Two
+    // requests posted together land in one batch; should the queue split them, the pair is posted again.
+    const erased = { user: "user-to-erase", device: "speaker-to-erase" };
+    const seeded = seedEvents().length;
+    let exported = (await todaysManifest()).events;
+    for (let pair = 0; pair < 3 && !(await someFileHoldsBoth(erased.user)); pair++) {
+      await Promise.all([postAs(erased, 4), collector.postSeedEvents(TENANT)]);
+      exported += 4 + seeded;
+      await waitFor(async () => (await todaysManifest()).events === exported, "both posts are exported");
+    }
+    await postAs({ ...erased, device: "second-speaker" }, 3);
+    await waitFor(async () => (await todaysManifest()).events === exported + 3, "every post is exported");
+    await waitFor(allDelivered, "every file is delivered to both destinations");
+    const [atS3, atAzure] = [await linesAt(s3Objects), await linesAt(azureObjects)];
+    const holding = [...atS3.keys()].filter((key) => atS3.get(key)!.some((line) => userOf(line) === erased.user));
+    const emptied = holding.filter((key) => atS3.get(key)!.every((line) => userOf(line) === erased.user));
+    const userLines = [...atS3.values()].flat().filter((line) => userOf(line) === erased.user).length;
+    expect(emptied.length).toBeGreaterThan(0);
+    expect(holding.length).toBeGreaterThan(emptied.length);
+
+    const requested = Date.now();
+    const status = await runErasureOf(erased.user);
+    expect(status.counts).toMatchObject({
+      files_holding_user: holding.length,
+      files_deleted: emptied.length,
+      lines_removed: userLines,
+      // Each file holding the user, at each of the two destinations.
+      destination_objects_replaced: 2 * holding.length,
+    });
+    const redelivered = async () =>
+      (await todaysManifest()).deliveries.filter((entry) => holding.includes(relative(entry.key)));
+    await waitFor(
+      async () =>
+        (await redelivered()).every(
+          (entry) => entry.state === "delivered" && Date.parse(entry.delivered_at ?? "") >= requested,
+        ),
+      "every file holding the user is delivered again",
+    );
+
+    // The same keys, with the bytes the pull API now serves: no line of the user, every other line as it was.
+    expect(await linesAt(s3Objects)).toEqual(withoutUser(atS3, erased.user));
+    expect(await linesAt(azureObjects)).toEqual(withoutUser(atAzure, erased.user));
+    const files = await committedFiles();
+    for (const key of emptied) expect(files.map(relative)).not.toContain(key);
+    for (const key of files.filter((file) => holding.includes(relative(file)))) {
+      const original = Buffer.from(await exportBytes(key));
+      expect(Buffer.from((await s3.get("landing", `audiogum/${relative(key)}`)).bytes).equals(original)).toBe(true);
+      expect(Buffer.from((await azure.get("landing", `exports/${relative(key)}`)).bytes).equals(original)).toBe(true);
+    }
+    // The delivery state says so, for every destination of every such file.
+    expect(await redelivered()).toHaveLength(2 * holding.length);
+  }, 240_000);
 });
