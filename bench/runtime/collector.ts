@@ -22,6 +22,7 @@ import { MIGRATIONS_DIR, WRANGLER_CONFIG } from "../../scripts/lib/project-paths
 /** The HS256 secret of the benchmark's tokens; never a real one. */
 export const BENCH_JWT_SECRET = "bench-signing-secret-not-for-production";
 export const EVENTS_QUEUE = "audiogum-events";
+export const ERASURES_QUEUE = "audiogum-erasures";
 
 export interface RunningCollector {
   url: URL;
@@ -40,6 +41,8 @@ export interface CollectorOptions {
   batchTimeoutSeconds?: number;
   /** Opens workerd's V8 inspector on this loopback port (the memory benchmarks read the isolate's heap there). */
   inspectorPort?: number;
+  /** Also run the erasures queue's consumer (the erasure benchmark), one slice a batch as wrangler.toml has it. */
+  erasures?: boolean;
 }
 
 const SINK_WORKER = `export default { async queue(batch) { batch.ackAll(); } };`;
@@ -68,12 +71,12 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     script,
     bindings,
     ratelimits: withoutRefusals(fromConfig.ratelimits),
-    queueConsumers:
-      options.shape === "consumer"
-        ? {
-            [EVENTS_QUEUE]: { maxBatchSize: 100, maxBatchTimeout: options.batchTimeoutSeconds ?? 1, maxRetries: 0 },
-          }
-        : {},
+    queueConsumers: {
+      ...(options.shape === "consumer" && {
+        [EVENTS_QUEUE]: { maxBatchSize: 100, maxBatchTimeout: options.batchTimeoutSeconds ?? 1, maxRetries: 0 },
+      }),
+      ...(options.erasures && { [ERASURES_QUEUE]: { maxBatchSize: 1, maxBatchTimeout: 0.05, maxRetries: 20 } }),
+    },
   };
   const workers: WorkerOptions[] = [collector];
   if (options.shape === "edge") {
