@@ -15,7 +15,8 @@ const fixed = (value: number, digits = 2) => value.toFixed(digits);
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 export function buildRows(results: AllResults, targets: readonly TargetCheck[]): Row[] {
-  const { nodeCore, workerdCore, edge, consumers, shardScaling, memory, costs } = results;
+  const { nodeCore, workerdCore, edge, consumers, shardScaling, memory, batchMemory, compactionMemory, costs } =
+    results;
   const rows: Row[] = [];
   const section = (title: string) => rows.push([`— ${title}`, "", ""]);
 
@@ -53,11 +54,21 @@ export function buildRows(results: AllResults, targets: readonly TargetCheck[]):
     ]);
   });
 
-  section("memory: largest request (2,000 events, 4 MiB decoded)");
+  section("memory, workerd isolate heap (largest request: 2,000 events, 4 MiB decoded)");
   rows.push([
     "workerd isolate heap holding every stage",
     mib(memory.workerdHeldBytes),
     `baseline ${mib(memory.workerdBaselineBytes)}, +${mib(memory.workerdDeltaBytes)}; Node heap +${mib(memory.nodeDeltaBytes)}`,
+  ]);
+  rows.push([
+    `full consumer batch: ${batchMemory.messages} messages, ${int(batchMemory.events)} events, one tenant`,
+    `${mib(batchMemory.peakLiveBytes)} live at peak`,
+    `baseline ${mib(batchMemory.baselineBytes)}; held after ${batchMemory.heldAfter.map((entry) => `${entry.step} ${mib(entry.liveBytes)}`).join(", ")}`,
+  ]);
+  rows.push([
+    `Parquet compaction: ${int(compactionMemory.events)} events, ${compactionMemory.rowGroups} row groups`,
+    `${mib(compactionMemory.peakLiveBytes)} live at peak`,
+    `baseline ${mib(compactionMemory.baselineBytes)}; ${compactionMemory.samples} samples, between export files`,
   ]);
 
   for (const cost of costs) {

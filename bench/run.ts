@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every part in turn (validation in Node and workerd, the edge under load, the
- * consumer, memory), computes the cost per million events and checks the targets, then prints ONE table and
+ * consumer, memory of the largest request, of a full consumer batch and of a Parquet compaction), computes the cost per million events and checks the targets, then prints ONE table and
  * writes it with every figure to bench/results/latest.json. BENCH_QUICK=1 runs fewer and shorter rounds.
  * @module
  */
@@ -12,7 +12,9 @@ import { runWorkerdCore } from "./core/workerd-core.js";
 import { costPerMillion, FLEET_PROFILE } from "./cost/cost-model.js";
 import { PRICES, PRICES_AS_OF } from "../src/core/usage/list-prices.js";
 import { edgeSettings, runEdgeLoad } from "./edge/edge-load.js";
+import { runConsumerBatchMemory } from "./memory/consumer-batch-memory.js";
 import { runMemory } from "./memory/memory-bench.js";
+import { runCompactionMemory } from "./memory/parquet-compaction-memory.js";
 import { renderReport } from "./report.js";
 import { PROJECT_ROOT } from "../scripts/lib/project-paths.js";
 import { checkTargets } from "./targets.js";
@@ -21,6 +23,8 @@ const quick = process.env.BENCH_QUICK === "1";
 const CORE_RUNS = quick ? 3 : 7;
 const EDGE = edgeSettings(quick);
 const CONSUMER_BATCHES = quick ? 2 : 5;
+/** Events of the Parquet compaction's memory run: one whole file (MAX_EVENTS_PER_PARQUET_FILE), or two row groups. */
+const COMPACTION_EVENTS = quick ? 64_000 : undefined;
 
 function step(name: string): void {
   process.stderr.write(`bench: ${name}…\n`);
@@ -46,8 +50,22 @@ async function main(): Promise<void> {
   }
   step("memory of the largest request");
   const memory = await runMemory();
+  step("memory of a full consumer batch");
+  const batchMemory = await runConsumerBatchMemory();
+  step("memory of a Parquet compaction");
+  const compactionMemory = await runCompactionMemory(COMPACTION_EVENTS);
   const costs = consumers.map((consumer) => costPerMillion(edge, consumer));
-  const results = { nodeCore, workerdCore, edge, consumers, shardScaling, memory, costs };
+  const results = {
+    nodeCore,
+    workerdCore,
+    edge,
+    consumers,
+    shardScaling,
+    memory,
+    batchMemory,
+    compactionMemory,
+    costs,
+  };
   const targets = checkTargets(results);
   const table = renderReport(results, targets);
 

@@ -6,7 +6,9 @@ import type { ConsumerResult } from "./consumer/consumer-bench.js";
 import type { CoreResult } from "./core/core-result.js";
 import type { CostResult } from "./cost/cost-model.js";
 import type { EdgeResult } from "./edge/edge-load.js";
+import type { ConsumerBatchMemoryResult } from "./memory/consumer-batch-memory.js";
 import { ISOLATE_LIMIT_BYTES, type MemoryResult } from "./memory/memory-bench.js";
+import type { CompactionMemoryResult } from "./memory/parquet-compaction-memory.js";
 
 export interface TargetCheck {
   target: string;
@@ -23,6 +25,8 @@ export interface AllResults {
   /** One tenant with 1, 4 and 16 ledger shards under the same load. */
   shardScaling: ConsumerResult[];
   memory: MemoryResult;
+  batchMemory: ConsumerBatchMemoryResult;
+  compactionMemory: CompactionMemoryResult;
   costs: CostResult[];
 }
 
@@ -50,7 +54,9 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 const MEMORY_SHARE_LIMIT = 0.5;
 
 export function checkTargets(results: AllResults): TargetCheck[] {
-  const { edge, workerdCore, nodeCore, memory, costs, consumers, shardScaling } = results;
+  const { edge, workerdCore, nodeCore, memory, batchMemory, compactionMemory, costs, consumers, shardScaling } =
+    results;
+  const withinIsolate = (bytes: number) => bytes <= ISOLATE_LIMIT_BYTES * MEMORY_SHARE_LIMIT;
   const efficiency = shardScalingEfficiency(shardScaling);
   return [
     {
@@ -86,7 +92,17 @@ export function checkTargets(results: AllResults): TargetCheck[] {
     {
       target: `4 MiB decoded request well inside 128 MB (≤ ${MEMORY_SHARE_LIMIT * 100}%), workerd isolate heap`,
       measured: `${mb(memory.workerdHeldBytes)} heap while holding every stage (+${mb(memory.workerdDeltaBytes)})`,
-      pass: memory.workerdHeldBytes <= ISOLATE_LIMIT_BYTES * MEMORY_SHARE_LIMIT,
+      pass: withinIsolate(memory.workerdHeldBytes),
+    },
+    {
+      target: `full consumer batch (${batchMemory.messages} messages of ~${Math.round(batchMemory.messageBytes / 1000)} KB) ≤ ${MEMORY_SHARE_LIMIT * 100}% of 128 MB, live workerd heap`,
+      measured: `${mb(batchMemory.peakLiveBytes)} live, holding the decoded batch and its file`,
+      pass: withinIsolate(batchMemory.peakLiveBytes),
+    },
+    {
+      target: `Parquet compaction of ${compactionMemory.events.toLocaleString("en-US")} events ≤ ${MEMORY_SHARE_LIMIT * 100}% of 128 MB, live workerd heap`,
+      measured: `${mb(compactionMemory.peakLiveBytes)} live at peak, between export files`,
+      pass: withinIsolate(compactionMemory.peakLiveBytes),
     },
     ...costs.map((cost) => ({
       target: `cost < $${COST_TARGETS[cost.tenantsPerBatch]?.toFixed(2)} per million events at ${cost.tenantsPerBatch} tenant(s) per batch`,

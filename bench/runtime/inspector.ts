@@ -1,7 +1,8 @@
 /**
  * A minimal client of workerd's V8 inspector (Miniflare's inspectorPort): enough to read the isolate's heap,
  * which is what the 128 MB Workers memory limit applies to. (workerd does not answer
- * HeapProfiler.collectGarbage, so a reading includes garbage not yet collected: an upper bound.)
+ * HeapProfiler.collectGarbage, so `heap()` includes garbage not yet collected: an upper bound; `liveHeap()` reads
+ * it after the full collection a heap snapshot makes.)
  * @module
  */
 import WebSocket from "ws";
@@ -21,6 +22,11 @@ export class InspectorSession {
       if (message.id === undefined) return;
       this.pending.get(message.id)?.(message.error ?? message.result);
       this.pending.delete(message.id);
+    });
+    // A closed socket answers nothing more: fail what waits, so no caller hangs.
+    socket.on("close", () => {
+      for (const settle of this.pending.values()) settle({ error: "the inspector socket closed" });
+      this.pending.clear();
     });
   }
 
@@ -51,7 +57,19 @@ export class InspectorSession {
 
   async heap(): Promise<HeapUsage> {
     const usage = await this.send<{ usedSize: number; totalSize: number }>("Runtime.getHeapUsage");
+    if (typeof usage?.usedSize !== "number") throw new Error(`no heap usage: ${JSON.stringify(usage)}`);
     return { usedBytes: usage.usedSize, totalBytes: usage.totalSize };
+  }
+
+  /**
+   * The heap's live set: V8 collects all garbage before it takes a heap snapshot (workerd answers that, though not
+   * HeapProfiler.collectGarbage), so the usage read right after one counts only what is reachable. The snapshot's
+   * chunks arrive as events, which this client ignores. Slow (the isolate pauses while its heap is written out):
+   * use it for a few samples, not many.
+   */
+  async liveHeap(): Promise<HeapUsage> {
+    await this.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+    return this.heap();
   }
 
   close(): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { gunzip, gzip } from "../../src/core/exports/gzip.js";
+import { gunzip, gzip, gzipText } from "../../src/core/exports/gzip.js";
 
 describe("gzip", () => {
   it("writes the gzip format (magic bytes 1f 8b)", async () => {
@@ -13,6 +13,14 @@ describe("gzip", () => {
     // Digests, not toEqual: a deep comparison of megabytes byte by byte takes the test's whole timeout.
     expect(roundTripped.byteLength).toBe(large.byteLength);
     expect(await sha256(roundTripped)).toBe(await sha256(large));
+  });
+
+  it("compresses text given in pieces to the gzip of the whole text", async () => {
+    const pieces = ["🎧 event line\n".repeat(50_000), "", '{"a":1}\n', "x".repeat(100_000)];
+    const whole = new TextEncoder().encode(pieces.join(""));
+    const roundTripped = await gunzip(await gzipText(pieces));
+    expect(roundTripped.byteLength).toBe(whole.byteLength);
+    expect(await sha256(roundTripped)).toBe(await sha256(whole));
   });
 });
 

@@ -3,8 +3,8 @@
  * manifest row record about it.
  * @module
  */
-import { gzip } from "./gzip.js";
-import { encodeJsonLines } from "./jsonl.js";
+import { gzipText } from "./gzip.js";
+import { jsonLinesPieces } from "./jsonl.js";
 import { buildUseridFilter, USERID_FILTER_METADATA_KEY } from "../privacy/userid-filter.js";
 import type { QueuedEvent } from "./tenant-groups.js";
 
@@ -22,7 +22,7 @@ export async function buildExportFile(events: readonly QueuedEvent[]): Promise<E
   const first = events[0];
   const last = events.at(-1);
   if (!first || !last) throw new Error("an export file needs at least one event");
-  const body = await gzip(new TextEncoder().encode(encodeJsonLines(events)));
+  const body = await gzipText(jsonLinesPieces(events));
   return {
     body,
     events: events.length,

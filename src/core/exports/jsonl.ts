@@ -4,7 +4,26 @@
  */
 
 export function encodeJsonLines(records: readonly unknown[]): string {
-  return records.map((record) => `${JSON.stringify(record)}\n`).join("");
+  return Array.from(jsonLinesPieces(records)).join("");
+}
+
+/** A piece holds whole lines and ends once it reaches this many UTF-16 units (64 KiB of ASCII). */
+export const JSON_LINES_PIECE_CHARS = 64 * 1024;
+
+/**
+ * encodeJsonLines's text in pieces of whole lines, made as they are asked for: gzipText compresses a large file a
+ * piece at a time instead of holding its whole text.
+ */
+export function* jsonLinesPieces(records: readonly unknown[], pieceChars = JSON_LINES_PIECE_CHARS): Generator<string> {
+  let piece = "";
+  for (const record of records) {
+    piece += `${JSON.stringify(record)}\n`;
+    if (piece.length >= pieceChars) {
+      yield piece;
+      piece = "";
+    }
+  }
+  if (piece !== "") yield piece;
 }
 
 /** Reads JSON Lines text back; a blank last line (the final newline) is not a record. */
