@@ -23,6 +23,8 @@ export default defineConfig({
                 DESTINATION_KEY: "7d1f0c5e8a2b4c6d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f",
                 // Tests use many made-up tenants; test/edge/tenants.test.ts covers closed tenancy.
                 OPEN_TENANCY: "true",
+                // A request that queues nothing sends its report at once (in waitUntil), not 10 s later.
+                REQUEST_REPORT_FLUSH_MS: "0",
               },
               // Functional tests send far more than a device's production limit; the limiter tests use the
               // tiny binding below in place of the production ones.

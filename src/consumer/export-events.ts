@@ -3,6 +3,9 @@
  * (export-tenant-group.ts), settles every message on its own, and logs one `batch` line.
  * A poison message is kept as a dead letter right away and acked: it can never parse, so the queue's retries
  * would only delay it (and re-run the batch's work) before the DLQ consumer stored the very same bytes.
+ * Request reports (src/core/events/request-report.ts) ride along: one with events is counted in the commit of
+ * the file holding its message's first event; one alone is counted in a ledger shard by its id
+ * (count-lone-reports.ts); the samples of both go to R2 (rejected-samples.ts).
  * @module
  */
 import { logError, logInfo } from "../core/foundation/log.js";
@@ -17,6 +20,8 @@ import { type AckedMessage, countTenantUsage, tallyBatch } from "./count-tenant-
 import { decodeEventMessage } from "./decode-message.js";
 import { exportShardGroup, type GroupOutcome } from "./export-tenant-group.js";
 import { settleMessage, type Settlement } from "./settle.js";
+import { countLoneReports, type LoneReport } from "./count-lone-reports.js";
+import { writeRejectedSamples } from "./rejected-samples.js";
 
 export type ExportBindings = Pick<Env, "EXPORTS" | "DB" | "DELIVERIES" | "LEDGER"> & Parameters<typeof readConfig>[0];
 
@@ -24,6 +29,7 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
   const started = Date.now();
   const usage = new D1Usage();
   const decoded: DecodedMessage<Message<unknown>>[] = [];
+  const lone: LoneReport[] = [];
   const poison: Message<unknown>[] = [];
   for (const message of batch.messages) {
     if (isReadinessProbe(message.body)) {
@@ -31,16 +37,18 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
       continue;
     }
     try {
-      decoded.push({ message, ...decodeEventMessage(message.body) });
+      const entry = { message, ...decodeEventMessage(message.body) };
+      if (entry.events.length > 0) decoded.push(entry);
+      else lone.push({ message, tenant: entry.tenant, report: entry.report! });
     } catch {
       poison.push(message);
     }
   }
   const now = new Date();
   const config = readConfig(env);
-  const groups = groupByShard(decoded, (tenant) =>
-    routingAt(ledgerShardsOf(config.ledger, tenant), now.getTime(), config.dedupeWindowDays),
-  );
+  const routingOf = (tenant: string) =>
+    routingAt(ledgerShardsOf(config.ledger, tenant), now.getTime(), config.dedupeWindowDays);
+  const groups = groupByShard(decoded, routingOf);
   const storage = {
     bucket: env.EXPORTS,
     db: env.DB,
@@ -51,7 +59,7 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
     honourLegacyClaims:
       config.ledger.legacyClaimsUntil === undefined || now.getTime() < config.ledger.legacyClaimsUntil,
   };
-  const [exported, kept] = await Promise.all([
+  const [exported, kept, reported, samplesWritten] = await Promise.all([
     Promise.all(
       groups.map(async (group) => {
         const outcome = await exportShardGroup(group, storage, now).catch(unexpectedFailure(group.tenant));
@@ -61,6 +69,8 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
     Promise.all(
       poison.map(async (message) => ({ message, settlement: await keepPoison(message, batch.queue, env.EXPORTS) })),
     ),
+    countLoneReports(lone, storage, (tenant) => routingOf(tenant).shards, now),
+    writeRejectedSamples(env.EXPORTS, [...decoded, ...lone], config.quality.samplesPerPathHour),
   ]);
   // A message whose events went to several shards is retried if any of them failed.
   const settlements = new Map<Message<unknown>, GroupOutcome["settle"]>();
@@ -70,6 +80,7 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
   for (const [message, settlement] of settlements) settleMessage(message, settlement);
   for (const { message, settlement } of kept) settleMessage(message, settlement);
   await countTenantUsage(env.DB, tallyBatch(ackedMessages(decoded, settlements), exported), now, usage);
+  for (const [message, settlement] of reported) settleMessage(message, settlement);
 
   const outcomes = exported.map((entry) => entry.outcome);
   const retried = [...settlements.values()].filter((settlement) => settlement === "retry");
@@ -92,7 +103,12 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
     attempts: Math.max(0, ...batch.messages.map((message) => message.attempts)),
     tenants: new Set(groups.map((group) => group.tenant)).size,
     shard_groups: groups.length,
-    retried: retried.length + kept.filter((entry) => entry.settlement === "retry").length,
+    reports_alone: lone.length,
+    samples_written: samplesWritten,
+    retried:
+      retried.length +
+      kept.filter((entry) => entry.settlement === "retry").length +
+      [...reported.values()].filter((settlement) => settlement === "retry").length,
     poison: poison.length,
   });
 }

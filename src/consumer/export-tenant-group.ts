@@ -16,7 +16,8 @@
  *  3. Nothing claimed: ack (every event is already exported; the shard wrote nothing).
  *  4. WRITE the claimed events to R2 at K.
  *  5. COMMIT (one transaction of the shard): K becomes 'committed' only if still pending, with its manifest facts
- *     and its insights rollups. If not (a later attempt took over), delete K's object and retry. If the commit
+ *     and its insights rollups (with the counts of the request reports whose anchor event K holds). If not (a
+ *     later attempt took over), delete K's object and retry. If the commit
  *     throws, its outcome is unknown: keep the object and retry; the next attempt either finds the events
  *     committed (duplicates) or abandons K.
  *  6. Delivery hook (deliverable-file.ts); if it fails, retry (step 2 of the retry runs it again).
@@ -35,6 +36,7 @@ import { sessionNumbersOf, type ShardGroup } from "../core/exports/shard-groups.
 import type { QueuedEvent } from "../core/exports/tenant-groups.js";
 import { describeCause, logError, logWarn } from "../core/foundation/log.js";
 import { rollUpEvents } from "../core/insights/insight-rollup.js";
+import { withReports } from "../core/quality/report-rollups.js";
 import type { D1Usage } from "./d1-usage.js";
 import { recordDeliverableFile } from "./deliverable-file.js";
 import { honourLegacyClaims } from "./legacy-claims.js";
@@ -157,11 +159,15 @@ export async function exportShardGroup(
   };
   let committed: boolean;
   try {
+    // A request report counts with its anchor event: in the one commit that exports that event.
+    const ourIds = new Set(ours.map((event) => event.eventid));
+    const reports = group.reports.filter((entry) => ourIds.has(entry.anchor)).map((entry) => entry.report);
     const rollups = rollUpEvents(ours, now);
     const commitStarted = Date.now();
     const result = await shard.commit({
       ...committedFile,
-      rollups: rollups.received,
+      // Rejected events count by when they were received, on both time axes: they have no eventtime.
+      rollups: withReports(rollups.received, reports, now),
       lateRollups: { received: rollups.received_late, event: rollups.event_late },
     });
     countUsage(storage, result.usage, commitStarted);

@@ -14,6 +14,7 @@ import { asCollectorError, errorResponse } from "./error-response.js";
 import { exportsRoutes } from "./exports/exports-routes.js";
 import { ingestRoutes } from "./ingest/ingest-routes.js";
 import { liveRoutes } from "./live/live-routes.js";
+import { qualityRoutes } from "./quality/quality-routes.js";
 import { addLogFields, logRequest, requestFields } from "./request-log.js";
 import { schemaRoutes } from "./schemas/schema-routes.js";
 import { summariesRoutes } from "./summaries/summaries-routes.js";
@@ -27,6 +28,7 @@ export function createApp(): Hono<EdgeEnv> {
     .route("/v1/exports", exportsRoutes)
     .route("/v1/schema", schemaRoutes)
     .route("/v1/summaries", summariesRoutes)
+    .route("/v1/quality", qualityRoutes)
     .route("/v1/live", liveRoutes)
     .route("/admin", adminRoutes)
     .route("/dashboard", dashboardRoutes);

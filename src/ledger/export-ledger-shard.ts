@@ -16,6 +16,8 @@ import type {
   DayFiles,
   ErasedFileRequest,
   FileListRequest,
+  ReportsRequest,
+  ReportsResult,
   RollupRequest,
   RollupRows,
   SealRequest,
@@ -28,6 +30,7 @@ import { describeCause, logInfo, logWarn } from "../core/foundation/log.js";
 import { claimRuns, commitFile, sealRuns } from "./shard-claims.js";
 import { changeErasedFile, dayFiles, findFile, listFiles } from "./shard-manifest.js";
 import { readRollups } from "./shard-rollups.js";
+import { addReports } from "./shard-reports.js";
 import { ensureShardSchema } from "./shard-schema.js";
 import {
   expireOld,
@@ -66,6 +69,14 @@ export class ExportLedgerShard extends DurableObject<Env> {
     const result = this.ctx.storage.transactionSync(() => sealRuns(sql, request, Date.now()));
     await this.keepAlarm();
     return { ...result, usage: sql.usage };
+  }
+
+  /** Counts request reports that came without events (src/ledger/shard-reports.ts). */
+  async addReports(request: ReportsRequest): Promise<ReportsResult> {
+    const sql = this.metered();
+    const counted = this.ctx.storage.transactionSync(() => addReports(sql, request, Date.now()));
+    if (counted > 0) await this.keepAlarm();
+    return { counted, usage: sql.usage };
   }
 
   /** A privacy erasure rewrote or emptied a file (src/consumer/erase-export-file.ts); false: not this shard's. */

@@ -16,6 +16,8 @@
  *   src/core/insights/insight-rollup.ts.
  * sealed: sessions a later shard count moved to another shard (src/core/exports/shard-schedule.ts), with when
  *   that count took effect: a claim routed by an older count is refused. Aged out with the runs.
+ * reports: the ids of request reports sent without events (src/core/events/request-report.ts) whose counts are
+ *   in the rollups, so each is counted once (shard-reports.ts); aged out with the runs.
  * Every table is keyed for the one lookup it serves and has no other index: SQLite-backed Durable Objects bill a
  *   written row per index an insert touches, as D1 does.
  * @module
@@ -50,6 +52,7 @@ export function ensureShardSchema(sql: SqlStorage): void {
       step_from INTEGER NOT NULL,
       sealed_at INTEGER NOT NULL
     ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS reports (id TEXT PRIMARY KEY, counted_at INTEGER NOT NULL) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
   `);
 }

@@ -5,11 +5,13 @@
  *     are void and are taken over by the next claim of those numbers.
  *  2. Once a day: runs of files older than the dedupe window are deleted (runs before files, so no run outlives
  *     its file), files older than the manifest retention, minute rollups older than 24 hours and day rollups
- *     older than 400 days, and sealed sessions once the window has passed since their seal.
+ *     older than 400 days, sealed sessions once the window has passed since their seal, and the ids of request
+ *     reports counted before the dedupe window (shard-reports.ts).
  * @module
  */
 import { ROLLUP_GRAINS, ROLLUP_RETENTION_MS, bucketOf } from "../core/insights/insight-rollup.js";
 import { FILE_IDS_PER_MS } from "./shard-claims.js";
+import { expireReports } from "./shard-reports.js";
 import type { MeteredSql } from "./sql-usage.js";
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -68,6 +70,7 @@ export function expireOld(
     now - retention.dedupeWindowDays * DAY_MS,
   ).length;
   const filesExpired = sql.all("DELETE FROM files WHERE id < ?1 RETURNING 1", filesBefore).length;
+  expireReports(sql, now - retention.dedupeWindowDays * DAY_MS);
   let rollupsExpired = 0;
   for (const grain of ROLLUP_GRAINS) {
     const oldest = bucketOf(grain, new Date(now - ROLLUP_RETENTION_MS[grain]).toISOString());
@@ -81,5 +84,7 @@ export function expireOld(
 }
 
 export function holdsAnything(sql: MeteredSql): boolean {
-  return ["files", "rollups", "sealed"].some((table) => sql.all(`SELECT 1 FROM ${table} LIMIT 1`).length > 0);
+  return ["files", "rollups", "sealed", "reports"].some(
+    (table) => sql.all(`SELECT 1 FROM ${table} LIMIT 1`).length > 0,
+  );
 }

@@ -35,6 +35,7 @@ const GROUPS: Record<string, Guard> = {
   "/v1/events": { kind: "token", scopes: ["events:write"] },
   "/v1/exports": { kind: "token", scopes: ["exports:read"] },
   "/v1/summaries": { kind: "token", scopes: ["insights:read", "exports:read"] },
+  "/v1/quality": { kind: "token", scopes: ["insights:read", "exports:read"] },
   "/v1/live": { kind: "token", scopes: ["insights:read", "exports:read"], websocket: true },
 };
 

@@ -1,11 +1,15 @@
 /**
  * The queue message between the edge and the consumer: JSON text {"v":1,"tenant":"…","events":[…]} holding many
- * events of one tenant. Sent as text so the dead-letter copy in R2 is the message byte for byte.
+ * events of one tenant, and optionally the request report (request-report.ts) of the request that sent them:
+ * {"v":1,"tenant":"…","report":{…},"events":[…]}, or with no events {"v":1,"tenant":"…","report":{"id":…},
+ * "events":[]} when none fits or the request queued none. Sent as text so the dead-letter copy in R2 is the
+ * message byte for byte.
  * @module
  */
 import { z } from "zod";
 import { TENANT_PATTERN } from "../tenants/tenant-name.js";
 import { utf8ByteLength } from "../foundation/utf8.js";
+import { requestReportSchema, type RequestReport } from "./request-report.js";
 
 export const QUEUE_MESSAGE_VERSION = 1;
 
@@ -18,8 +22,32 @@ export const QUEUE_LIMITS = {
 
 const MESSAGE_PREFIX_BYTES = 64;
 
-/** Packs export lines (export-line.ts: each event's JSON text) into as few messages as the message limit allows, in order. */
-export function packEventMessages(tenant: string, lines: readonly string[]): string[] {
+/**
+ * Packs export lines (export-line.ts: each event's JSON text) into as few messages as the message limit allows,
+ * in order. A report rides in the first message it fits in (the consumer counts it with that message's first
+ * event); when it fits in none, or there are no events, it is a message of its own with an id.
+ */
+export function packEventMessages(tenant: string, lines: readonly string[], report?: RequestReport): string[] {
+  const messages = packLines(tenant, lines);
+  if (!report) return messages;
+  const reportJson = JSON.stringify(report);
+  const reportBytes = utf8ByteLength(reportJson) + REPORT_FIELD_BYTES;
+  const carrier = messages.findIndex(
+    (message) => utf8ByteLength(message) + reportBytes <= QUEUE_LIMITS.maxMessageBytes,
+  );
+  const opening = `{"v":${QUEUE_MESSAGE_VERSION},"tenant":${JSON.stringify(tenant)},`;
+  if (carrier === -1) {
+    const alone = JSON.stringify({ id: crypto.randomUUID(), ...report });
+    return [...messages, `${opening}"report":${alone},"events":[]}`];
+  }
+  messages[carrier] = `${opening}"report":${reportJson},${messages[carrier]!.slice(opening.length)}`;
+  return messages;
+}
+
+/** `"report":` and its comma. */
+const REPORT_FIELD_BYTES = 10;
+
+function packLines(tenant: string, lines: readonly string[]): string[] {
   const prefix = `{"v":${QUEUE_MESSAGE_VERSION},"tenant":${JSON.stringify(tenant)},"events":[`;
   const messages: string[] = [];
   let parts: string[] = [];
@@ -69,11 +97,16 @@ const queuedEventSchema = z.looseObject({
   type: z.string(),
 });
 
-const eventMessageSchema = z.object({
-  v: z.literal(QUEUE_MESSAGE_VERSION),
-  tenant: z.string().regex(TENANT_PATTERN),
-  events: z.array(queuedEventSchema).min(1),
-});
+const eventMessageSchema = z
+  .object({
+    v: z.literal(QUEUE_MESSAGE_VERSION),
+    tenant: z.string().regex(TENANT_PATTERN),
+    report: requestReportSchema.optional(),
+    events: z.array(queuedEventSchema),
+  })
+  .refine((message) => message.events.length > 0 || message.report?.id !== undefined, {
+    error: "a message holds events, or a report with its id",
+  });
 
 export type EventMessage = z.infer<typeof eventMessageSchema>;
 

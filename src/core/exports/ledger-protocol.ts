@@ -4,7 +4,7 @@
  * @module
  */
 import type { CountRow, SketchRow } from "../insights/insight-summary.js";
-import type { RollupAxis, RollupIncrements } from "../insights/insight-rollup.js";
+import type { CountIncrement, RollupAxis, RollupIncrements } from "../insights/insight-rollup.js";
 import type { EventTypeCounts } from "./event-type-counts.js";
 import type { ExportFileEntry } from "./export-listing.js";
 
@@ -162,4 +162,15 @@ export interface ShardStats {
   rollups: number;
   /** Sessions handed over to another shard, kept sealed here for the dedupe window. */
   sealed: number;
+}
+
+/** Request reports sent without events, each counted once by its id (src/ledger/shard-reports.ts). */
+export interface ReportsRequest {
+  reports: Array<{ id: string; counts: CountIncrement[] }>;
+}
+
+export interface ReportsResult {
+  /** How many of the reports were counted now (the others had been). */
+  counted: number;
+  usage: LedgerUsage;
 }

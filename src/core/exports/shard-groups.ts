@@ -76,7 +76,9 @@ export function groupByShard<M>(
     for (const [shard, events] of byShard) {
       const name = ledgerShardName(entry.tenant, shard);
       shardOfName.set(name, { tenant: entry.tenant, shard, routing });
-      split.push({ message: entry.message, tenant: name, events });
+      // The report goes with the message's first event, to that event's shard.
+      const report = events[0] === entry.events[0] ? entry.report : undefined;
+      split.push({ message: entry.message, tenant: name, events, report });
     }
   }
   return groupByTenant(split).map((group) => ({ ...group, ...shardOfName.get(group.tenant)! }));

@@ -4,6 +4,7 @@
  * @module
  */
 import type { EventMessage } from "../events/queue-message.js";
+import type { RequestReport } from "../events/request-report.js";
 
 export type QueuedEvent = EventMessage["events"][number];
 
@@ -11,6 +12,14 @@ export interface DecodedMessage<M> {
   message: M;
   tenant: string;
   events: readonly QueuedEvent[];
+  /** The message's request report (src/core/events/request-report.ts), counted with its first event. */
+  report?: RequestReport | undefined;
+}
+
+/** A request report and the event whose export counts it: the first event of the message it rode in. */
+export interface AnchoredReport {
+  anchor: string;
+  report: RequestReport;
 }
 
 export interface TenantGroup<M> {
@@ -20,22 +29,32 @@ export interface TenantGroup<M> {
   events: QueuedEvent[];
   /** Copies of an eventid seen earlier in this batch, dropped before any storage is touched. */
   duplicatesInBatch: number;
+  /** The reports of the group's messages, one per anchor event (a resent message's report counts once). */
+  reports: AnchoredReport[];
 }
 
 export function groupByTenant<M>(decoded: readonly DecodedMessage<M>[]): TenantGroup<M>[] {
-  const byTenant = new Map<string, { messages: M[]; events: QueuedEvent[] }>();
+  const byTenant = new Map<string, { messages: M[]; events: QueuedEvent[]; reports: Map<string, RequestReport> }>();
   for (const entry of decoded) {
     let group = byTenant.get(entry.tenant);
     if (!group) {
-      group = { messages: [], events: [] };
+      group = { messages: [], events: [], reports: new Map() };
       byTenant.set(entry.tenant, group);
     }
     group.messages.push(entry.message);
     group.events.push(...entry.events);
+    const anchor = entry.events[0]?.eventid;
+    if (entry.report && anchor !== undefined && !group.reports.has(anchor)) group.reports.set(anchor, entry.report);
   }
   return [...byTenant].map(([tenant, group]) => {
     const events = uniqueByEventId(inReceivedOrder(group.events));
-    return { tenant, messages: group.messages, events, duplicatesInBatch: group.events.length - events.length };
+    return {
+      tenant,
+      messages: group.messages,
+      events,
+      duplicatesInBatch: group.events.length - events.length,
+      reports: [...group.reports].map(([anchor, report]) => ({ anchor, report })),
+    };
   });
 }
 

@@ -20,7 +20,27 @@ export interface CollectorConfig {
    * "*" for any (the default: the routes take a bearer token, never a cookie), or the listed origins only.
    */
   deviceCorsOrigins: "*" | string[];
+  quality: QualityConfig;
 }
+
+/** The data quality counts and rejected-event samples (docs/quality.md). */
+export interface QualityConfig {
+  /**
+   * How long an isolate keeps the report of requests that queued nothing before sending it on its own (unless
+   * the tenant's next request takes it along first): at most one such queue message per tenant and isolate this often.
+   */
+  reportFlushMs: number;
+  /** Rejected events kept as samples per tenant, error path and UTC hour, at most. */
+  samplesPerPathHour: number;
+  /** Days the samples are kept before the hourly cron deletes them. */
+  sampleRetentionDays: number;
+}
+
+export const DEFAULT_QUALITY: QualityConfig = {
+  reportFlushMs: 10_000,
+  samplesPerPathHour: 5,
+  sampleRetentionDays: 7,
+};
 
 /** The sharded export ledger (src/ledger/, docs/scale.md). */
 export interface LedgerConfig {
@@ -135,7 +155,10 @@ type ConfigVarName =
   | "LEDGER_SHARDS_BY_TENANT"
   | "MANIFEST_RETENTION_DAYS"
   | "LEGACY_CLAIMS_UNTIL"
-  | "DEVICE_CORS_ORIGINS";
+  | "DEVICE_CORS_ORIGINS"
+  | "REQUEST_REPORT_FLUSH_MS"
+  | "REJECTED_SAMPLES_PER_PATH_HOUR"
+  | "REJECTED_SAMPLE_RETENTION_DAYS";
 
 const parsedConfigs = new WeakMap<object, CollectorConfig>();
 
@@ -179,6 +202,11 @@ export function parseConfig(source: ConfigSource): CollectorConfig {
     },
     ledger: parseLedgerConfig(source, dedupeWindowDays),
     deviceCorsOrigins: parseOrigins(source.DEVICE_CORS_ORIGINS, "DEVICE_CORS_ORIGINS"),
+    quality: {
+      reportFlushMs: nonNegativeInteger(source.REQUEST_REPORT_FLUSH_MS, DEFAULT_QUALITY.reportFlushMs),
+      samplesPerPathHour: nonNegativeInteger(source.REJECTED_SAMPLES_PER_PATH_HOUR, DEFAULT_QUALITY.samplesPerPathHour),
+      sampleRetentionDays: positiveInteger(source.REJECTED_SAMPLE_RETENTION_DAYS, DEFAULT_QUALITY.sampleRetentionDays),
+    },
   };
 }
 

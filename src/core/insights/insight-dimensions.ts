@@ -14,6 +14,14 @@ import { cutToLength } from "../foundation/cut-text.js";
 export const COUNT_DIMENSIONS = ["type", "play_action", "play_source", "country", "platform", "device_model"] as const;
 export type CountDimension = (typeof COUNT_DIMENSIONS)[number];
 
+/**
+ * Counted in the same rows but not part of the summaries: each event's `client` and `clientversion`, the data
+ * quality counts' accepted side (src/core/quality/quality-dimensions.ts). The summaries skip dimensions they do
+ * not list.
+ */
+export const CLIENT_DIMENSIONS = ["client", "clientversion"] as const;
+export type RolledUpDimension = CountDimension | (typeof CLIENT_DIMENSIONS)[number];
+
 export const DISTINCT_KINDS = ["users", "devices"] as const;
 export type DistinctKind = (typeof DISTINCT_KINDS)[number];
 
@@ -38,6 +46,8 @@ const insightFieldsSchema = z.object({
   platform: optionalText,
   devicemanufacturer: optionalText,
   devicename: optionalText,
+  client: optionalText,
+  clientversion: optionalText,
   geo: z.object({ country: optionalText }).optional().catch(undefined),
 });
 
@@ -45,7 +55,7 @@ export interface InsightFacts {
   receivedat: string;
   /** When the event happened (UTC ISO-8601); its receivedat when it was queued before eventtime existed. */
   eventtime: string;
-  values: Array<[CountDimension, string]>;
+  values: Array<[RolledUpDimension, string]>;
   distinct: Array<[DistinctKind, string]>;
 }
 
@@ -55,7 +65,7 @@ export interface InsightFacts {
  */
 export function insightFactsOf(event: unknown): InsightFacts {
   const fields = insightFieldsSchema.parse(event);
-  const values: Array<[CountDimension, string]> = [["type", fields.type]];
+  const values: Array<[RolledUpDimension, string]> = [["type", fields.type]];
   if (fields.type === "playevent") {
     values.push(["play_action", fields.action ?? UNKNOWN_VALUE], ["play_source", fields.source ?? UNKNOWN_VALUE]);
   }
@@ -63,6 +73,8 @@ export function insightFactsOf(event: unknown): InsightFacts {
     ["country", fields.geo?.country?.toUpperCase() ?? fields.countrycode?.toUpperCase() ?? UNKNOWN_VALUE],
     ["platform", fields.platform ?? UNKNOWN_VALUE],
     ["device_model", deviceModel(fields.devicemanufacturer, fields.devicename)],
+    ["client", fields.client ?? UNKNOWN_VALUE],
+    ["clientversion", fields.clientversion ?? UNKNOWN_VALUE],
   );
   const distinct: Array<[DistinctKind, string]> = [];
   if (fields.userid) distinct.push(["users", fields.userid]);

@@ -13,7 +13,7 @@
  * @module
  */
 import { addToSketch, emptySketch, encodeSketch, type Sketch } from "./hyperloglog.js";
-import { insightFactsOf, type CountDimension, type DistinctKind, type InsightFacts } from "./insight-dimensions.js";
+import { insightFactsOf, type DistinctKind, type InsightFacts } from "./insight-dimensions.js";
 
 export const ROLLUP_GRAINS = ["minute", "day"] as const;
 export type RollupGrain = (typeof ROLLUP_GRAINS)[number];
@@ -48,7 +48,8 @@ export const ROLLUP_RETENTION_MS: Record<RollupGrain, number> = {
 export interface CountIncrement {
   grain: RollupGrain;
   bucket: string;
-  dimension: CountDimension;
+  /** A dimension of the summaries or the quality counts (insight-dimensions.ts, src/core/quality/). */
+  dimension: string;
   value: string;
   count: number;
 }

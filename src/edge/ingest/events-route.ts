@@ -21,6 +21,8 @@ import { publishLiveEvents } from "../live/live-publish.js";
 import { enforceEventRateLimits } from "./rate-limit.js";
 import { readJsonBody } from "./read-body.js";
 import { isSuppressed } from "./suppressions-cache.js";
+import { keepReport, reportToSend } from "./request-reports.js";
+import { rejectedEventsReport } from "../../core/quality/rejected-events-report.js";
 
 export interface IngestResponse extends RejectionReport {
   accepted: number;
@@ -48,7 +50,10 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
     rejected: rejected.length,
     reject_reasons: rejectReasons(rejected),
   });
+  // Only a request with rejections builds a report: a valid one pays nothing for the quality counts.
+  const report = rejected.length > 0 ? rejectedEventsReport(events, rejected, clock.receivedat) : undefined;
   if (valid.length === 0) {
+    if (report) keepReport(c, principal.tenant, report);
     return c.json(
       {
         accepted: 0,
@@ -60,6 +65,7 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
   }
   if (await isSuppressed(c.env, principal.tenant, principal.userid)) {
     addLogFields(c, { suppressed: valid.length });
+    if (report) keepReport(c, principal.tenant, report);
     const response: IngestResponse = { accepted: 0, ...reportRejections(rejected), suppressed: valid.length };
     return c.json(response, 202);
   }
@@ -72,7 +78,12 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
     ip: clientIpFor(c.req.header("cf-connecting-ip"), settings.ip),
     userAgent: settings.userAgent ? userAgentFields(c.req.header("user-agent")) : undefined,
   });
-  const queued = await enqueueEvents(c.env.EVENTS, principal.tenant, exported.lines);
+  const queued = await enqueueEvents(
+    c.env.EVENTS,
+    principal.tenant,
+    exported.lines,
+    reportToSend(principal.tenant, report),
+  );
   publishLiveEvents(c, principal.tenant, exported.lastEvents);
   addLogFields(c, { accepted: valid.length, queue_messages: queued.messages });
   const response: IngestResponse = { accepted: valid.length, ...reportRejections(rejected) };

@@ -72,3 +72,12 @@ export function parseRealtimeQuery(url: URL, now: Date): SummaryRange {
   readQuery(url, realtimeQuerySchema, HELP);
   return realtimeRange(now);
 }
+
+export type SummaryView = "realtime" | "daily" | "monthly";
+
+/** The range each view reads from its query: the summaries' and the quality counts' (src/edge/quality/). */
+export const SUMMARY_RANGE_OF: Record<SummaryView, (url: URL, now: Date) => SummaryRange> = {
+  realtime: parseRealtimeQuery,
+  daily: parseDailyQuery,
+  monthly: parseMonthlyQuery,
+};
