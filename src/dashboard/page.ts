@@ -39,6 +39,7 @@ export function dashboardPage(version: string): string {
       <button role="tab" data-view="realtime">Real time</button>
       <button role="tab" data-view="daily">Daily</button>
       <button role="tab" data-view="monthly">Monthly</button>
+      <button role="tab" data-view="quality">Quality</button>
       <button role="tab" data-view="live">Live events</button>
       <button role="tab" data-view="exports">Export files</button>
     </nav>
@@ -57,6 +58,23 @@ export function dashboardPage(version: string): string {
       ${timeSwitch("monthly")}
       <button class="primary" id="monthly-load">Show</button>`,
     )}
+    <section data-view="quality" hidden>
+      <div class="controls">
+        <label>from <input type="date" id="quality-from"></label><label>to <input type="date" id="quality-to"></label>
+        <button class="primary" id="quality-load">Show</button>
+      </div>
+      <p class="status" id="quality-status">Rejected events per day (UTC), beside the events exported.</p>
+      <div class="totals" id="quality-totals"></div>
+      <div class="card"><div class="chart" id="quality-chart"></div></div>
+      <div class="tables" id="quality-tables"></div>
+      <div class="card scroll" id="quality-examples">
+        <h2>An example per failing path (the last 8 days)</h2>
+        <table>
+          <thead><tr><th>path</th><th>codes</th><th>received</th><th></th></tr></thead>
+          <tbody id="quality-example-rows"></tbody>
+        </table>
+      </div>
+    </section>
     <section data-view="live" hidden>
       <div class="controls">
         <label>type <select id="live-type"><option value="">all types</option>${eventTypes

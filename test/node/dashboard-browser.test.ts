@@ -1,7 +1,7 @@
 /**
  * The dashboard in real headless Chromium (Debian's `chromium`, driven by playwright-core) against the real
  * Worker run locally by wrangler: sign in with a token, watch the live view receive posted events, see the
- * counts in the realtime, daily and monthly views, list and download an export file, and fit a phone's width,
+ * counts in the realtime, daily and monthly views and the rejected events in the quality view, list and download an export file, and fit a phone's width,
  * with no error in the browser's console. Screenshots go to test/artifacts/ (gitignored).
  * Skips, saying so, when no Chromium is installed (.ci/run installs it).
  * @module
@@ -126,6 +126,28 @@ describe.skipIf(!hasChromium)("the dashboard in headless Chromium", () => {
     expect(await page.textContent("#daily-status")).toContain("counted by when events happened");
     await screenshot("5b-daily-event-time");
   }, 60_000);
+
+  it("shows rejected events in the quality view: their rate, failing paths and client versions, an example", async () => {
+    const play = seedEvents().find((event) => event.type === "playevent")!;
+    const invalid = { ...play, sequencenumber: 100_002, clientversion: "9.9.9", playable: { id: 42 } };
+    await collector.postEvents(TENANT, [{ ...play, sequencenumber: 100_001 }, invalid]);
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole("tab", { name: "Quality" }).click();
+          await page.waitForSelector("#quality-totals[data-rejected]");
+          const examples = await page.locator("#quality-example-rows button").count();
+          return `${await page.getAttribute("#quality-totals", "data-rejected")} rejected, ${examples} example`;
+        },
+        { timeout: 45_000, interval: 1_000 },
+      )
+      .toBe("1 rejected, 1 example");
+    expect(await page.locator('#quality-tables [data-quality="path"]').textContent()).toContain("playable.id");
+    expect(await page.locator('#quality-tables [data-quality="clientversion"]').textContent()).toContain("9.9.9");
+    await page.locator("#quality-example-rows button").first().click();
+    await expect.poll(() => page.locator("#quality-example-rows pre").first().textContent()).toContain("playable.id");
+    await screenshot("5c-quality");
+  }, 90_000);
 
   it("lists the export files and downloads one with the token, not through a link that carries it", async () => {
     await page.getByRole("tab", { name: "Export files" }).click();

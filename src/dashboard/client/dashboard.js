@@ -1,7 +1,8 @@
 /**
  * The insights dashboard in the browser: sign-in with a pasted token (kept in sessionStorage, sent only in the
  * Authorization header or as the live socket's subprotocol, never in a URL), the realtime, daily and monthly
- * summaries (charts with uPlot, tables), the live raw-events view, and the tenant's export files.
+ * summaries (charts with uPlot, tables), the data quality view (rejection rate, failing paths and client
+ * versions, an example rejected event per path), the live raw-events view, and the tenant's export files.
  * Plain script, no build step beyond scripts/build-dashboard.ts embedding it; every text from the API is set as
  * textContent, never as HTML.
  * @module
@@ -133,6 +134,7 @@
         "?from=" + $(view + "-from").value + "&to=" + $(view + "-to").value + "&time=" + $(view + "-time").value;
       loadSummary(view, "/v1/summaries/" + view + query);
     }
+    if (view === "quality") loadQuality();
     if (view === "live") openLive();
     if (view === "exports") loadExports();
   }
@@ -255,7 +257,6 @@
   }
 
   function drawChart(view, summary) {
-    var container = $(view + "-chart");
     var data = [
       summary.periods.map(function (period) {
         return periodStart(view, period.period);
@@ -267,13 +268,37 @@
         return period.users;
       }),
     ];
+    drawTimeChart(
+      view,
+      data,
+      { y: { range: fromZero } },
+      [
+        {
+          label: "events",
+          stroke: "#0b6bcb",
+          fill: "rgba(11,107,203,0.25)",
+          paths: uPlot.paths.bars({ size: [0.7, 40] }),
+          points: { show: false },
+        },
+        { label: "users", stroke: "#d9480f", width: 2 },
+      ],
+      [{ size: 50 }],
+    );
+  }
+
+  function fromZero(u, min, max) {
+    return [0, Math.max(1, max)];
+  }
+
+  /** Draws the view's chart over time, or gives the one drawn before new data: scales, series and axes but x's. */
+  function drawTimeChart(view, data, scales, series, axes) {
+    var container = $(view + "-chart");
     var width = Math.max(280, container.clientWidth);
     if (state.charts[view]) {
       state.charts[view].setData(data);
       state.charts[view].setSize({ width: width, height: 240 });
       return;
     }
-    var bars = uPlot.paths.bars({ size: [0.7, 40] });
     state.charts[view] = new uPlot(
       {
         width: width,
@@ -281,24 +306,207 @@
         tzDate: function (ts) {
           return uPlot.tzDate(new Date(ts * 1000), "Etc/UTC");
         },
-        scales: {
-          x: { time: true },
-          y: {
-            range: function (u, min, max) {
-              return [0, Math.max(1, max)];
-            },
-          },
-        },
-        series: [
-          {},
-          { label: "events", stroke: "#0b6bcb", fill: "rgba(11,107,203,0.25)", paths: bars, points: { show: false } },
-          { label: "users", stroke: "#d9480f", width: 2 },
-        ],
-        axes: [{}, { size: 50 }],
+        scales: Object.assign({ x: { time: true } }, scales),
+        series: [{}].concat(series),
+        axes: [{}].concat(axes),
       },
       data,
       container,
     );
+  }
+
+  // ---- data quality ----
+
+  function loadQuality() {
+    var status = $("quality-status");
+    status.textContent = "Loading…";
+    status.className = "status";
+    var query = "?from=" + $("quality-from").value + "&to=" + $("quality-to").value;
+    return Promise.all([
+      api("/v1/quality/daily" + query).then(function (response) {
+        return response.json();
+      }),
+      api("/v1/quality/samples?limit=1000").then(function (response) {
+        return response.json();
+      }),
+    ])
+      .then(function (answers) {
+        renderQuality(answers[0], answers[1].samples);
+        status.textContent = "Updated " + new Date().toLocaleTimeString();
+      })
+      .catch(function (error) {
+        if (error.message === "signed out") return;
+        status.textContent = error.message;
+        status.className = "status error";
+      });
+  }
+
+  function rate(rejected, accepted) {
+    var all = rejected + accepted;
+    return all === 0 ? 0 : rejected / all;
+  }
+
+  function percent(value) {
+    return (value * 100).toFixed(value < 0.1 ? 2 : 1) + "%";
+  }
+
+  function renderQuality(quality, samples) {
+    var totals = quality.totals;
+    $("quality-totals").replaceChildren(
+      totalCard(totals.rejected, "events rejected"),
+      totalCard(totals.accepted, "events exported"),
+      el("div", { class: "total" }, [
+        el("b", { text: percent(rate(totals.rejected, totals.accepted)) }),
+        el("span", { text: "rejection rate" }),
+      ]),
+    );
+    $("quality-totals").dataset.rejected = String(totals.rejected);
+    drawRateChart(quality);
+    var all = totals.rejected + totals.accepted;
+    $("quality-tables").replaceChildren(
+      rankedTable("Top failing paths", "path", totals.by.path, function (count) {
+        return [count.toLocaleString(), percent(all === 0 ? 0 : count / all)];
+      }),
+      rankedTable("Top failing client versions", "clientversion", rejectedOnly(totals.by.clientversion), sidedCells),
+      rankedTable("Top failing types", "type", rejectedOnly(totals.by.type), sidedCells),
+      rankedTable("Top failing codes", "code", totals.by.code, function (count) {
+        return [count.toLocaleString(), percent(all === 0 ? 0 : count / all)];
+      }),
+    );
+    renderExamples(samples);
+  }
+
+  function sidedCells(sides) {
+    return [sides.rejected.toLocaleString(), percent(rate(sides.rejected, sides.accepted))];
+  }
+
+  function rejectedOnly(bySides) {
+    var kept = {};
+    Object.keys(bySides).forEach(function (value) {
+      if (bySides[value].rejected > 0) kept[value] = bySides[value];
+    });
+    return kept;
+  }
+
+  function rankedTable(title, dimension, values, cells) {
+    var rows = Object.keys(values)
+      .map(function (value) {
+        return [value, values[value]];
+      })
+      .sort(function (a, b) {
+        var left = typeof a[1] === "number" ? a[1] : a[1].rejected;
+        var right = typeof b[1] === "number" ? b[1] : b[1].rejected;
+        return right - left;
+      })
+      .slice(0, 20)
+      .map(function (row) {
+        var shown = cells(row[1]);
+        return el("tr", {}, [
+          el("td", { text: row[0] }),
+          el("td", { class: "n", text: shown[0] }),
+          el("td", { class: "n", text: shown[1] }),
+        ]);
+      });
+    return el("div", { class: "card", "data-quality": dimension }, [
+      el("h2", { text: title }),
+      el("table", {}, [
+        el("thead", {}, [
+          el("tr", {}, [
+            el("th", { text: "value" }),
+            el("th", { class: "n", text: "rejected" }),
+            el("th", { class: "n", text: "rate" }),
+          ]),
+        ]),
+        el("tbody", {}, rows.length ? rows : [el("tr", {}, [el("td", { text: "none", colspan: "3" })])]),
+      ]),
+    ]);
+  }
+
+  function drawRateChart(quality) {
+    var data = [
+      quality.periods.map(function (period) {
+        return periodStart("daily", period.period);
+      }),
+      quality.periods.map(function (period) {
+        return period.rejected;
+      }),
+      quality.periods.map(function (period) {
+        return rate(period.rejected, period.accepted) * 100;
+      }),
+    ];
+    drawTimeChart(
+      "quality",
+      data,
+      { rejected: { range: fromZero }, rate: { range: fromZero } },
+      [
+        {
+          label: "rejected",
+          scale: "rejected",
+          stroke: "#a4000f",
+          fill: "rgba(164,0,15,0.15)",
+          paths: uPlot.paths.bars({ size: [0.7, 40] }),
+          points: { show: false },
+        },
+        { label: "rejection rate %", scale: "rate", stroke: "#0b6bcb", width: 2 },
+      ],
+      [
+        { scale: "rejected", size: 50 },
+        { scale: "rate", side: 1, size: 50 },
+      ],
+    );
+  }
+
+  /** The newest sample of each path, with a button that shows the event as sent and its errors. */
+  function renderExamples(samples) {
+    var newest = {};
+    samples.forEach(function (sample) {
+      if (!newest[sample.path] || newest[sample.path].key < sample.key) newest[sample.path] = sample;
+    });
+    var rows = Object.keys(newest)
+      .sort()
+      .map(function (path) {
+        var sample = newest[path];
+        var detail = el("pre", { hidden: "" });
+        return el("tr", {}, [
+          el("td", { text: path }),
+          el("td", { text: sample.codes }),
+          el("td", { text: sample.uploaded.slice(0, 16).replace("T", " ") }),
+          el("td", {}, [
+            el("button", {
+              class: "link",
+              text: "example",
+              onclick: function () {
+                showSample(sample.key, detail);
+              },
+            }),
+            detail,
+          ]),
+        ]);
+      });
+    $("quality-example-rows").replaceChildren.apply(
+      $("quality-example-rows"),
+      rows.length ? rows : [el("tr", {}, [el("td", { text: "no rejected events kept", colspan: "4" })])],
+    );
+  }
+
+  function showSample(key, detail) {
+    if (!detail.hidden) {
+      detail.hidden = true;
+      return;
+    }
+    var path = "/v1/quality/samples/" + key.split("/").map(encodeURIComponent).join("/");
+    api(path)
+      .then(function (response) {
+        return new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).text();
+      })
+      .then(function (text) {
+        detail.textContent = JSON.stringify(JSON.parse(text.split("\n")[0]), null, 2);
+        detail.hidden = false;
+      })
+      .catch(function (error) {
+        if (error.message === "signed out") return;
+        $("quality-status").textContent = error.message;
+      });
   }
 
   // ---- live raw events ----
@@ -470,6 +678,8 @@
     $("monthly-from").value = isoMonth(-11);
     $("monthly-to").value = isoMonth(0);
     $("exports-from").value = isoDay(-6);
+    $("quality-from").value = isoDay(-29);
+    $("quality-to").value = isoDay(0);
     $("exports-to").value = isoDay(0);
     $("signin-form").addEventListener("submit", signIn);
     $("signout").addEventListener("click", function () {
@@ -492,6 +702,7 @@
       });
     });
     $("exports-load").addEventListener("click", loadExports);
+    $("quality-load").addEventListener("click", loadQuality);
     $("live-type").addEventListener("change", sendFilter);
     $("live-user").addEventListener("change", sendFilter);
     $("live-pause").addEventListener("click", function () {
