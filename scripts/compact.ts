@@ -1,7 +1,8 @@
 /**
  * `npm run compact -- --tenant T --day YYYY-MM-DD [--remote] [--url U] [--token T]`: compacts a closed day of the
  * tenant to Parquet now, one file per POST /admin/tenants/{tenant}/compact until the day is complete; prints the
- * last answer as JSON. A day not closed yet is refused (409 day_not_closed, exit 1). Bad usage: exit 2.
+ * last answer as JSON. A day not closed yet is refused (409 day_not_closed, exit 1), as is a day whose export
+ * files the manifest no longer lists (409 day_files_unlisted, exit 1). Bad usage: exit 2.
  * @module
  */
 import { ADMIN_TARGET_FLAGS, adminRequest, adminTarget } from "./lib/admin-client.js";

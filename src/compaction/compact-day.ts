@@ -11,12 +11,15 @@
  * leaves the day unfinished; the next attempt writes the missing parts again, and a part already recorded with
  * the planned number of events is kept. A day is finished (closed_day_outputs) once every part is recorded.
  *
+ * A day whose export files are in R2 but no longer in the manifest (past its retention) is refused (409
+ * day_files_unlisted) and its Parquet files are kept: an empty plan never deletes them.
+ *
  * `compactDay` does at most `maxParts` parts per call, so one Worker invocation stays within its CPU and memory:
  * the cron and the admin route call again until `complete`.
  * @module
  */
 import { isDayClosed } from "../core/exports/export-day.js";
-import { CONTENT_TYPES, parquetKey } from "../core/exports/export-key.js";
+import { CONTENT_TYPES, exportDayPrefix, parquetKey } from "../core/exports/export-key.js";
 import type { ExportFileEntry } from "../core/exports/export-listing.js";
 import { CollectorError } from "../core/foundation/errors.js";
 import { logInfo } from "../core/foundation/log.js";
@@ -55,6 +58,7 @@ export async function compactDay(
   }
   const dayFiles = await readDayFiles(env, tenant, day);
   const plan = planDayParts(dayFiles.files);
+  if (plan.length === 0) await refuseUnlistedDay(env.EXPORTS, tenant, day);
   const recorded = new Map(dayFiles.parquet.map((file) => [file.key, file.events]));
   const events = plan.reduce((sum, part) => sum + part.events, 0);
   let written = 0;
@@ -65,15 +69,31 @@ export async function compactDay(
     await compactPart(env, { tenant, day, key, part, wasRecorded: recorded.has(key) });
     written++;
   }
-  // Parts of an earlier plan that this one does not have (there are none unless the part size changed).
+  // Parts of an earlier plan that this one does not have (there are none unless the part size changed). An empty
+  // plan deletes nothing: the day's Parquet files may be all that is left of it.
   const planned = new Set(plan.map((part) => parquetKey(tenant, day, part.index)));
-  const stale = [...recorded.keys()].filter((key) => !planned.has(key));
+  const stale = plan.length === 0 ? [] : [...recorded.keys()].filter((key) => !planned.has(key));
   if (stale.length > 0) {
     await env.EXPORTS.delete(stale);
     await forgetDerivedFiles(env.DB, stale);
   }
   await markOutputDone(env.DB, { tenant, day, output: "parquet", files: plan.length, events }, Date.now());
   return { tenant, day, files: plan.length, written, events, complete: true };
+}
+
+/**
+ * A day with no export file in the manifest but some in R2 (its rows aged out: MANIFEST_RETENTION_DAYS, tenants
+ * without destinations) cannot be compacted from the manifest: refused, so its Parquet files stay as they are.
+ */
+async function refuseUnlistedDay(bucket: R2Bucket, tenant: string, day: string): Promise<void> {
+  const stored = await bucket.list({ prefix: exportDayPrefix(tenant, day), limit: 1 });
+  if (stored.objects.length === 0) return;
+  throw new CollectorError(
+    "day_files_unlisted",
+    `${day} has export files the manifest no longer lists (older than MANIFEST_RETENTION_DAYS): ` +
+      "it cannot be compacted, and its Parquet files are kept as they are.",
+    { details: { tenant, day } },
+  );
 }
 
 interface PartJob {

@@ -101,6 +101,38 @@ describe("the hourly cron on a closed day", () => {
   });
 });
 
+/** The day compacted, then its export files' manifest rows gone, as the shards' sweep ages them out. */
+async function compactThenAgeOut(tenant: string): Promise<{ day: string; key: string; events: number }> {
+  const { day, files } = await storeClosedDay(tenant);
+  expect((await compact(tenant, day)).status).toBe(200);
+  await env.DB.prepare("DELETE FROM export_files WHERE key IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify(files.map((file) => file.key)))
+    .run();
+  return { day, key: parquetKey(tenant, day, 0), events: files.flatMap((file) => file.events).length };
+}
+
+describe("a day whose export files the manifest no longer lists keeps its Parquet files", () => {
+  it("the admin route refuses it with 409 day_files_unlisted and deletes nothing", async () => {
+    const tenant = uniqueTenant("compact-aged");
+    const { day, key, events } = await compactThenAgeOut(tenant);
+    const response = await compact(tenant, day);
+    expect(response.status).toBe(409);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("day_files_unlisted");
+    expect(await parquetRows(key)).toHaveLength(events);
+    expect((await dayManifest(tenant, day)).parquet.map((file) => file.key)).toEqual([key]);
+  });
+
+  it("the cron skips it and deletes nothing", async () => {
+    const tenant = uniqueTenant("cron-aged");
+    await registerTenant(tenant, { parquet: true });
+    const { day, key } = await compactThenAgeOut(tenant);
+    await env.DB.prepare("DELETE FROM closed_day_outputs WHERE tenant = ?1").bind(tenant).run();
+    await runCron(Date.now());
+    expect(await env.EXPORTS.head(key)).not.toBeNull();
+    expect((await dayManifest(tenant, day)).parquet.map((file) => file.key)).toEqual([key]);
+  });
+});
+
 describe("POST /admin/tenants/{tenant}/compact", () => {
   it("compacts a closed day on demand, whatever the tenant's setting, and says it is complete", async () => {
     const tenant = uniqueTenant("compact-now");

@@ -46,6 +46,11 @@ export function contentTypeOfStoredKey(key: string): string {
   return CONTENT_TYPES.jsonl;
 }
 
+/** `{tenant}/{yyyy}/{yyyy}-{mm}/{yyyy}-{mm}-{dd}/`: the folder of a day's JSON Lines export files, a prefix of their keys. */
+export function exportDayPrefix(tenant: string, day: string): string {
+  return `${tenant}/${dayFolder(day)}/`;
+}
+
 /** `{tenant}/parquet/{yyyy}/{yyyy}-{mm}/{yyyy}-{mm}-{dd}/{yyyy}-{mm}-{dd}_{nnn}.parquet`, nnn from 000. */
 export function parquetKey(tenant: string, day: string, part: number): string {
   return `${tenant}/parquet/${dayFolder(day)}/${day}_${String(part).padStart(3, "0")}.parquet`;

@@ -29,6 +29,7 @@ export const ERROR_STATUS = {
   unknown_erasure: 404,
   unknown_suppression: 404,
   day_not_closed: 409,
+  day_files_unlisted: 409,
   range_not_satisfiable: 416,
   websocket_required: 426,
   rate_limited: 429,
