@@ -13,6 +13,7 @@
  * First, in Node, the Parquet step's CPU (`parquetRewrite`): ERASURE_BENCH_PARQUET_ROWS rows (50,000) rewritten.
  * @module
  */
+import { countEventTypes } from "../../src/core/exports/event-type-counts.js";
 import { buildExportFile, exportFileMetadata } from "../../src/core/exports/export-file.js";
 import { exportKey } from "../../src/core/exports/export-key.js";
 import type { QueuedEvent } from "../../src/core/exports/tenant-groups.js";
@@ -95,7 +96,9 @@ async function seed(collector: Awaited<ReturnType<typeof startCollector>>, scena
     });
     const object = await bucket.put(key, file.body, {
       httpMetadata: { contentType: "application/gzip" },
-      ...(scenario.withFilter && { customMetadata: exportFileMetadata(file) }),
+      ...(scenario.withFilter && {
+        customMetadata: exportFileMetadata(file, { typeCounts: countEventTypes(events), earlierDayEvents: 0 }),
+      }),
     });
     if (!object) throw new Error(`R2 put of ${key} returned nothing`);
     rows.push(

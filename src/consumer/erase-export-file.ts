@@ -16,6 +16,7 @@
  * and, unless erasure_files has it, redoes 3 and 4 with the lines the metadata says were removed.
  * @module
  */
+import { FACTS_METADATA } from "../core/exports/export-file.js";
 import { dayOfStoredKey } from "../core/exports/export-key.js";
 import { gunzip, gzip } from "../core/exports/gzip.js";
 import { eraseUserLines } from "../core/privacy/erase-lines.js";
@@ -66,12 +67,17 @@ export async function eraseFromExportFile(context: ErasureContext, key: string):
   return "rewritten";
 }
 
-/** The facts export-file.ts records in an object's custom metadata, as the rewritten file now has them. */
+/**
+ * The facts export-file.ts records in an object's custom metadata, as the rewritten file now has them: the pull
+ * API lists a file from them once its manifest row has aged out (src/edge/exports/stored-files.ts).
+ */
 function factsMetadata(facts: ErasedFileFacts): Record<string, string> {
   return {
-    events: String(facts.events),
-    first_receivedat: facts.firstReceivedAt,
-    last_receivedat: facts.lastReceivedAt,
+    [FACTS_METADATA.events]: String(facts.events),
+    [FACTS_METADATA.firstReceivedAt]: facts.firstReceivedAt,
+    [FACTS_METADATA.lastReceivedAt]: facts.lastReceivedAt,
+    [FACTS_METADATA.typeCounts]: JSON.stringify(facts.typeCounts),
+    [FACTS_METADATA.earlierDayEvents]: String(facts.earlierDayEvents),
   };
 }
 

@@ -31,7 +31,7 @@ import { ledgerShardName } from "../core/exports/ledger-shards.js";
 import { countEarlierDayEvents } from "../core/exports/earlier-day-events.js";
 import { countEventTypes } from "../core/exports/event-type-counts.js";
 import { utcDay } from "../core/exports/export-key.js";
-import { buildExportFile, exportFileMetadata, type ExportFile } from "../core/exports/export-file.js";
+import { buildExportFile, exportFileMetadata, type ExportFile, type FileCounts } from "../core/exports/export-file.js";
 import { sessionNumbersOf, type ShardGroup } from "../core/exports/shard-groups.js";
 import type { QueuedEvent } from "../core/exports/tenant-groups.js";
 import { describeCause, logError, logWarn } from "../core/foundation/log.js";
@@ -135,10 +135,15 @@ export async function exportShardGroup(
     return { settle: "ack", eventsIn, duplicatesDropped, filesWritten: 0, bytesWritten: 0 };
   }
 
+  const counts: FileCounts = {
+    typeCounts: countEventTypes(ours),
+    // The file lands in the folder of `now` (the claim names it after writtenAt).
+    earlierDayEvents: countEarlierDayEvents(ours, utcDay(now)),
+  };
   let file: ExportFile;
   let etag: string;
   try {
-    ({ file, etag } = await writeExportFile(bucket, key, ours));
+    ({ file, etag } = await writeExportFile(bucket, key, ours, counts));
   } catch (error) {
     return retry("write", key, error);
   }
@@ -152,9 +157,7 @@ export async function exportShardGroup(
       lastReceivedAt: file.lastReceivedAt,
       committedAt: Date.now(),
       etag,
-      typeCounts: countEventTypes(ours),
-      // The file lands in the folder of `now` (the claim names it after writtenAt).
-      earlierDayEvents: countEarlierDayEvents(ours, utcDay(now)),
+      ...counts,
     },
   };
   let committed: boolean;
@@ -201,12 +204,13 @@ async function writeExportFile(
   bucket: R2Bucket,
   key: string,
   events: readonly QueuedEvent[],
+  counts: FileCounts,
 ): Promise<{ file: ExportFile; etag: string }> {
   const file = await buildExportFile(events);
   const object = await bucket.put(key, file.body, {
     // No contentEncoding: clients must download the gzip bytes as they are, not have them decoded in transit.
     httpMetadata: { contentType: "application/gzip" },
-    customMetadata: exportFileMetadata(file),
+    customMetadata: exportFileMetadata(file, counts),
   });
   // put returns null only for a failed onlyIf precondition, which this put does not set.
   if (!object) throw new Error("R2 put returned no object");

@@ -7,6 +7,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { eventIdFor } from "../../src/core/events/event-id.js";
+import { countEventTypes } from "../../src/core/exports/event-type-counts.js";
 import { acceptedMessageBodies, eventsRequest, senderFor } from "../support/ingest.js";
 import { eventsOf } from "../support/recording-queue.js";
 import { uniqueTenant } from "../support/tenants.js";
@@ -110,6 +111,9 @@ describe("an export file", () => {
       events: String(events.length),
       first_receivedat: events[0]!.receivedat,
       last_receivedat: events.at(-1)!.receivedat,
+      // What the pull API lists the file by once its manifest row has aged out (src/edge/exports/stored-files.ts).
+      type_counts: JSON.stringify(countEventTypes(events as Array<{ type: string }>)),
+      earlier_day_events: "0",
       userid_filter: expect.stringMatching(/^bloom1:[A-Za-z0-9+/]+=*$/),
     });
   });

@@ -8,6 +8,7 @@ import { seedEvents } from "../../fixtures/seed-events.js";
 import { countEventTypes } from "../../src/core/exports/event-type-counts.js";
 import { buildExportFile, exportFileMetadata } from "../../src/core/exports/export-file.js";
 import { exportKey, utcDay } from "../../src/core/exports/export-key.js";
+import type { ExportFileEntry } from "../../src/core/exports/export-listing.js";
 import type { QueuedEvent } from "../../src/core/exports/tenant-groups.js";
 import { bearer, readerToken } from "./tokens.js";
 import { callWorker, collectorRequest } from "./worker.js";
@@ -27,6 +28,8 @@ export interface StoreOptions {
   state?: "committed" | "pending" | "abandoned";
   /** Written as before the export recorded custom metadata (no userid filter): an erasure must read it. */
   withoutMetadata?: boolean;
+  /** No manifest row: the object alone, as a file is once its row aged out past MANIFEST_RETENTION_DAYS. */
+  manifestAgedOut?: boolean;
 }
 
 /** Seed events as the consumer receives them: with an eventid and a receivedat. */
@@ -53,8 +56,11 @@ export async function storeExportFile(tenant: string, options: StoreOptions): Pr
   });
   const object = await env.EXPORTS.put(key, file.body, {
     httpMetadata: { contentType: "application/gzip" },
-    ...(options.withoutMetadata ? {} : { customMetadata: exportFileMetadata(file) }),
+    ...(options.withoutMetadata
+      ? {}
+      : { customMetadata: exportFileMetadata(file, { typeCounts: countEventTypes(events), earlierDayEvents: 0 }) }),
   });
+  if (options.manifestAgedOut) return { key, etag: object!.etag, size: file.body.byteLength, events };
   await env.DB.prepare(
     `INSERT INTO export_files (key, tenant, day, state, events, bytes, first_receivedat, last_receivedat, created_at,
        committed_at, etag, type_counts)
@@ -75,6 +81,18 @@ export async function storeExportFile(tenant: string, options: StoreOptions): Pr
     )
     .run();
   return { key, etag: object!.etag, size: file.body.byteLength, events };
+}
+
+/** How the pull API lists a stored file. */
+export function entryOf(file: StoredFile): ExportFileEntry {
+  return {
+    key: file.key,
+    size: file.size,
+    events: file.events.length,
+    first: file.events[0]!.receivedat,
+    last: file.events.at(-1)!.receivedat,
+    etag: file.etag,
+  };
 }
 
 /** GETs a path of the collector (as given: already encoded) with the tenant's exports:read token, or `token`. */

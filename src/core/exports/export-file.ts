@@ -6,6 +6,7 @@
 import { gzipText } from "./gzip.js";
 import { jsonLinesPieces } from "./jsonl.js";
 import { buildUseridFilter, USERID_FILTER_METADATA_KEY } from "../privacy/userid-filter.js";
+import type { EventTypeCounts } from "./event-type-counts.js";
 import type { QueuedEvent } from "./tenant-groups.js";
 
 export interface ExportFile {
@@ -34,12 +35,32 @@ export async function buildExportFile(events: readonly QueuedEvent[]): Promise<E
   };
 }
 
-/** The custom metadata of the R2 object: R2 metadata values are strings. */
-export function exportFileMetadata(file: ExportFile): Record<string, string> {
+/**
+ * The names of the facts in an export object's custom metadata: the pull API lists a file from them once its
+ * manifest row has aged out (src/edge/exports/stored-files.ts), so an erasure's rewrite updates events and types.
+ */
+export const FACTS_METADATA = {
+  events: "events",
+  firstReceivedAt: "first_receivedat",
+  lastReceivedAt: "last_receivedat",
+  typeCounts: "type_counts",
+  earlierDayEvents: "earlier_day_events",
+} as const;
+
+/** What the manifest also records of a file: its events by type and how many happened on an earlier day. */
+export interface FileCounts {
+  typeCounts: EventTypeCounts;
+  earlierDayEvents: number;
+}
+
+/** The custom metadata of the R2 object: R2 metadata values are strings (8 KB in all; the filter takes 1.4). */
+export function exportFileMetadata(file: ExportFile, counts: FileCounts): Record<string, string> {
   return {
-    events: String(file.events),
-    first_receivedat: file.firstReceivedAt,
-    last_receivedat: file.lastReceivedAt,
+    [FACTS_METADATA.events]: String(file.events),
+    [FACTS_METADATA.firstReceivedAt]: file.firstReceivedAt,
+    [FACTS_METADATA.lastReceivedAt]: file.lastReceivedAt,
+    [FACTS_METADATA.typeCounts]: JSON.stringify(counts.typeCounts),
+    [FACTS_METADATA.earlierDayEvents]: String(counts.earlierDayEvents),
     [USERID_FILTER_METADATA_KEY]: file.useridFilter,
   };
 }

@@ -5,12 +5,19 @@
  * are files: a pending or abandoned row may have no object, or one that will be deleted; an erased row's object
  * is gone (docs/privacy.md). Every query is scoped to one tenant. The Parquet files of closed days and the
  * aggregates (format 'parquet' and 'aggregates') are in D1 alone. The cron's compaction reads a closed day's files
- * here too (src/compaction/), so a change of where the manifest lives changes this module alone.
+ * here too (src/compaction/), so a change of where the manifest lives changes this module alone. Days past the
+ * shards' manifest retention are listed from the R2 objects themselves as well (stored-files.ts); manifest rows,
+ * where they still exist, win over what an object's metadata says.
  * @module
  */
-import type { ExportFormat } from "../../core/exports/export-key.js";
+import { dayOfStoredKey, type ExportFormat } from "../../core/exports/export-key.js";
 import type { ExportFileEntry } from "../../core/exports/export-listing.js";
+import { readConfig } from "../../core/foundation/config.js";
 import { tenantShards, type LedgerBindings } from "../ledger-shards.js";
+import { formatOfTenantKey } from "./requested-key.js";
+import { findStoredFile, lastDayPastRetention, listStoredFiles, storedDayFiles } from "./stored-files.js";
+
+export type ManifestBindings = LedgerBindings & Pick<Env, "EXPORTS">;
 
 interface ManifestRow {
   key: string;
@@ -34,7 +41,7 @@ export interface FileRange {
 }
 
 /** Committed files of a tenant in key order. Keys start with `{tenant}/{yyyy}/…/{day}/`, so key order is day order. */
-export async function listCommittedFiles(env: LedgerBindings, range: FileRange): Promise<ExportFileEntry[]> {
+export async function listCommittedFiles(env: ManifestBindings, range: FileRange): Promise<ExportFileEntry[]> {
   if (range.format !== "jsonl") return listLegacyFiles(env.DB, range);
   const request = {
     fromKey: range.fromDay ? dayPrefix(range.tenant, range.fromDay) : `${range.tenant}/`,
@@ -42,7 +49,15 @@ export async function listCommittedFiles(env: LedgerBindings, range: FileRange):
     afterKey: range.afterKey ?? "",
     limit: range.limit,
   };
+  // Days up to the last one past the retention are listed from R2 too (a page after them costs no list call).
+  const storedBelowKey = minKey(request.belowKey, `${dayPrefix(range.tenant, lastDayPastRetentionOf(env))}\u{10FFFF}`);
+  const stored =
+    request.fromKey < storedBelowKey && request.afterKey < storedBelowKey
+      ? listStoredFiles(env.EXPORTS, { ...request, tenant: range.tenant, belowKey: storedBelowKey })
+      : [];
+  // Stored entries first: a manifest row of the same key, later in the list, wins.
   const lists = await Promise.all([
+    stored,
     listLegacyFiles(env.DB, range),
     ...tenantShards(env, range.tenant).map((shard) => shard.listFiles(request)),
   ]);
@@ -71,15 +86,18 @@ async function listLegacyFiles(db: D1Database, range: FileRange): Promise<Export
 
 /** The committed file at `key` if it is the tenant's, else undefined. */
 export async function findCommittedFile(
-  env: LedgerBindings,
+  env: ManifestBindings,
   tenant: string,
   key: string,
 ): Promise<ExportFileEntry | undefined> {
+  const pastRetention =
+    formatOfTenantKey(key, tenant) === "jsonl" && dayOfStoredKey(key) <= lastDayPastRetentionOf(env);
   const found = await Promise.all([
     findLegacyFile(env.DB, tenant, key),
     ...tenantShards(env, tenant).map((shard) => shard.findFile(key)),
   ]);
-  return (found as Array<ExportFileEntry | null | undefined>).find((entry) => entry) ?? undefined;
+  const inManifest = (found as Array<ExportFileEntry | null | undefined>).find((entry) => entry) ?? undefined;
+  return inManifest ?? (pastRetention ? findStoredFile(env.EXPORTS, key) : undefined);
 }
 
 async function findLegacyFile(db: D1Database, tenant: string, key: string): Promise<ExportFileEntry | undefined> {
@@ -108,8 +126,10 @@ export interface DayFiles {
  * Every committed file of one day folder, their events by type and how many happened on earlier days, and the
  * day's Parquet and aggregates files.
  */
-export async function readDayFiles(env: LedgerBindings, tenant: string, day: string): Promise<DayFiles> {
-  const [legacy, ...shards] = await Promise.all([
+export async function readDayFiles(env: ManifestBindings, tenant: string, day: string): Promise<DayFiles> {
+  const pastRetention = day <= lastDayPastRetentionOf(env);
+  const [stored, legacy, ...shards] = await Promise.all([
+    pastRetention ? storedDayFiles(env.EXPORTS, tenant, dayPrefix(tenant, day)) : undefined,
     env.DB.prepare(
       `SELECT ${FILE_COLUMNS}, type_counts, format FROM export_files
        WHERE tenant = ?1 AND day = ?2 AND state = 'committed' AND erased_at IS NULL ORDER BY key`,
@@ -140,12 +160,28 @@ export async function readDayFiles(env: LedgerBindings, tenant: string, day: str
     files.set(row.key, toEntry(row));
     addTypes(row.type_counts ? (JSON.parse(row.type_counts) as Record<string, number>) : {});
   }
+  // Past the retention: the files whose manifest rows aged out, with the counts their metadata holds.
+  for (const file of stored?.files ?? []) {
+    if (files.has(file.key)) continue;
+    files.set(file.key, file);
+    const facts = stored!.facts.get(file.key)!;
+    addTypes(facts.types);
+    earlierDayEvents += facts.earlierDayEvents;
+  }
   return {
     files: [...files.values()].sort((a, b) => (a.key < b.key ? -1 : 1)),
     types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => (a < b ? -1 : 1))),
     earlierDayEvents,
     ...derived,
   };
+}
+
+function lastDayPastRetentionOf(env: ManifestBindings): string {
+  return lastDayPastRetention(new Date(), readConfig(env).ledger.manifestRetentionDays);
+}
+
+function minKey(a: string, b: string): string {
+  return a < b ? a : b;
 }
 
 /** `{tenant}/{yyyy}/{yyyy-mm}/{yyyy-mm-dd}/`: the folder of a day, a prefix of its files' keys. */
