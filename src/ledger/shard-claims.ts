@@ -103,6 +103,8 @@ export function sealRuns(sql: MeteredSql, request: SealRequest, now: number): Om
  * It throws, so the consumer retries the messages (and routes them by the count in force then).
  */
 function refuseSealedSessions(sql: MeteredSql, request: SessionNumbers): void {
+  // Almost every shard holds no sealed session: one empty read, not one per session of the claim.
+  if (sql.all("SELECT 1 FROM sealed LIMIT 1").length === 0) return;
   const sealed = sql.all(
     "SELECT 1 FROM sealed WHERE session IN (SELECT value FROM json_each(?1)) AND step_from > ?2",
     JSON.stringify(request.sessions),
