@@ -7,7 +7,9 @@
  * of the same userid hash) are read and rewritten (erase-parquet-file.ts), at most one rewrite per slice, the
  * slice ending before the next. After the tenant's prefix it
  * does the same over the dead letters (erase-dead-letter.ts), then marks the erasure done and forgets the userid.
- * A slice that fails is retried by the queue and resumes at the cursor; every step is safe to run twice.
+ * A slice that fails is retried by the queue and resumes at the cursor; every step is safe to run twice. At its
+ * MAX_ERASURE_ATTEMPTS-th attempt the erasure is marked failed and the message acked: failed is final for that
+ * erasure (a later delivery of its message runs nothing); running it again is a new request.
  * @module
  */
 import { DEAD_LETTER_PREFIX, dayOfStoredKey } from "../core/exports/export-key.js";
@@ -54,24 +56,35 @@ export async function runErasures(batch: MessageBatch<unknown>, env: ErasureBind
       message.ack();
     } catch (error) {
       logError("erasure_error", { erasure: id, step: "slice", attempt: message.attempts }, error);
-      await markFailedAfterRetries(env.DB, id, message.attempts, error);
-      message.retry({ delaySeconds: Math.min(300, 5 * 2 ** Math.min(message.attempts, 6)) });
+      if (await settledAsFailed(env.DB, id, message.attempts, error)) message.ack();
+      else message.retry({ delaySeconds: Math.min(300, 5 * 2 ** Math.min(message.attempts, 6)) });
     }
   }
 }
 
-/** The queue's max_retries for the erasures consumer (wrangler.toml): the last attempt marks it failed. */
-const MAX_ATTEMPTS = 20;
+/**
+ * The attempt that marks an erasure failed: the queue's max_retries for the erasures consumer (wrangler.toml),
+ * which allows one delivery more, so a failed write of the status itself is retried once.
+ */
+export const MAX_ERASURE_ATTEMPTS = 20;
 
-async function markFailedAfterRetries(db: D1Database, id: string, attempts: number, error: unknown): Promise<void> {
-  if (attempts < MAX_ATTEMPTS) return;
-  await markFailed(db, id, error instanceof Error ? error.message : String(error), Date.now()).catch(() => undefined);
+/** From the last counted attempt on, the erasure is marked failed and its message settled (acked); true if so. */
+async function settledAsFailed(db: D1Database, id: string, attempts: number, error: unknown): Promise<boolean> {
+  if (attempts < MAX_ERASURE_ATTEMPTS) return false;
+  try {
+    await markFailed(db, id, error instanceof Error ? error.message : String(error), Date.now());
+    return true;
+  } catch (markError) {
+    logError("erasure_error", { erasure: id, step: "mark_failed", attempt: attempts }, markError);
+    return false;
+  }
 }
 
 /** One slice of the erasure; true when there is more to do. */
 export async function runSlice(id: string, env: ErasureBindings): Promise<boolean> {
   const row = await findErasure(env.DB, id);
-  if (!row || row.status === "done") return false;
+  // Done or failed, the erasure is settled: a later delivery of its message runs nothing (a re-run is a new request).
+  if (!row || row.status === "done" || row.status === "failed") return false;
   if (row.userid === null) throw new Error("the erasure has no userid to look for");
   if (row.status !== "running") await markRunning(env.DB, id, Date.now());
   const context: ErasureContext = {

@@ -58,7 +58,7 @@ export async function markRunning(db: D1Database, id: string, now: number): Prom
   await db
     .prepare(
       `UPDATE erasures SET status = 'running', started_at = coalesce(started_at, ?2), updated_at = ?2
-       WHERE id = ?1 AND status IN ('pending', 'running', 'failed')`,
+       WHERE id = ?1 AND status IN ('pending', 'running')`,
     )
     .bind(id, now)
     .run();
@@ -149,7 +149,10 @@ export async function markDone(db: D1Database, id: string, now: number): Promise
     .run();
 }
 
-/** Failed: the userid stays so that a new request for the same id (or a retry) can run again. */
+/**
+ * Failed, for good: no slice runs it again (markRunning and progress leave a failed row alone). The userid stays
+ * so the operator can run the erasure again as a new request (OPERATIONS.md), then clear it.
+ */
 export async function markFailed(db: D1Database, id: string, error: string, now: number): Promise<void> {
   await db
     .prepare("UPDATE erasures SET status = 'failed', error = ?2, updated_at = ?3 WHERE id = ?1 AND status != 'done'")

@@ -10,10 +10,12 @@ import { dayOfStoredKey } from "../../src/core/exports/export-key.js";
 import type { DayManifest } from "../../src/core/exports/export-listing.js";
 import type { QueuedEvent } from "../../src/core/exports/tenant-groups.js";
 import { useridHash } from "../../src/core/privacy/userid-hash.js";
+import { MAX_ERASURE_ATTEMPTS } from "../../src/consumer/erase-user.js";
 import type { Timing } from "../support/faults.js";
 import { failOnce } from "../support/faults.js";
 import {
   countLinesOf,
+  ERASURE_QUEUE,
   erasureStatus,
   filesOfUsers,
   linesByKey,
@@ -218,6 +220,38 @@ describe("an erasure interrupted at any step of a rewrite, then run again, ends 
     expect(await linesByKey(`${tenant}/`)).toEqual(after);
     const status = await erasureStatus(tenant, again.id);
     expect(status.counts).toMatchObject({ files_holding_user: 0, lines_removed: 0 });
+  });
+});
+
+describe("an erasure whose slice fails on the queue's last counted attempt is failed for good", () => {
+  it("is marked failed and settled there; a later delivery of its message leaves it failed, keeping the userid", async () => {
+    const tenant = uniqueTenant("erase-failed");
+    await filesOfUsers(tenant, TARGET, OTHERS);
+    const erasure = await requestErasure(tenant, { userid: TARGET });
+    const [message] = asQueuedMessages(erasure.slices.bodies());
+    const sent = erasure.slices.bodies().length;
+
+    const fault = failOnce(env.EXPORTS, "list", "before");
+    const last = await deliver(
+      [{ ...message!, attempts: MAX_ERASURE_ATTEMPTS }],
+      { ERASURES: erasure.slices.queue, EXPORTS: fault.binding },
+      ERASURE_QUEUE,
+    );
+    expect(fault.fired()).toBe(true);
+    expect(last.retried).toEqual([]);
+    expect((await erasureStatus(tenant, erasure.id)).status).toBe("failed");
+
+    // The queue may still hand the message over (max_retries allows one more delivery, or it is a duplicate).
+    const later = await deliver(
+      [{ ...message!, attempts: MAX_ERASURE_ATTEMPTS + 1 }],
+      { ERASURES: erasure.slices.queue },
+      ERASURE_QUEUE,
+    );
+    expect(later.retried).toEqual([]);
+    expect(erasure.slices.bodies()).toHaveLength(sent);
+    expect((await erasureStatus(tenant, erasure.id)).status).toBe("failed");
+    const row = await env.DB.prepare("SELECT userid FROM erasures WHERE id = ?1").bind(erasure.id).first();
+    expect(row?.userid).toBe(TARGET);
   });
 });
 
