@@ -14,6 +14,7 @@ import { readConfig, ledgerShardsOf } from "../core/foundation/config.js";
 import { groupByShard } from "../core/exports/shard-groups.js";
 import { routingAt } from "../core/exports/shard-schedule.js";
 import type { DecodedMessage } from "../core/exports/tenant-groups.js";
+import type { RequestReport } from "../core/events/request-report.js";
 import { D1Usage } from "./d1-usage.js";
 import { keepDeadLetter } from "./dead-letter.js";
 import { type AckedMessage, countTenantUsage, tallyBatch } from "./count-tenant-usage.js";
@@ -79,8 +80,9 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
   }
   for (const [message, settlement] of settlements) settleMessage(message, settlement);
   for (const { message, settlement } of kept) settleMessage(message, settlement);
-  await countTenantUsage(env.DB, tallyBatch(ackedMessages(decoded, settlements), exported), now, usage);
   for (const [message, settlement] of reported) settleMessage(message, settlement);
+  const acked = [...ackedMessages(decoded, settlements), ...ackedMessages(lone, reported)];
+  await countTenantUsage(env.DB, tallyBatch(acked, exported), now, usage);
 
   const outcomes = exported.map((entry) => entry.outcome);
   const retried = [...settlements.values()].filter((settlement) => settlement === "retry");
@@ -113,13 +115,24 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
   });
 }
 
+/** The messages of `entries` (with events, or reports alone) that were acked, for the tenants' usage. */
 function ackedMessages(
-  decoded: readonly DecodedMessage<Message<unknown>>[],
-  settlements: ReadonlyMap<Message<unknown>, GroupOutcome["settle"]>,
+  entries: readonly {
+    message: Message<unknown>;
+    tenant: string;
+    events?: readonly unknown[];
+    report?: RequestReport | undefined;
+  }[],
+  settlements: ReadonlyMap<Message<unknown>, Settlement>,
 ): AckedMessage[] {
-  return decoded
+  return entries
     .filter((entry) => settlements.get(entry.message) === "ack")
-    .map((entry) => ({ tenant: entry.tenant, events: entry.events.length, body: entry.message.body }));
+    .map((entry) => ({
+      tenant: entry.tenant,
+      events: entry.events?.length ?? 0,
+      body: entry.message.body,
+      usage: entry.report?.usage,
+    }));
 }
 
 async function keepPoison(message: Message<unknown>, queue: string, bucket: R2Bucket): Promise<Settlement> {

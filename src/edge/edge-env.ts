@@ -6,6 +6,7 @@
 import type { LogFields } from "../core/foundation/log.js";
 import type { MonthEvents } from "../core/tenants/monthly-quota.js";
 import type { TenantSettings } from "../core/tenants/tenant-settings.js";
+import type { RequestUsage } from "../core/usage/request-usage.js";
 import type { Principal } from "./auth/verify-token.js";
 
 export interface EdgeEnv {
@@ -17,6 +18,8 @@ export interface EdgeEnv {
     tenantSettings: TenantSettings;
     /** The tenant's events exported this month, as last read (up to TENANT_CACHE_SECONDS old); set with them. */
     monthEvents: MonthEvents;
+    /** An ingest request's usage, and whether it is in the request's report yet (ingest/ingest-usage.ts). */
+    requestUsage: { usage: RequestUsage; reported: boolean };
     /** Fields added to the request's log line (addLogFields). */
     logFields: LogFields;
   };

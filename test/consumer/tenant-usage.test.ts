@@ -17,11 +17,18 @@ import { asQueuedMessages, deliver, deliverUntilAcked } from "../support/deliver
 import { addDestination, admin, storageAnswers } from "../support/destinations.js";
 import { storeExportFile } from "../support/export-files.js";
 import { listKeys } from "../support/export-objects.js";
-import { acceptedMessageBodies, senderFor, type Sender } from "../support/ingest.js";
+import { acceptedMessageBodies, envelope, gzip, postEvents, senderFor, type Sender } from "../support/ingest.js";
+import { recordingQueue } from "../support/recording-queue.js";
+import { deviceClaims } from "../support/tokens.js";
+import { registerTenant } from "../support/tenants.js";
+import { clearTenantSettingsCache } from "../../src/edge/auth/tenant-settings-cache.js";
 import { uniqueTenant } from "../support/tenants.js";
 import { DAY_MS } from "../support/time.js";
 
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  clearTenantSettingsCache();
+});
 
 type Counted = UsageCounts & { estimated_cost: { usd: number; lines: Record<string, number> } };
 
@@ -125,6 +132,68 @@ describe("a tenant's day of usage", () => {
     const { total } = await usageOf(tenant);
     expect(total).toMatchObject({ files_delivered: 2, bytes_delivered: files[0]!.size + files[1]!.size });
     expect(total.estimated_cost.lines.r2_class_b).toBeCloseTo((2 / 1e6) * PRICES.r2ClassB.usd, 9);
+  });
+});
+
+describe("what the edge counts", () => {
+  it("counts each request that queues events, with its bytes on the wire and decoded and its rejected events", async () => {
+    const tenant = uniqueTenant("usage-edge");
+    const recorder = recordingQueue({ forwardTo: null });
+    const claims = deviceClaims({ tenant });
+    const invalid = { type: "playevent" };
+    const plain = envelope([...seedEvents(), invalid, invalid]);
+    const zipped = envelope(moreEvents(1000).slice(0, 3));
+    const plainText = JSON.stringify(plain);
+    const zippedBytes = await gzip(JSON.stringify(zipped));
+    const sent = [
+      await postEvents(plain, { claims, env: { EVENTS: recorder.queue } }),
+      await postEvents(zippedBytes, {
+        claims,
+        headers: { "content-encoding": "gzip" },
+        env: { EVENTS: recorder.queue },
+      }),
+    ];
+    expect(sent.map((response) => response.status)).toEqual([202, 202]);
+    await deliver(asQueuedMessages(recorder.bodies()));
+
+    const { total } = await usageOf(tenant);
+    const utf8 = (text: string) => new TextEncoder().encode(text).length;
+    expect(total).toMatchObject({
+      requests: 2,
+      events_accepted: seedEvents().length + 3,
+      events_rejected: 2,
+      events_exported: seedEvents().length + 3,
+      wire_bytes: utf8(plainText) + zippedBytes.length,
+      decoded_bytes: utf8(plainText) + utf8(JSON.stringify(zipped)),
+    });
+    expect(total.estimated_cost.lines.workers_requests).toBeCloseTo((2 / 1e6) * PRICES.workersRequests.usd, 9);
+  });
+
+  it("counts requests that queue nothing (every event rejected, a 429) through the report the edge flushes", async () => {
+    const tenant = uniqueTenant("usage-unqueued");
+    await registerTenant(tenant, { quotaMonth: 1 });
+    const claims = deviceClaims({ tenant });
+    const invalid = envelope([{ type: "playevent" }, { type: "playevent" }]);
+    // REQUEST_REPORT_FLUSH_MS is 0 in the tests: each request's kept usage is sent alone once it is answered.
+    const recorder = recordingQueue({ forwardTo: null });
+    expect((await postEvents(invalid, { claims, env: { EVENTS: recorder.queue } })).status).toBe(400);
+    await env.DB.prepare("INSERT INTO tenant_month_events (tenant, month, events, updated_at) VALUES (?, ?, 1, 0)")
+      .bind(tenant, new Date().toISOString().slice(0, 7))
+      .run();
+    clearTenantSettingsCache();
+    expect((await postEvents(invalid, { claims, env: { EVENTS: recorder.queue } })).status).toBe(429);
+    await deliver(asQueuedMessages(recorder.bodies()));
+
+    const { total } = await usageOf(tenant);
+    const bytes = new TextEncoder().encode(JSON.stringify(invalid)).length;
+    expect(total).toMatchObject({
+      requests: 2,
+      responses_429: 1,
+      events_rejected: 2,
+      events_accepted: 0,
+      wire_bytes: bytes,
+      decoded_bytes: bytes,
+    });
   });
 });
 

@@ -139,7 +139,8 @@ describe("a client that stops sending mid-body", () => {
       env: { EVENTS: recorder.queue },
     });
     await errorOf(response, 400, "body_incomplete");
-    expect(recorder.sendBatches).toEqual([]);
+    // No event is queued; only the request's usage goes out, in its report (OPERATIONS.md, Usage per tenant).
+    expect(recorder.events()).toEqual([]);
     expect(errors).not.toHaveBeenCalled();
     const request = infos
       .map((line) => JSON.parse(line) as Record<string, unknown>)

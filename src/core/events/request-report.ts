@@ -1,6 +1,7 @@
 /**
  * The request report: what the edge knows about its requests that the queued events cannot tell the consumer
- * (so far the rejected events, for the data quality counts), carried from the edge to the consumer on the queue
+ * (the rejected events, for the data quality counts, and the requests' usage, for the operator's usage report),
+ * carried from the edge to the consumer on the queue
  * message the edge already sends (`"report"` beside `"events"`, src/core/events/queue-message.ts). This is the
  * one channel from the edge's requests to the consumer's storage: a new kind of edge-side number is a new
  * count dimension (or a new optional field here), never a new message or a new store.
@@ -10,10 +11,12 @@
  * OTHER_VALUE of its dimension), samples of at most MAX_SAMPLE_EVENT_CHARS each. The consumer counts a report
  * exactly once: one riding with events in the commit of the export file that holds the message's first event
  * (src/consumer/export-tenant-group.ts), one sent on its own (`id` set, no events) in its ledger shard, which
- * remembers the ids it counted (src/ledger/shard-reports.ts).
+ * remembers the ids it counted (src/ledger/shard-reports.ts). Its usage is added to the tenant's day when the
+ * consumer acks the message that carries it (src/consumer/count-tenant-usage.ts).
  * @module
  */
 import { z } from "zod";
+import { mergeRequestUsage, requestUsageSchema } from "../usage/request-usage.js";
 
 /** Minutes 'yyyy-mm-ddTHH:MM' (UTC), the finest grain the consumer keeps. */
 const minuteSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
@@ -51,6 +54,8 @@ export const requestReportSchema = z.object({
   id: z.uuid().optional(),
   counts: z.array(reportCountSchema).max(2 * MAX_REPORT_COUNTS),
   samples: z.array(rejectedSampleSchema).max(MAX_REPORT_SAMPLES),
+  /** The requests' usage for the operator's report (core/usage/request-usage.ts), added to the tenant's day. */
+  usage: requestUsageSchema.optional(),
 });
 export type RequestReport = z.infer<typeof requestReportSchema>;
 
@@ -59,7 +64,7 @@ export function emptyReport(): RequestReport {
 }
 
 export function isEmptyReport(report: RequestReport): boolean {
-  return report.counts.length === 0 && report.samples.length === 0;
+  return report.counts.length === 0 && report.samples.length === 0 && report.usage === undefined;
 }
 
 /**
@@ -95,10 +100,13 @@ export class ReportCounts {
   }
 }
 
-/** One report of several: counts added up, the first MAX_REPORT_SAMPLES samples of distinct paths kept. */
+/**
+ * One report of several: counts and usage added up, the first MAX_REPORT_SAMPLES samples of distinct paths kept.
+ */
 export function mergeReports(reports: readonly RequestReport[]): RequestReport {
   const counts = new ReportCounts();
   const samples: RejectedSample[] = [];
+  const usages = reports.flatMap((report) => (report.usage ? [report.usage] : []));
   for (const report of reports) {
     counts.addAll(report.counts);
     for (const sample of report.samples) {
@@ -107,7 +115,7 @@ export function mergeReports(reports: readonly RequestReport[]): RequestReport {
       }
     }
   }
-  return { counts: counts.toArray(), samples };
+  return { counts: counts.toArray(), samples, ...(usages.length > 0 ? { usage: mergeRequestUsage(usages) } : {}) };
 }
 
 export function parseRequestReport(value: unknown): RequestReport {

@@ -21,7 +21,9 @@ import { publishLiveEvents } from "../live/live-publish.js";
 import { enforceEventRateLimits } from "./rate-limit.js";
 import { readJsonBody } from "./read-body.js";
 import { isSuppressed } from "./suppressions-cache.js";
+import { markUsageReported, requestUsageOf } from "./ingest-usage.js";
 import { keepReport, reportToSend } from "./request-reports.js";
+import { emptyReport } from "../../core/events/request-report.js";
 import { rejectedEventsReport } from "../../core/quality/rejected-events-report.js";
 
 export interface IngestResponse extends RejectionReport {
@@ -38,22 +40,27 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
   const config = readConfig(c.env);
   const principal = c.get("principal");
   const settings = c.get("tenantSettings");
+  const usage = requestUsageOf(c);
   const body = await readJsonBody(c.req.raw, config.limits);
+  usage.wire_bytes = body.wireBytes;
+  usage.decoded_bytes = body.decodedBytes;
   addLogFields(c, { bytes_in: body.wireBytes, bytes_decoded: body.decodedBytes });
   const { events, sentat } = validateEnvelope(body.value, config.limits);
   await enforceEventRateLimits(c, events.length);
   const clock = requestClock(new Date(), sentat, config.eventTimeWindowDays);
   const { valid, rejected } = validateEvents(events, config.limits, clientEventSchemaFor(settings.extraSources));
+  usage.events_rejected = rejected.length;
   addLogFields(c, {
     clockskewms: clock.clockskewms,
     accepted: 0,
     rejected: rejected.length,
     reject_reasons: rejectReasons(rejected),
   });
-  // Only a request with rejections builds a report: a valid one pays nothing for the quality counts.
+  // Only a request with rejections builds the quality counts: a valid one's report is its usage alone.
   const report = rejected.length > 0 ? rejectedEventsReport(events, rejected, clock.receivedat) : undefined;
   if (valid.length === 0) {
-    if (report) keepReport(c, principal.tenant, report);
+    keepReport(c, principal.tenant, { ...(report ?? emptyReport()), usage });
+    markUsageReported(c);
     return c.json(
       {
         accepted: 0,
@@ -65,7 +72,9 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
   }
   if (await isSuppressed(c.env, principal.tenant, principal.userid)) {
     addLogFields(c, { suppressed: valid.length });
-    if (report) keepReport(c, principal.tenant, report);
+    usage.events_suppressed = valid.length;
+    keepReport(c, principal.tenant, { ...(report ?? emptyReport()), usage });
+    markUsageReported(c);
     const response: IngestResponse = { accepted: 0, ...reportRejections(rejected), suppressed: valid.length };
     return c.json(response, 202);
   }
@@ -78,12 +87,14 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
     ip: clientIpFor(c.req.header("cf-connecting-ip"), settings.ip),
     userAgent: settings.userAgent ? userAgentFields(c.req.header("user-agent")) : undefined,
   });
+  // Every queued request reports at least its usage; the rejections' counts and samples only when it has some.
   const queued = await enqueueEvents(
     c.env.EVENTS,
     principal.tenant,
     exported.lines,
-    reportToSend(principal.tenant, report),
+    reportToSend(principal.tenant, { ...(report ?? emptyReport()), usage }),
   );
+  markUsageReported(c);
   publishLiveEvents(c, principal.tenant, exported.lastEvents);
   addLogFields(c, { accepted: valid.length, queue_messages: queued.messages });
   const response: IngestResponse = { accepted: valid.length, ...reportRejections(rejected) };
