@@ -11,8 +11,9 @@
  * leaves the day unfinished; the next attempt writes the missing parts again, and a part already recorded with
  * the planned number of events is kept. A day is finished (closed_day_outputs) once every part is recorded.
  *
- * A day whose export files are in R2 but no longer in the manifest (past its retention) is refused (409
- * day_files_unlisted) and its Parquet files are kept: an empty plan never deletes them.
+ * Days past MANIFEST_RETENTION_DAYS are listed from their R2 objects (readDayFiles), so they compact the same way.
+ * A day that lists no export file while R2 holds some is refused (409 day_files_unlisted, a guard) and its
+ * Parquet files are kept: an empty plan never deletes them.
  *
  * `compactDay` does at most `maxParts` parts per call, so one Worker invocation stays within its CPU and memory:
  * the cron and the admin route call again until `complete`.
@@ -82,15 +83,15 @@ export async function compactDay(
 }
 
 /**
- * A day with no export file in the manifest but some in R2 (its rows aged out: MANIFEST_RETENTION_DAYS, tenants
- * without destinations) cannot be compacted from the manifest: refused, so its Parquet files stay as they are.
+ * A day whose listing has no export file while R2 holds some (rows gone that the listing of old days does not
+ * cover) cannot be compacted from its listing: refused, so its Parquet files stay as they are.
  */
 async function refuseUnlistedDay(bucket: R2Bucket, tenant: string, day: string): Promise<void> {
   const stored = await bucket.list({ prefix: exportDayPrefix(tenant, day), limit: 1 });
   if (stored.objects.length === 0) return;
   throw new CollectorError(
     "day_files_unlisted",
-    `${day} has export files the manifest no longer lists (older than MANIFEST_RETENTION_DAYS): ` +
+    `${day} has export files in storage that its listing does not have: ` +
       "it cannot be compacted, and its Parquet files are kept as they are.",
     { details: { tenant, day } },
   );

@@ -133,6 +133,24 @@ describe("a day whose export files the manifest no longer lists keeps its Parque
   });
 });
 
+describe("a day past the manifest retention compacts from its R2 objects", () => {
+  it("writes every line of the day's stored files once, then keeps the file as it is", async () => {
+    const tenant = uniqueTenant("compact-old");
+    const noon = noonDaysAgo(40);
+    const files = [
+      await storeExportFile(tenant, { writtenAt: noon, manifestAgedOut: true }),
+      await storeExportFile(tenant, { writtenAt: new Date(noon.getTime() + HOUR_MS), manifestAgedOut: true }),
+    ];
+    const day = dayOf(noon);
+    const events = files.flatMap((file) => file.events);
+    expect(await (await compact(tenant, day)).json()).toMatchObject({ files: 1, written: 1, complete: true });
+    const rows = await parquetRows(parquetKey(tenant, day, 0));
+    expect(rows.map((row) => row.eventid).sort()).toEqual(events.map((event) => event.eventid).sort());
+    expect(await (await compact(tenant, day)).json()).toMatchObject({ written: 0, complete: true });
+    expect(await env.EXPORTS.head(parquetKey(tenant, day, 0))).not.toBeNull();
+  });
+});
+
 describe("POST /admin/tenants/{tenant}/compact", () => {
   it("compacts a closed day on demand, whatever the tenant's setting, and says it is complete", async () => {
     const tenant = uniqueTenant("compact-now");

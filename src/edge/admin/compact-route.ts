@@ -3,7 +3,8 @@
  * whatever the tenant's Parquet setting (the setting only decides what the hourly cron does). Writes at most one
  * Parquet file per request, so the request stays within one invocation's CPU; `complete: false` means call again
  * (`npm run compact` does). A day that is not closed yet is 409 day_not_closed; one whose export files the
- * manifest no longer lists (past MANIFEST_RETENTION_DAYS) is 409 day_files_unlisted, its Parquet files kept.
+ * listing does not have (a guard: days past MANIFEST_RETENTION_DAYS are listed from R2) is 409 day_files_unlisted,
+ * its Parquet files kept.
  * @module
  */
 import type { Context } from "hono";
