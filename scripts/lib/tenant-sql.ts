@@ -31,10 +31,10 @@ export function setTenantSql(tenant: string, change: SettingsChange, now: number
 }
 
 /** Every tenant with the events it has had exported this UTC month (month_events; NULL for none yet). */
-export const LIST_TENANTS_SQL = `SELECT tenants.*, tenant_month_events.events AS month_events FROM tenants
-  LEFT JOIN tenant_month_events ON tenant_month_events.tenant = tenants.tenant
-    AND tenant_month_events.month = strftime('%Y-%m', 'now')
-  ORDER BY tenants.tenant;`;
+export const LIST_TENANTS_SQL = `SELECT tenants.*, (SELECT SUM(events_exported) FROM tenant_day_usage
+    WHERE tenant_day_usage.tenant = tenants.tenant
+      AND day BETWEEN strftime('%Y-%m-01', 'now') AND strftime('%Y-%m-31', 'now')) AS month_events
+  FROM tenants ORDER BY tenants.tenant;`;
 
 function assertTenant(tenant: string): void {
   if (!isValidTenant(tenant)) throw new Error(`${JSON.stringify(tenant)} is not a valid tenant name.`);

@@ -1,9 +1,9 @@
 /**
  * The one place the export consumer counts per tenant per batch: after each batch, one D1 batch holding, per
- * tenant, an upsert of its UTC month's exported events (tenant_month_events, migration 0013, for its monthly
- * quota: src/core/tenants/monthly-quota.ts) and an upsert of its UTC day's usage (tenant_day_usage, migration
- * 0015, for the operator's usage report: src/core/usage/tenant-usage.ts). Counting costs two rows written per
- * tenant per batch, never one per event or per request, and no store lies on every event's path.
+ * tenant, an upsert of its UTC day's usage (tenant_day_usage, migration 0015, for the operator's usage report:
+ * src/core/usage/tenant-usage.ts). The monthly quota (src/core/tenants/monthly-quota.ts) reads the month's
+ * exported events as the sum of those day rows, so counting costs one row written per tenant per batch, never
+ * one per event or per request, and no store lies on every event's path.
  *
  * What counts: a message's events as accepted (and its queue operations, and the edge's usage of the request it
  * carries: requests, bytes, rejected and suppressed events) once the message is acked, so a redelivered message
@@ -17,7 +17,6 @@
 import { logError } from "../core/foundation/log.js";
 import { utcDay } from "../core/exports/export-key.js";
 import { utf8ByteLength } from "../core/foundation/utf8.js";
-import { utcMonth } from "../core/tenants/monthly-quota.js";
 import type { RequestUsage } from "../core/usage/request-usage.js";
 import { UsageTally } from "../core/usage/tenant-usage.js";
 import { queueOperationsOf } from "../core/usage/usage-cost.js";
@@ -60,19 +59,9 @@ export function tallyBatch(
 export async function countTenantUsage(db: D1Database, tally: UsageTally, now: Date, usage: D1Usage): Promise<void> {
   const tenants = tally.entries();
   if (tenants.length === 0) return;
-  const month = utcMonth(now);
   const day = utcDay(now);
-  const addMonthEvents = db.prepare(
-    `INSERT INTO tenant_month_events (tenant, month, events, updated_at) VALUES (?1, ?2, ?3, ?4)
-     ON CONFLICT (tenant, month) DO UPDATE SET events = events + excluded.events, updated_at = excluded.updated_at`,
-  );
   try {
-    const statements = tenants.flatMap(([tenant, counts]) => [
-      ...(counts.events_exported > 0
-        ? [addMonthEvents.bind(tenant, month, counts.events_exported, now.getTime())]
-        : []),
-      addDayUsageStatement(db, tenant, day, counts, now.getTime()),
-    ]);
+    const statements = tenants.map(([tenant, counts]) => addDayUsageStatement(db, tenant, day, counts, now.getTime()));
     usage.record(await db.batch(statements));
   } catch (error) {
     const events = tenants.reduce((total, [, counts]) => total + counts.events_exported, 0);

@@ -177,8 +177,8 @@ describe("what the edge counts", () => {
     // REQUEST_REPORT_FLUSH_MS is 0 in the tests: each request's kept usage is sent alone once it is answered.
     const recorder = recordingQueue({ forwardTo: null });
     expect((await postEvents(invalid, { claims, env: { EVENTS: recorder.queue } })).status).toBe(400);
-    await env.DB.prepare("INSERT INTO tenant_month_events (tenant, month, events, updated_at) VALUES (?, ?, 1, 0)")
-      .bind(tenant, new Date().toISOString().slice(0, 7))
+    await env.DB.prepare("INSERT INTO tenant_day_usage (tenant, day, events_exported, updated_at) VALUES (?, ?, 1, 0)")
+      .bind(tenant, new Date().toISOString().slice(0, 10))
       .run();
     clearTenantSettingsCache();
     expect((await postEvents(invalid, { claims, env: { EVENTS: recorder.queue } })).status).toBe(429);
@@ -198,7 +198,7 @@ describe("what the edge counts", () => {
 });
 
 describe("what counting costs", () => {
-  it("is two D1 rows written per tenant per batch (the month's events and the day's usage), whatever the events", async () => {
+  it("is one D1 row written per tenant per batch (the day's usage, which the monthly quota sums), whatever the events", async () => {
     const senders = Array.from({ length: 10 }, (_, index) => senderFor(uniqueTenant(`usage-rows-${index}`)));
     const bodies = (
       await Promise.all(
@@ -213,7 +213,7 @@ describe("what counting costs", () => {
     const batch = log.mock.calls
       .map(([line]) => JSON.parse(String(line)) as Record<string, unknown>)
       .find((line) => line.msg === "batch");
-    expect(batch).toMatchObject({ messages: 20, events_in: 20 * seedEvents().length, d1_rows_written: 20 });
+    expect(batch).toMatchObject({ messages: 20, events_in: 20 * seedEvents().length, d1_rows_written: 10 });
   });
 });
 

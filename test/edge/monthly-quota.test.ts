@@ -18,15 +18,18 @@ import { callWorker } from "../support/worker.js";
 afterEach(() => clearTenantSettingsCache());
 
 async function monthEventsOf(tenant: string): Promise<number | undefined> {
-  const row = await env.DB.prepare("SELECT events FROM tenant_month_events WHERE tenant = ? AND month = ?")
-    .bind(tenant, utcMonth(new Date()))
-    .first<{ events: number }>();
-  return row?.events;
+  const month = utcMonth(new Date());
+  const row = await env.DB.prepare(
+    "SELECT SUM(events_exported) AS events FROM tenant_day_usage WHERE tenant = ? AND day BETWEEN ? AND ?",
+  )
+    .bind(tenant, `${month}-01`, `${month}-31`)
+    .first<{ events: number | null }>();
+  return row?.events ?? undefined;
 }
 
 async function countAs(tenant: string, events: number, month = utcMonth(new Date())): Promise<void> {
-  await env.DB.prepare("INSERT INTO tenant_month_events (tenant, month, events, updated_at) VALUES (?, ?, ?, ?)")
-    .bind(tenant, month, events, Date.now())
+  await env.DB.prepare("INSERT INTO tenant_day_usage (tenant, day, events_exported, updated_at) VALUES (?, ?, ?, ?)")
+    .bind(tenant, `${month}-15`, events, Date.now())
     .run();
   clearTenantSettingsCache();
 }

@@ -87,16 +87,20 @@ async function cachedRecord(db: D1Database, tenant: string, tenancy: TenancyConf
   }
 }
 
-/** The tenant's row and its events of this UTC month, in one query. */
+/**
+ * The tenant's row and its events exported this UTC month, in one query: the month's count is the sum of its
+ * day usage rows (at most 31, read through the table's (tenant, day) key), so the consumer writes one row per
+ * tenant per batch for both the usage report and the quota.
+ */
 async function readTenantRecord(db: D1Database, tenant: string, now: Date): Promise<TenantRecord> {
   const month = utcMonth(now);
   const row = await db
     .prepare(
-      `SELECT tenants.*, tenant_month_events.events AS month_events FROM tenants
-       LEFT JOIN tenant_month_events ON tenant_month_events.tenant = tenants.tenant AND tenant_month_events.month = ?2
-       WHERE tenants.tenant = ?1`,
+      `SELECT tenants.*, (SELECT SUM(events_exported) FROM tenant_day_usage
+         WHERE tenant_day_usage.tenant = tenants.tenant AND day BETWEEN ?2 AND ?3) AS month_events
+       FROM tenants WHERE tenants.tenant = ?1`,
     )
-    .bind(tenant, month)
+    .bind(tenant, `${month}-01`, `${month}-31`)
     .first<TenantRow & { month_events: number | null }>();
   return {
     settings: row ? settingsFromRow(row) : null,
