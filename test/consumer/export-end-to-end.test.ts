@@ -223,9 +223,9 @@ describe("each consumer batch", () => {
       tenants: 1,
       duration_ms: expect.any(Number),
     });
-    // D1's two rows written: the tenant's count of events this month and its day of usage
+    // D1's one row written: the tenant's day of usage, which the monthly quota also sums
     // (src/consumer/count-tenant-usage.ts).
-    expect(batchLines[0]).toMatchObject({ shard_groups: 1, ledger_calls: 2, d1_rows_written: 2 });
+    expect(batchLines[0]).toMatchObject({ shard_groups: 1, ledger_calls: 2, d1_rows_written: 1 });
     expect(batchLines[0]!.ledger_rows_read).toBeGreaterThan(0);
     expect(batchLines[0]!.ledger_rows_written).toBeGreaterThan(0);
   });
