@@ -10,7 +10,7 @@
  * where they still exist, win over what an object's metadata says.
  * @module
  */
-import { dayOfStoredKey, type ExportFormat } from "../../core/exports/export-key.js";
+import { dayOfStoredKey, type ExportFormat, exportDayPrefix } from "../../core/exports/export-key.js";
 import type { ExportFileEntry } from "../../core/exports/export-listing.js";
 import { readConfig } from "../../core/foundation/config.js";
 import { tenantShards, type LedgerBindings } from "../ledger-shards.js";
@@ -44,13 +44,16 @@ export interface FileRange {
 export async function listCommittedFiles(env: ManifestBindings, range: FileRange): Promise<ExportFileEntry[]> {
   if (range.format !== "jsonl") return listLegacyFiles(env.DB, range);
   const request = {
-    fromKey: range.fromDay ? dayPrefix(range.tenant, range.fromDay) : `${range.tenant}/`,
-    belowKey: `${range.toDay ? dayPrefix(range.tenant, range.toDay) : `${range.tenant}/`}\u{10FFFF}`,
+    fromKey: range.fromDay ? exportDayPrefix(range.tenant, range.fromDay) : `${range.tenant}/`,
+    belowKey: `${range.toDay ? exportDayPrefix(range.tenant, range.toDay) : `${range.tenant}/`}\u{10FFFF}`,
     afterKey: range.afterKey ?? "",
     limit: range.limit,
   };
   // Days up to the last one past the retention are listed from R2 too (a page after them costs no list call).
-  const storedBelowKey = minKey(request.belowKey, `${dayPrefix(range.tenant, lastDayPastRetentionOf(env))}\u{10FFFF}`);
+  const storedBelowKey = minKey(
+    request.belowKey,
+    `${exportDayPrefix(range.tenant, lastDayPastRetentionOf(env))}\u{10FFFF}`,
+  );
   const stored =
     request.fromKey < storedBelowKey && request.afterKey < storedBelowKey
       ? listStoredFiles(env.EXPORTS, { ...request, tenant: range.tenant, belowKey: storedBelowKey })
@@ -129,14 +132,14 @@ export interface DayFiles {
 export async function readDayFiles(env: ManifestBindings, tenant: string, day: string): Promise<DayFiles> {
   const pastRetention = day <= lastDayPastRetentionOf(env);
   const [stored, legacy, ...shards] = await Promise.all([
-    pastRetention ? storedDayFiles(env.EXPORTS, tenant, dayPrefix(tenant, day)) : undefined,
+    pastRetention ? storedDayFiles(env.EXPORTS, tenant, exportDayPrefix(tenant, day)) : undefined,
     env.DB.prepare(
       `SELECT ${FILE_COLUMNS}, type_counts, format FROM export_files
        WHERE tenant = ?1 AND day = ?2 AND state = 'committed' AND erased_at IS NULL ORDER BY key`,
     )
       .bind(tenant, day)
       .all<ManifestRow & { type_counts: string | null; format: ExportFormat }>(),
-    ...tenantShards(env, tenant).map((shard) => shard.dayFiles(dayPrefix(tenant, day))),
+    ...tenantShards(env, tenant).map((shard) => shard.dayFiles(exportDayPrefix(tenant, day))),
   ]);
   const files = new Map<string, ExportFileEntry>();
   const types: Record<string, number> = {};
@@ -182,11 +185,6 @@ function lastDayPastRetentionOf(env: ManifestBindings): string {
 
 function minKey(a: string, b: string): string {
   return a < b ? a : b;
-}
-
-/** `{tenant}/{yyyy}/{yyyy-mm}/{yyyy-mm-dd}/`: the folder of a day, a prefix of its files' keys. */
-function dayPrefix(tenant: string, day: string): string {
-  return `${tenant}/${day.slice(0, 4)}/${day.slice(0, 7)}/${day}/`;
 }
 
 function uniqueByKey(entries: readonly ExportFileEntry[]): ExportFileEntry[] {
