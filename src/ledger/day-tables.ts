@@ -1,0 +1,60 @@
+/**
+ * Tables of a shard split by UTC day (`{base}_{yyyymmdd}`, e.g. `runs_20261130`), so that rows past their
+ * retention leave with their whole table: Durable Objects bill every row a DELETE removes as a row written, and a
+ * DROP TABLE writes none (measured in workerd: a DELETE of 2 rows reports 2 rows written, a DROP of a 3-row table
+ * 0). A shard's rows that grow with traffic and age out together (the runs of a day's claims, the minute rollups
+ * of a day) live in day tables; each owner passes the table's columns and finds its tables here.
+ * @module
+ */
+import type { MeteredSql } from "./sql-usage.js";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** 'yyyymmdd' of the UTC day of `epochMs`. */
+export function dayOf(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 10).replaceAll("-", "");
+}
+
+/** The UTC day 'yyyymmdd' of a 'yyyy-mm-dd…' bucket or key part. */
+export function dayOfBucket(bucket: string): string {
+  return bucket.slice(0, 10).replaceAll("-", "");
+}
+
+/** Epoch ms of the start of a 'yyyymmdd' day. */
+export function dayStartMs(day: string): number {
+  return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(4, 6)) - 1, Number(day.slice(6, 8)));
+}
+
+/** The day `days` days before `day` ('yyyymmdd'). */
+export function daysBefore(day: string, days: number): string {
+  return dayOf(dayStartMs(day) - days * DAY_MS);
+}
+
+export function dayTableName(base: string, day: string): string {
+  if (!/^[a-z_]+$/.test(base) || !/^\d{8}$/.test(day)) throw new Error(`not a day table: ${base}_${day}`);
+  return `${base}_${day}`;
+}
+
+/** The days that have a `base` table, newest first. */
+export function dayTables(sql: MeteredSql, base: string): string[] {
+  return sql
+    .all<{ name: string }>(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name GLOB ?1 ORDER BY name DESC",
+      `${base}_[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]`,
+    )
+    .map((row) => row.name.slice(base.length + 1));
+}
+
+/** Creates the day's table if it is missing; `columns` is the body of its CREATE TABLE (columns and keys). */
+export function ensureDayTable(sql: MeteredSql, base: string, day: string, columns: string): string {
+  const name = dayTableName(base, day);
+  sql.run(`CREATE TABLE IF NOT EXISTS ${name} (${columns}) WITHOUT ROWID`);
+  return name;
+}
+
+/** Drops the `base` tables of days before `day`; returns the days dropped. */
+export function dropDayTablesBefore(sql: MeteredSql, base: string, day: string): string[] {
+  const dropped = dayTables(sql, base).filter((tableDay) => tableDay < day);
+  for (const tableDay of dropped) sql.run(`DROP TABLE ${dayTableName(base, tableDay)}`);
+  return dropped;
+}
