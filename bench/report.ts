@@ -39,6 +39,18 @@ export function buildRows(results: AllResults, targets: readonly TargetCheck[]):
       `${fixed(consumer.ledgerRowsWrittenPerFile, 1)}/file; read ${fixed(consumer.ledgerRowsReadPerEvent, 3)}/event, ${fixed(consumer.ledgerRowsReadPerFile, 1)}/file; ${fixed(consumer.ledgerCallsPerBatch, 0)} calls/batch`,
     ]);
     rows.push([
+      `${label}: ledger rows to age it out`,
+      `${fixed(consumer.agingRowsWrittenPerEvent, 3)}/event`,
+      `written by the shards' sweeps (runs, files, minute rollups leaving), read ${fixed(consumer.agingRowsReadPerEvent, 3)}/event; a daily sweep's own ${fixed(consumer.dailySweepRowsWrittenPerShard, 0)} row(s)/shard`,
+    ]);
+    const stored = (kind: keyof typeof consumer.storage) =>
+      `${kind} ${fixed(consumer.storage[kind].bytes / Math.max(1, consumer.storage[kind].rows), 0)} B × ${int(consumer.storage[kind].rows)}`;
+    rows.push([
+      `${label}: shard rows held`,
+      `${fixed(consumer.storage.runs.bytes / Math.max(1, consumer.storedEvents), 1)} B/event of runs`,
+      `${stored("runs")}; ${stored("files")}; ${stored("minuteRollups")}; ${stored("dayRollups")} (${int(consumer.storedEvents)} events, ${consumer.shardCount} shards)`,
+    ]);
+    rows.push([
       `${label}: D1 rows, shard size`,
       `${fixed(consumer.d1RowsWrittenPerEvent, 3)} written/event`,
       `${fixed(consumer.d1RowsReadPerEvent, 3)} read/event; largest shard ${fixed(consumer.shardBytesPerEvent, 1)} B/event`,

@@ -7,6 +7,8 @@
  * switched off (LEGACY_CLAIMS_UNTIL in the past): the steady state after the migration.
  * @module
  */
+import type { ShardStorage } from "../../src/core/exports/ledger-protocol.js";
+import { ledgerShardName } from "../../src/core/exports/ledger-shards.js";
 import { exportBatch } from "../../src/core/events/export-line.js";
 import { packEventMessages } from "../../src/core/events/queue-message.js";
 import { validateEvents } from "../../src/core/events/validate-batch.js";
@@ -14,7 +16,7 @@ import { DEFAULT_LIMITS } from "../../src/core/foundation/config.js";
 import { benchContext } from "../core/core-paths.js";
 import { median } from "../lib/stats.js";
 import { waitFor } from "../lib/wait-for.js";
-import { startCollector } from "../runtime/collector.js";
+import { type RunningCollector, startCollector } from "../runtime/collector.js";
 import { childWorkerdPids, cpuSeconds } from "../runtime/process-cpu.js";
 import { mixedEvents, SMALL_BATCH, utf8Bytes } from "../workload.js";
 
@@ -52,6 +54,23 @@ export interface ConsumerResult {
   r2PutsPerBatch: number;
   r2BytesPerEvent: number;
   messageBytes: number;
+  /**
+   * The rows the shards' sweeps read and write to age out what this run stored (runs after the dedupe window,
+   * files after the manifest retention, minute rollups after a day or two), per event: the same rows are billed
+   * once each event's rows leave, so they belong to its cost. Measured by sweeping every shard at later clocks.
+   */
+  agingRowsWrittenPerEvent: number;
+  agingRowsReadPerEvent: number;
+  /** What a shard's daily sweep reads and writes whatever it holds (its bookkeeping), per shard and day. */
+  dailySweepRowsWrittenPerShard: number;
+  dailySweepRowsReadPerShard: number;
+  /** What the shards hold at the end, by kind (src/ledger/shard-storage.ts), summed over every shard. */
+  storage: ShardStorage["kinds"];
+  /** Events the shards received (the counted batches and the warm-up). */
+  storedEvents: number;
+  /** Shards that received them, and the size of an empty one (SQLite pages of its tables). */
+  shardCount: number;
+  emptyShardBytes: number;
   /** Bytes the server fields (eventid, receivedat, eventtime, eventtimesource, clockskewms, tenant, userid, deviceid, geo) add to an event's JSON. */
   serverFieldBytesPerEvent: number;
 }
@@ -59,6 +78,67 @@ export interface ConsumerResult {
 interface LogLine {
   msg?: string;
   [field: string]: unknown;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * The clocks the shards are swept at after the run (after a first sweep at once, which ages nothing), in days
+ * from now: past the minute rollups' fold (2 days),
+ * the dedupe window (7 days, plus the day tables' day) and the manifest retention (31 days). A sweep ages rows at
+ * most once a day, so each is a day apart at least.
+ */
+const AGING_SWEEP_DAYS = [3, 9, 33] as const;
+
+interface LedgerStub {
+  storage(): Promise<ShardStorage>;
+  sweep(now: number): Promise<{ usage: { rowsRead: number; rowsWritten: number } }>;
+}
+
+/** Every shard's storage, then the rows its sweeps read and wrote to age everything out. */
+async function ageShards(collector: RunningCollector, profile: ConsumerProfile) {
+  const namespace = await collector.miniflare.getDurableObjectNamespace("LEDGER");
+  const stubs: LedgerStub[] = [];
+  for (let tenant = 0; tenant < profile.tenantsPerBatch; tenant++) {
+    for (let shard = 0; shard < profile.shards; shard++) {
+      const name = ledgerShardName(tenantOf(tenant), shard);
+      stubs.push(namespace.get(namespace.idFromName(name)) as unknown as LedgerStub);
+    }
+  }
+  const storage = emptyKinds();
+  for (const stub of stubs) {
+    const { kinds } = await stub.storage();
+    for (const kind of Object.keys(storage) as Array<keyof typeof storage>) {
+      storage[kind].rows += kinds[kind].rows;
+      storage[kind].bytes += kinds[kind].bytes;
+    }
+  }
+  const empty = namespace.get(namespace.idFromName(ledgerShardName("bench-empty", 0))) as unknown as LedgerStub;
+  const emptyShardBytes = (await empty.storage()).databaseBytes;
+  const now = Date.now();
+  // A first sweep finds nothing old yet: what any shard's daily sweep costs by itself (its bookkeeping).
+  const daily = await sweepAll(stubs, now);
+  const aging = { rowsRead: 0, rowsWritten: 0 };
+  for (const days of AGING_SWEEP_DAYS) {
+    const swept = await sweepAll(stubs, now + days * DAY_MS);
+    aging.rowsRead += swept.rowsRead - daily.rowsRead;
+    aging.rowsWritten += swept.rowsWritten - daily.rowsWritten;
+  }
+  return { storage, shardCount: stubs.length, emptyShardBytes, aging, daily };
+}
+
+async function sweepAll(stubs: readonly LedgerStub[], now: number) {
+  const total = { rowsRead: 0, rowsWritten: 0 };
+  for (const stub of stubs) {
+    const { usage } = await stub.sweep(now);
+    total.rowsRead += usage.rowsRead;
+    total.rowsWritten += usage.rowsWritten;
+  }
+  return total;
+}
+
+function emptyKinds(): ShardStorage["kinds"] {
+  const none = () => ({ rows: 0, bytes: 0 });
+  return { runs: none(), files: none(), minuteRollups: none(), dayRollups: none(), other: none() };
 }
 
 function tenantOf(index: number): string {
@@ -125,6 +205,7 @@ export async function runConsumer(batches: number, profile: ConsumerProfile): Pr
       cpuMs.push((cpuSeconds(pids) - cpuBefore) * 1000);
       if (batch > 0) batchLines.push(line);
     }
+    const aged = await ageShards(collector, profile);
     const field = (line: LogLine, name: string) => Number(line[name] ?? 0);
     const sum = (name: string) => batchLines.reduce((total, line) => total + field(line, name), 0);
     const totalEvents = sum("events_in");
@@ -154,6 +235,14 @@ export async function runConsumer(batches: number, profile: ConsumerProfile): Pr
       d1RowsReadPerEvent: sum("d1_rows_read") / totalEvents,
       r2PutsPerBatch: files / batchLines.length,
       r2BytesPerEvent: sum("bytes_written") / totalEvents,
+      agingRowsWrittenPerEvent: aged.aging.rowsWritten / allEvents,
+      agingRowsReadPerEvent: aged.aging.rowsRead / allEvents,
+      dailySweepRowsWrittenPerShard: aged.daily.rowsWritten / aged.shardCount,
+      dailySweepRowsReadPerShard: aged.daily.rowsRead / aged.shardCount,
+      storage: aged.storage,
+      storedEvents: allEvents,
+      shardCount: aged.shardCount,
+      emptyShardBytes: aged.emptyShardBytes,
       messageBytes,
       // Each message adds its envelope ({"v":1,"tenant":…,"events":[…]}) and a comma per event: counted here too.
       serverFieldBytesPerEvent: (allMessageBytes - allRawBytes) / allEvents,

@@ -25,6 +25,16 @@ export const FLEET_PROFILE = {
   messagesPerConsumerBatch: 100,
   /** A Durable Object is billed 128 MB while active. */
   durableObjectGb: 0.128,
+  /**
+   * The fleet's volume for what a shard keeps per tenant rather than per event (a day's rollup row, a minute's,
+   * the empty shard's own pages): the smallest volume of docs/scale.md, 1 million events a day, shared by the
+   * profile's tenants. A busier fleet spreads these rows over more events.
+   */
+  fleetEventsPerDay: 1_000_000,
+  /** Days each kind of shard row is kept (shard-sweep.ts): the window plus the day tables' day, the fold's two days. */
+  runsKeptDays: 8,
+  minuteRollupsKeptDays: 2,
+  dayRollupsKeptDays: 400,
 } as const;
 
 export type CostService =
@@ -57,6 +67,8 @@ export interface CostResult {
 }
 
 const MILLION = 1_000_000;
+/** A shard's alarm runs hourly while it holds anything (src/ledger/shard-sweep.ts); each run is a billed request. */
+const ALARMS_PER_SHARD_DAY = 24;
 
 /**
  * How long the batch's shards were active, at most: the consumer's wait on them, but no more than the whole
@@ -68,6 +80,38 @@ function shardActiveMsPerBatch(consumer: ConsumerResult): number {
   return Math.min(consumer.ledgerMsPerBatch, consumer.cpuMsPerBatch);
 }
 
+/**
+ * GB-months a million events keep in the shards: each kind of row for as long as it is kept. Runs and files
+ * grow with events (bytes per event measured); a rollup row serves every event of its tenant's minute or day, so
+ * its bytes are shared by the events a tenant of the fleet profile sends in one; the empty shard's pages are kept
+ * for every month the tenant exists.
+ */
+export function shardStorageGbMonths(consumer: ConsumerResult): number {
+  const profile = FLEET_PROFILE;
+  const { storage, storedEvents } = consumer;
+  const perEvent = (bytes: number) => bytes / Math.max(1, storedEvents);
+  const perRow = (kind: { rows: number; bytes: number }) => kind.bytes / Math.max(1, kind.rows);
+  const tenantEventsPerDay = profile.fleetEventsPerDay / consumer.profile.tenantsPerBatch;
+  // A tenant's minute rows: one per minute it sends in, at most one per event.
+  const tenantEventsPerMinute = Math.max(1, tenantEventsPerDay / (24 * 60));
+  const byteMonthsPerEvent =
+    perEvent(storage.runs.bytes) * (profile.runsKeptDays / 30) +
+    perEvent(storage.files.bytes + storage.other.bytes) * (profile.manifestRetentionDays / 30) +
+    (perRow(storage.minuteRollups) / tenantEventsPerMinute) * (profile.minuteRollupsKeptDays / 30) +
+    (perRow(storage.dayRollups) / tenantEventsPerDay) * (profile.dayRollupsKeptDays / 30) +
+    (consumer.emptyShardBytes * consumer.profile.shards) / (tenantEventsPerDay * 30);
+  return (MILLION * byteMonthsPerEvent) / 1e9;
+}
+
+/**
+ * Rows and requests a shard costs per day whatever it holds (its hourly alarm, its daily sweep's bookkeeping),
+ * shared by the events its tenant sends that day (the fleet profile's volume).
+ */
+function perShardDayShare(consumer: ConsumerResult, perShardDay: number): number {
+  const tenantEventsPerDay = FLEET_PROFILE.fleetEventsPerDay / consumer.profile.tenantsPerBatch;
+  return (MILLION * perShardDay * consumer.profile.shards) / tenantEventsPerDay;
+}
+
 export function costPerMillion(edge: EdgeResult, consumer: ConsumerResult): CostResult {
   const profile = FLEET_PROFILE;
   const requests = MILLION / profile.eventsPerRequest;
@@ -77,7 +121,16 @@ export function costPerMillion(edge: EdgeResult, consumer: ConsumerResult): Cost
   const messageBytes = profile.eventsPerRequest * (profile.bytesPerEvent + consumer.serverFieldBytesPerEvent);
   const cpuMs = requests * edge.cpuMsPerSmallRequest + batches * consumer.cpuMsPerBatch;
   const storedGb = (MILLION * (profile.bytesPerEvent + consumer.serverFieldBytesPerEvent)) / profile.gzipRatio / 1e9;
-  const shardGbMonths = ((MILLION * consumer.shardBytesPerEvent) / 1e9) * (profile.manifestRetentionDays / 30);
+  const shardGbMonths = shardStorageGbMonths(consumer);
+  // Rows of the exports, of their ageing out, and of the shards' daily bookkeeping.
+  const shardRows = {
+    written:
+      MILLION * (consumer.ledgerRowsWrittenPerEvent + consumer.agingRowsWrittenPerEvent) +
+      perShardDayShare(consumer, consumer.dailySweepRowsWrittenPerShard),
+    read:
+      MILLION * (consumer.ledgerRowsReadPerEvent + consumer.agingRowsReadPerEvent) +
+      perShardDayShare(consumer, consumer.dailySweepRowsReadPerShard),
+  };
 
   const line = (service: CostService, units: number, unit: string, usd: number, per: number): CostLine => ({
     service,
@@ -91,7 +144,13 @@ export function costPerMillion(edge: EdgeResult, consumer: ConsumerResult): Cost
     line("Queues", messages * queueOperationsOf(messageBytes), "operations", PRICES.queueOperations.usd, MILLION),
     line("R2 Class A", batches * consumer.r2PutsPerBatch, "puts", PRICES.r2ClassA.usd, MILLION),
     line("R2 storage", storedGb * profile.exportRetentionMonths, "GB-months", PRICES.r2Storage.usd, 1),
-    line("DO requests", batches * consumer.ledgerCallsPerBatch, "calls", PRICES.doRequests.usd, MILLION),
+    line(
+      "DO requests",
+      batches * consumer.ledgerCallsPerBatch + perShardDayShare(consumer, ALARMS_PER_SHARD_DAY),
+      "calls",
+      PRICES.doRequests.usd,
+      MILLION,
+    ),
     line(
       "DO duration",
       ((batches * shardActiveMsPerBatch(consumer)) / 1000) * profile.durableObjectGb,
@@ -99,8 +158,8 @@ export function costPerMillion(edge: EdgeResult, consumer: ConsumerResult): Cost
       PRICES.doDuration.usd,
       MILLION,
     ),
-    line("DO rows written", MILLION * consumer.ledgerRowsWrittenPerEvent, "rows", PRICES.doRowsWritten.usd, MILLION),
-    line("DO rows read", MILLION * consumer.ledgerRowsReadPerEvent, "rows", PRICES.doRowsRead.usd, MILLION),
+    line("DO rows written", shardRows.written, "rows", PRICES.doRowsWritten.usd, MILLION),
+    line("DO rows read", shardRows.read, "rows", PRICES.doRowsRead.usd, MILLION),
     line("DO storage", shardGbMonths, "GB-months", PRICES.doStorage.usd, 1),
     line("D1 rows written", MILLION * consumer.d1RowsWrittenPerEvent, "rows", PRICES.d1RowsWritten.usd, MILLION),
     line("D1 rows read", MILLION * consumer.d1RowsReadPerEvent, "rows", PRICES.d1RowsRead.usd, MILLION),

@@ -16,6 +16,7 @@ import type {
   DayFiles,
   ErasedFileRequest,
   FileListRequest,
+  LedgerUsage,
   ReportsRequest,
   ReportsResult,
   RollupRequest,
@@ -23,6 +24,7 @@ import type {
   SealRequest,
   SealResult,
   ShardStats,
+  ShardStorage,
 } from "../core/exports/ledger-protocol.js";
 import type { ExportFileEntry } from "../core/exports/export-listing.js";
 import { readConfig } from "../core/foundation/config.js";
@@ -31,6 +33,7 @@ import { claimRuns, commitFile, sealRuns } from "./shard-claims.js";
 import { changeErasedFile, dayFiles, findFile, listFiles } from "./shard-manifest.js";
 import { readRollups } from "./shard-rollups.js";
 import { addReports } from "./shard-reports.js";
+import { shardStorage } from "./shard-storage.js";
 import { ensureShardSchema } from "./shard-schema.js";
 import {
   expireOld,
@@ -113,8 +116,13 @@ export class ExportLedgerShard extends DurableObject<Env> {
     };
   }
 
+  /** Its rows and bytes by kind (the bench prices each kind for its retention); reads every row. */
+  async storage(): Promise<ShardStorage> {
+    return shardStorage(this.metered(), this.ctx.storage.sql.databaseSize);
+  }
+
   /** The alarm's work, callable with another clock (the tests and the bench age a shard this way). */
-  async sweep(now: number): Promise<SweepOutcome> {
+  async sweep(now: number): Promise<SweepOutcome & { usage: LedgerUsage }> {
     const sql = this.metered();
     const stale = staleFiles(sql, now);
     let filesSwept = 0;
@@ -137,7 +145,7 @@ export class ExportLedgerShard extends DurableObject<Env> {
         manifestRetentionDays: config.ledger.manifestRetentionDays,
       }),
     );
-    const outcome = { filesSwept, ...expired, holdsAnything: holdsAnything(sql) };
+    const outcome = { filesSwept, ...expired, holdsAnything: holdsAnything(sql), usage: sql.usage };
     logInfo("ledger_sweep", {
       files_swept: outcome.filesSwept,
       runs_expired: outcome.runsExpired,

@@ -164,6 +164,14 @@ export interface ShardStats {
   sealed: number;
 }
 
+export type StorageKind = "runs" | "files" | "minuteRollups" | "dayRollups" | "other";
+
+/** A shard's rows and their bytes by kind (src/ledger/shard-storage.ts), and its SQLite file's size. */
+export interface ShardStorage {
+  databaseBytes: number;
+  kinds: Record<StorageKind, { rows: number; bytes: number }>;
+}
+
 /** Request reports sent without events, each counted once by its id (src/ledger/shard-reports.ts). */
 export interface ReportsRequest {
   reports: Array<{ id: string; counts: CountIncrement[] }>;
