@@ -20,6 +20,11 @@ export function dayOfBucket(bucket: string): string {
   return bucket.slice(0, 10).replaceAll("-", "");
 }
 
+/** The 'yyyy-mm-dd' of a 'yyyymmdd' day. */
+export function isoDayOf(day: string): string {
+  return `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}`;
+}
+
 /** Epoch ms of the start of a 'yyyymmdd' day. */
 export function dayStartMs(day: string): number {
   return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(4, 6)) - 1, Number(day.slice(6, 8)));
@@ -50,6 +55,11 @@ export function ensureDayTable(sql: MeteredSql, base: string, day: string, colum
   const name = dayTableName(base, day);
   sql.run(`CREATE TABLE IF NOT EXISTS ${name} (${columns}) WITHOUT ROWID`);
   return name;
+}
+
+/** Drops the day's `base` table (written rows: none, however many it holds). */
+export function dropDayTable(sql: MeteredSql, base: string, day: string): void {
+  sql.run(`DROP TABLE IF EXISTS ${dayTableName(base, day)}`);
 }
 
 /** Drops the `base` tables of days before `day`; returns the days dropped. */

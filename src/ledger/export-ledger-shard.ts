@@ -31,7 +31,8 @@ import { readConfig } from "../core/foundation/config.js";
 import { describeCause, logInfo, logWarn } from "../core/foundation/log.js";
 import { claimRuns, commitFile, sealRuns } from "./shard-claims.js";
 import { changeErasedFile, dayFiles, findFile, listFiles } from "./shard-manifest.js";
-import { readRollups } from "./shard-rollups.js";
+import { foldMinuteDays, readRollups } from "./shard-rollups.js";
+import { minuteRowCount } from "./shard-minute-tables.js";
 import { addReports } from "./shard-reports.js";
 import { shardStorage } from "./shard-storage.js";
 import { ensureShardSchema } from "./shard-schema.js";
@@ -62,7 +63,7 @@ export class ExportLedgerShard extends DurableObject<Env> {
 
   async commit(request: CommitRequest): Promise<CommitResult> {
     const sql = this.metered();
-    const committed = this.ctx.storage.transactionSync(() => commitFile(sql, request));
+    const committed = this.ctx.storage.transactionSync(() => commitFile(sql, request, Date.now()));
     return { committed, usage: sql.usage };
   }
 
@@ -111,7 +112,7 @@ export class ExportLedgerShard extends DurableObject<Env> {
       databaseBytes: this.ctx.storage.sql.databaseSize,
       runs: count("runs"),
       files: count("files"),
-      rollups: count("rollups"),
+      rollups: count("rollups") + minuteRowCount(this.metered()),
       sealed: count("sealed"),
     };
   }
@@ -145,12 +146,14 @@ export class ExportLedgerShard extends DurableObject<Env> {
         manifestRetentionDays: config.ledger.manifestRetentionDays,
       }),
     );
-    const outcome = { filesSwept, ...expired, holdsAnything: holdsAnything(sql), usage: sql.usage };
+    const minuteDaysFolded = this.ctx.storage.transactionSync(() => foldMinuteDays(sql, now)).length;
+    const outcome = { filesSwept, ...expired, minuteDaysFolded, holdsAnything: holdsAnything(sql), usage: sql.usage };
     logInfo("ledger_sweep", {
       files_swept: outcome.filesSwept,
       runs_expired: outcome.runsExpired,
       files_expired: outcome.filesExpired,
       rollups_expired: outcome.rollupsExpired,
+      minute_days_folded: outcome.minuteDaysFolded,
       sealed_expired: outcome.sealedExpired,
       rows_read: sql.usage.rowsRead,
       rows_written: sql.usage.rowsWritten,

@@ -170,17 +170,17 @@ function voidRuns(sql: MeteredSql, runs: RunScan["voidRuns"]): string[] {
   );
 }
 
-export function commitFile(sql: MeteredSql, request: CommitRequest): boolean {
+export function commitFile(sql: MeteredSql, request: CommitRequest, now: number): boolean {
   const committed = sql.all(
     "UPDATE files SET state = 'committed', facts = ?2 WHERE key = ?1 AND state = 'pending' RETURNING id",
     request.key,
     JSON.stringify(request.facts),
   );
   if (committed.length === 0) return false;
-  addRollups(sql, request.rollups, "received");
+  addRollups(sql, request.rollups, "received", now);
   if (request.lateRollups) {
-    addRollups(sql, request.lateRollups.received, "received_late");
-    addRollups(sql, request.lateRollups.event, "event_late");
+    addRollups(sql, request.lateRollups.received, "received_late", now);
+    addRollups(sql, request.lateRollups.event, "event_late", now);
   }
   return true;
 }

@@ -25,7 +25,7 @@ export function addReports(sql: MeteredSql, request: ReportsRequest, now: number
     counts.push(...report.counts);
   }
   // Rejected events count by when they were received, on both time axes (they have no eventtime).
-  if (counts.length > 0) addRollups(sql, { counts, sketches: [] }, "received");
+  if (counts.length > 0) addRollups(sql, { counts, sketches: [] }, "received", now);
   return counted;
 }
 

@@ -1,142 +1,167 @@
 /**
- * A shard's insights rollups: one row per (time axis, grain, bucket) holding the bucket's counts by dimension and
- * value (JSON [dimension, value, count] triples: values are any text, `__proto__` too, so never object keys) and its HyperLogLog sketches of users and devices. A commit adds its file's increments to the
- * rows of the buckets its events fall in (usually one minute and one day: two rows written per file, where D1
- * took a row per dimension value and per sketch; a file with late events adds a received_late row and at most
- * three event_late rows, see src/core/insights/insight-rollup.ts), in the commit's transaction, so every event
- * counts exactly once on each time axis. The summaries read each shard's rows of a range for one axis, added up
- * per period.
+ * A shard's insights rollups: the counts by dimension and value and the HyperLogLog sketches of users and devices
+ * of its committed events, per (time axis, grain, bucket) (rows: rollup-rows.ts). A commit adds its file's
+ * increments (src/core/insights/insight-rollup.ts), in the commit's transaction, so every event counts exactly
+ * once on each time axis:
+ *  - received and received_late: a day that still keeps its minutes (shard-minute-tables.ts) gets the file's
+ *    minute rows in its minute table, and a remainder row there only when the file's day holds more than its
+ *    minutes (minutes already past retention); no day row. So an on-time file writes one row (its minute; two if
+ *    it straddles one), where it wrote a minute and a day. An older day gets the file's day row in `rollups`.
+ *  - event_late: the day rows in `rollups` (at most three per file).
+ * The sweep folds each day old enough: its minute table added up into the day's rows in `rollups`, then dropped.
+ * The summaries read each shard's rows of a range for one axis, added up per period: `rollups` rows (days, and
+ * the minute rows of before the minute tables until they age out) and the minute tables of the range's days.
  * @module
  */
 import type { RollupRequest, RollupRows } from "../core/exports/ledger-protocol.js";
 import type { CountRow, SketchRow } from "../core/insights/insight-summary.js";
 import { STORED_AXES_OF, type RollupIncrements, type StoredRollupAxis } from "../core/insights/insight-rollup.js";
-import { decodeSketch, emptySketch, encodeSketch, mergeSketchInto, type Sketch } from "../core/insights/hyperloglog.js";
-import type { DistinctKind } from "../core/insights/insight-dimensions.js";
+import { encodeSketch } from "../core/insights/hyperloglog.js";
+import {
+  addStored,
+  addTally,
+  byBucket,
+  emptyTally,
+  isEmptyTally,
+  mergedRow,
+  remainderOf,
+  sketchesOf,
+  type BucketTally,
+  type RollupTally,
+} from "./rollup-rows.js";
+import {
+  addToMinuteTable,
+  dayRows,
+  dropMinuteTable,
+  keepsMinutes,
+  minuteDays,
+  minuteRows,
+} from "./shard-minute-tables.js";
 import type { MeteredSql } from "./sql-usage.js";
 
-/** Counts by `${dimension}\u0000${value}`: a Map, so no value can collide with an object's own members. */
-type Counts = Map<string, { dimension: string; value: string; count: number }>;
-type Sketches = Partial<Record<DistinctKind, string>>;
+/** The axes whose minutes (and days, until folded) live in the minute tables. */
+const MINUTE_AXES: readonly StoredRollupAxis[] = ["received", "received_late"];
 
-interface BucketIncrement {
-  grain: string;
-  bucket: string;
-  counts: Counts;
-  sketches: Partial<Record<DistinctKind, Sketch>>;
-}
-
-/** Adds a file's increments of one stored axis to the shard's rows (none when they are empty). */
-export function addRollups(sql: MeteredSql, increments: RollupIncrements, axis: StoredRollupAxis): void {
-  for (const increment of byBucket(increments)) {
-    const [stored] = sql.all<{ counts: string; sketches: string }>(
-      "SELECT counts, sketches FROM rollups WHERE axis = ?1 AND grain = ?2 AND bucket = ?3",
-      axis,
-      increment.grain,
-      increment.bucket,
-    );
-    const counts = stored ? parseCounts(stored.counts) : new Map();
-    addCounts(counts, increment.counts);
-    const sketches: Sketches = stored ? (JSON.parse(stored.sketches) as Sketches) : {};
-    for (const [kind, sketch] of Object.entries(increment.sketches) as Array<[DistinctKind, Sketch]>) {
-      const merged = sketches[kind] ? decodeSketch(sketches[kind]) : emptySketch();
-      mergeSketchInto(merged, sketch);
-      sketches[kind] = encodeSketch(merged);
+/** Adds a file's increments of one stored axis to the shard's rows (none when they are empty), as of `now`. */
+export function addRollups(sql: MeteredSql, increments: RollupIncrements, axis: StoredRollupAxis, now: number): void {
+  const buckets = byBucket(increments);
+  if (!MINUTE_AXES.includes(axis)) {
+    for (const { grain, bucket, tally } of buckets) addToRollupRow(sql, axis, grain, bucket, tally);
+    return;
+  }
+  for (const [day, { whole, minutes }] of byReceivedDay(buckets)) {
+    if (!keepsMinutes(day, now)) {
+      // Folded (or about to be): its minutes are past retention, its day row takes the file's day.
+      if (whole) addToRollupRow(sql, axis, "day", day, whole);
+      continue;
     }
-    sql.run(
-      `INSERT INTO rollups (axis, grain, bucket, counts, sketches) VALUES (?1, ?2, ?3, ?4, ?5)
-       ON CONFLICT (axis, grain, bucket) DO UPDATE SET counts = excluded.counts, sketches = excluded.sketches`,
-      axis,
-      increment.grain,
-      increment.bucket,
-      JSON.stringify([...counts.values()].map((entry) => [entry.dimension, entry.value, entry.count])),
-      JSON.stringify(sketches),
-    );
+    const parts = emptyTally();
+    for (const minute of minutes) {
+      addToMinuteTable(sql, day, axis, minute.bucket, minute.tally);
+      addTally(parts, minute.tally);
+    }
+    const remainder = remainderOf(whole ?? emptyTally(), parts);
+    if (!isEmptyTally(remainder)) addToMinuteTable(sql, day, axis, day, remainder);
   }
 }
 
 /**
+ * Adds up every minute table whose day no longer keeps its minutes at `now` into the day's rows of `rollups`
+ * (merged with any row there: written before the minute tables, or by a commit after the day's fold), then drops
+ * it: no row written per minute. Returns the days folded. The caller runs it in one transaction.
+ */
+export function foldMinuteDays(sql: MeteredSql, now: number): string[] {
+  const folded = minuteDays(sql).filter((day) => !keepsMinutes(day, now));
+  for (const day of folded) {
+    const byAxis = new Map<StoredRollupAxis, RollupTally>();
+    for (const row of dayRows(sql, day, MINUTE_AXES)) addStored(tallyOf(byAxis, row.axis), row);
+    for (const [axis, tally] of byAxis) addToRollupRow(sql, axis, "day", day, tally);
+    dropMinuteTable(sql, day);
+  }
+  return folded;
+}
+
+/**
  * The shard's rows of a range that add up to the request's axis (on-time and late rows), counts added up and
- * sketches merged per period.
+ * sketches merged per period: from `rollups` and from the minute tables of the range's days (minute rows for
+ * grain minute, every row for grain day).
  */
 export function readRollups(sql: MeteredSql, request: RollupRequest): RollupRows {
-  const [onTime, late] = STORED_AXES_OF[request.axis ?? "received"];
+  const axes = STORED_AXES_OF[request.axis ?? "received"];
+  const { grain, firstBucket, lastBucket, periodLength } = request;
+  const periods = new Map<string, RollupTally>();
   const rows = sql.all<{ bucket: string; counts: string; sketches: string }>(
     `SELECT bucket, counts, sketches FROM rollups
      WHERE axis IN (?1, ?2) AND grain = ?3 AND bucket BETWEEN ?4 AND ?5`,
-    onTime,
-    late,
-    request.grain,
-    request.firstBucket,
-    request.lastBucket,
+    axes[0],
+    axes[1],
+    grain,
+    firstBucket,
+    lastBucket,
   );
-  const periods = new Map<string, { counts: Counts; sketches: Partial<Record<DistinctKind, Sketch>> }>();
-  for (const row of rows) {
-    const period = row.bucket.slice(0, request.periodLength);
-    let tally = periods.get(period);
-    if (!tally) {
-      tally = { counts: new Map(), sketches: {} };
-      periods.set(period, tally);
-    }
-    addCounts(tally.counts, parseCounts(row.counts));
-    for (const [kind, registers] of Object.entries(JSON.parse(row.sketches) as Sketches) as Array<
-      [DistinctKind, string]
-    >) {
-      mergeSketchInto(sketchOf(tally.sketches, kind), decodeSketch(registers));
+  for (const row of rows) addStored(tallyOf(periods, row.bucket.slice(0, periodLength)), row);
+  for (const day of minuteDays(sql)) {
+    if (grain === "minute" && day >= firstBucket.slice(0, 10) && day <= lastBucket.slice(0, 10)) {
+      for (const row of minuteRows(sql, day, axes, firstBucket, lastBucket)) {
+        addStored(tallyOf(periods, row.bucket.slice(0, periodLength)), row);
+      }
+    } else if (grain === "day" && day >= firstBucket && day <= lastBucket) {
+      const tally = tallyOf(periods, day.slice(0, periodLength));
+      for (const row of dayRows(sql, day, axes)) addStored(tally, row);
     }
   }
   const counts: CountRow[] = [];
   const sketches: SketchRow[] = [];
   for (const [period, tally] of periods) {
-    for (const { dimension, value, count } of tally.counts.values()) counts.push({ period, dimension, value, count });
-    for (const [kind, sketch] of Object.entries(tally.sketches) as Array<[DistinctKind, Sketch]>) {
-      sketches.push({ period, kind, registers: encodeSketch(sketch) });
+    for (const { dimension, value, count } of tally.counts.values()) {
+      if (count !== 0) counts.push({ period, dimension, value, count });
     }
+    for (const [kind, sketch] of sketchesOf(tally)) sketches.push({ period, kind, registers: encodeSketch(sketch) });
   }
   return { counts, sketches };
 }
 
-function byBucket(increments: RollupIncrements): BucketIncrement[] {
-  const buckets = new Map<string, BucketIncrement>();
-  const bucketOf = (grain: string, bucket: string): BucketIncrement => {
-    const name = `${grain} ${bucket}`;
-    let entry = buckets.get(name);
+/** Adds `tally` to the (axis, grain, bucket) row of `rollups`, creating it if missing. */
+function addToRollupRow(sql: MeteredSql, axis: StoredRollupAxis, grain: string, bucket: string, tally: RollupTally) {
+  const [stored] = sql.all<{ counts: string; sketches: string }>(
+    "SELECT counts, sketches FROM rollups WHERE axis = ?1 AND grain = ?2 AND bucket = ?3",
+    axis,
+    grain,
+    bucket,
+  );
+  const row = mergedRow(stored, tally);
+  sql.run(
+    `INSERT INTO rollups (axis, grain, bucket, counts, sketches) VALUES (?1, ?2, ?3, ?4, ?5)
+     ON CONFLICT (axis, grain, bucket) DO UPDATE SET counts = excluded.counts, sketches = excluded.sketches`,
+    axis,
+    grain,
+    bucket,
+    row.counts,
+    row.sketches,
+  );
+}
+
+/** A file's buckets of one axis by received day: the day's increment and its minutes'. */
+function byReceivedDay(buckets: readonly BucketTally[]): Map<string, { whole?: RollupTally; minutes: BucketTally[] }> {
+  const days = new Map<string, { whole?: RollupTally; minutes: BucketTally[] }>();
+  for (const bucket of buckets) {
+    const day = bucket.bucket.slice(0, 10);
+    let entry = days.get(day);
     if (!entry) {
-      entry = { grain, bucket, counts: new Map(), sketches: {} };
-      buckets.set(name, entry);
+      entry = { minutes: [] };
+      days.set(day, entry);
     }
-    return entry;
-  };
-  for (const row of increments.counts) {
-    addCount(bucketOf(row.grain, row.bucket).counts, row.dimension, row.value, row.count);
+    if (bucket.grain === "day") entry.whole = bucket.tally;
+    else entry.minutes.push(bucket);
   }
-  for (const row of increments.sketches) {
-    mergeSketchInto(sketchOf(bucketOf(row.grain, row.bucket).sketches, row.kind), decodeSketch(row.registers));
+  return days;
+}
+
+function tallyOf<K>(tallies: Map<K, RollupTally>, key: K): RollupTally {
+  let tally = tallies.get(key);
+  if (!tally) {
+    tally = emptyTally();
+    tallies.set(key, tally);
   }
-  return [...buckets.values()];
-}
-
-function addCount(into: Counts, dimension: string, value: string, count: number): void {
-  const name = `${dimension}\u0000${value}`;
-  const entry = into.get(name);
-  if (entry) entry.count += count;
-  else into.set(name, { dimension, value, count });
-}
-
-function addCounts(into: Counts, add: Counts): void {
-  for (const { dimension, value, count } of add.values()) addCount(into, dimension, value, count);
-}
-
-function parseCounts(text: string): Counts {
-  const counts: Counts = new Map();
-  for (const [dimension, value, count] of JSON.parse(text) as Array<[string, string, number]>) {
-    addCount(counts, dimension, value, count);
-  }
-  return counts;
-}
-
-function sketchOf(sketches: Partial<Record<DistinctKind, Sketch>>, kind: DistinctKind): Sketch {
-  const sketch = sketches[kind] ?? emptySketch();
-  sketches[kind] = sketch;
-  return sketch;
+  return tally;
 }

@@ -11,9 +11,11 @@
  *   committed file makes its numbers duplicates; a run of any other file is void and is taken over.
  * rollups: the insights of the shard's committed events per (time axis, grain, bucket): counts by dimension
  *   and value as JSON, HyperLogLog sketches of users and devices. The axis is 'received' (minutes by the collector's
- *   clock, and days of the events that happened on the day received), 'received_late' and 'event_late' (days of
- *   the events that happened on an earlier day, by the day received and by the day they happened): see
- *   src/core/insights/insight-rollup.ts.
+ *   clock, and days of the events that happened on the day received), 'received_late' (the same of the events
+ *   that happened on an earlier day) and 'event_late' (days of those events by the day they happened): see
+ *   src/core/insights/insight-rollup.ts. The received minutes of a day live in a table of their own until the day
+ *   is folded into its day rows here (minutes_yyyymmdd, created on first use: shard-minute-tables.ts); minute
+ *   rows in this table are from before those tables, until they age out.
  * sealed: sessions a later shard count moved to another shard (src/core/exports/shard-schedule.ts), with when
  *   that count took effect: a claim routed by an older count is refused. Aged out with the runs.
  * reports: the ids of request reports sent without events (src/core/events/request-report.ts) whose counts are

@@ -4,13 +4,17 @@
  *     their objects, then become 'swept'. Their rows stay (ids are never reused) until they age out; their runs
  *     are void and are taken over by the next claim of those numbers.
  *  2. Once a day: runs of files older than the dedupe window are deleted (runs before files, so no run outlives
- *     its file), files older than the manifest retention, minute rollups older than 24 hours and day rollups
- *     older than 400 days, sealed sessions once the window has passed since their seal, and the ids of request
- *     reports counted before the dedupe window (shard-reports.ts).
+ *     its file), files older than the manifest retention, minute rollups of the `rollups` table (written before
+ *     the minute tables) older than 24 hours and day rollups older than 400 days, sealed sessions once the window
+ *     has passed since their seal, and the ids of request reports counted before the dedupe window
+ *     (shard-reports.ts).
+ *  3. Every time: the minute tables of days old enough are folded into their day rows and dropped
+ *     (foldMinuteDays in shard-rollups.ts), which bills no row per minute.
  * @module
  */
 import { ROLLUP_GRAINS, ROLLUP_RETENTION_MS, bucketOf } from "../core/insights/insight-rollup.js";
 import { FILE_IDS_PER_MS } from "./shard-claims.js";
+import { minuteDays } from "./shard-minute-tables.js";
 import { expireReports } from "./shard-reports.js";
 import type { MeteredSql } from "./sql-usage.js";
 
@@ -31,6 +35,8 @@ export interface SweepOutcome {
   runsExpired: number;
   filesExpired: number;
   rollupsExpired: number;
+  /** Days whose minute table was added up into their day rows and dropped (shard-rollups.ts). */
+  minuteDaysFolded: number;
   sealedExpired: number;
   /** Whether the shard still holds anything, so its alarm must run again. */
   holdsAnything: boolean;
@@ -57,7 +63,7 @@ export function expireOld(
   sql: MeteredSql,
   now: number,
   retention: Retention,
-): Omit<SweepOutcome, "filesSwept" | "holdsAnything"> {
+): Omit<SweepOutcome, "filesSwept" | "minuteDaysFolded" | "holdsAnything"> {
   const [last] = sql.all<{ value: number }>("SELECT value FROM meta WHERE name = 'expired_at'");
   if (last && now - last.value < DAY_MS)
     return { runsExpired: 0, filesExpired: 0, rollupsExpired: 0, sealedExpired: 0 };
@@ -84,7 +90,8 @@ export function expireOld(
 }
 
 export function holdsAnything(sql: MeteredSql): boolean {
-  return ["files", "rollups", "sealed", "reports"].some(
-    (table) => sql.all(`SELECT 1 FROM ${table} LIMIT 1`).length > 0,
+  return (
+    ["files", "rollups", "sealed", "reports"].some((table) => sql.all(`SELECT 1 FROM ${table} LIMIT 1`).length > 0) ||
+    minuteDays(sql).length > 0
   );
 }

@@ -222,15 +222,16 @@ describe("the consumer's rollups", () => {
     expect(month.devices).toBe(1);
   });
 
-  it("write one rollup row per grain and bucket per file, however many events and values it holds", async () => {
+  it("write one rollup row per file, its minute, however many events and values it holds", async () => {
     const sender = senderFor(uniqueTenant("rows"));
     const events = eventsFromCountries(["gb", "de", "us", "fr", "es"]);
     await postAndConsume(sender, events);
 
     const [stats] = await Promise.all(shardsOf(sender.tenant).map((shard) => shard.stats()));
-    // A minute and a day when the batch falls in one minute; it may straddle two. The seed events' 2016 localtime
-    // is past the event-time window, so they happened when received: on time, no late rows.
-    expect([2, 3]).toContain(stats!.rollups);
+    // A minute when the batch falls in one minute (it may straddle two), kept in the day's minute table, which
+    // adds up to the day. The seed events' 2016 localtime is past the event-time window, so they happened when
+    // received: on time, no late rows.
+    expect([1, 2]).toContain(stats!.rollups);
   });
 });
 
@@ -275,20 +276,21 @@ describe("the pruning of rollups", () => {
     expect(await bucketsOf(sender.tenant)).toEqual([]);
   });
 
-  it("a shard's sweep deletes its minute rows once older than 24 hours and day rows once older than 400 days", async () => {
+  it("a shard's sweep folds a day's minutes into its day row two days after the day's start, and deletes day rows once older than 400 days", async () => {
     const sender = senderFor(uniqueTenant("prune"));
     const receivedat = new Date(Date.now() - HOUR).toISOString();
     await deliver(asQueuedMessages(receivedAt(await acceptedMessageBodies(sender, seedEvents()), receivedat)));
-    const received = Date.parse(receivedat);
+    const dayStart = Date.parse(`${receivedat.slice(0, 10)}T00:00:00Z`);
     const rollups = async () => (await shardsOf(sender.tenant)[0]!.stats()).rollups;
 
-    await sweepShardsAt(sender.tenant, received + 23 * HOUR);
-    expect(await rollups()).toBe(2);
-    await sweepShardsAt(sender.tenant, received + 25 * HOUR);
-    expect(await rollups()).toBe(2);
-    await sweepShardsAt(sender.tenant, received + 50 * HOUR);
+    // Every minute of the day is kept at least 24 hours: its last minute's until the day's start + 48 hours.
+    await sweepShardsAt(sender.tenant, dayStart + 47 * HOUR);
     expect(await rollups()).toBe(1);
-    await sweepShardsAt(sender.tenant, received + 402 * 24 * HOUR);
+    await sweepShardsAt(sender.tenant, dayStart + 48 * HOUR);
+    expect(await rollups()).toBe(1);
+    await sweepShardsAt(sender.tenant, dayStart + 399 * 24 * HOUR);
+    expect(await rollups()).toBe(1);
+    await sweepShardsAt(sender.tenant, dayStart + 402 * 24 * HOUR);
     expect(await rollups()).toBe(0);
   });
 });

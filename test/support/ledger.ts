@@ -29,3 +29,34 @@ export async function shardCommittedKeys(tenant: string, bindings: Partial<Env> 
 export async function shardStats(tenant: string, bindings: Partial<Env> = {}): Promise<ShardStats[]> {
   return Promise.all(shardsOf(tenant, bindings).map((shard) => shard.stats() as Promise<ShardStats>));
 }
+
+/** The LEDGER binding with the result of every shard's `method` call recorded (e.g. a commit's rows written). */
+export function recordingShardResults<T>(method: "claim" | "commit"): { binding: Env["LEDGER"]; results: T[] } {
+  const results: T[] = [];
+  const binding = new Proxy(env.LEDGER, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property);
+      if (typeof value !== "function") return value;
+      if (property !== "get")
+        return (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(target, args);
+      return (...args: unknown[]) => {
+        const stub = (value as (...a: unknown[]) => Record<string, (...a: unknown[]) => Promise<T>>).apply(
+          target,
+          args,
+        );
+        // An RPC stub's methods must be called on the stub itself: a Proxy that re-binds them cannot pass them on.
+        return new Proxy(stub, {
+          get(stubTarget, name) {
+            if (name !== method) return Reflect.get(stubTarget, name);
+            return async (...callArgs: unknown[]) => {
+              const result = await stub[method]!(...callArgs);
+              results.push(result);
+              return result;
+            };
+          },
+        });
+      };
+    },
+  });
+  return { binding, results };
+}

@@ -4,12 +4,18 @@
  * received (receivedat, the collector's clock; also minutes, for the realtime view) and event (eventtime: when
  * the event happened, the device's clock corrected; receivedat for events queued before eventtime existed).
  *
- * Most events happen on the day they are received, so the rows are kept such that an on-time file costs no
- * more than before (a received minute and a received day): the received day rows hold the day's on-time events,
- * which count the same on both axes; a late event (one that happened on an earlier day) is added twice instead,
- * to a received_late row of the day received and an event_late row of the day it happened. A summary by received
- * time reads received + received_late, by event time received + event_late. The late rows are bounded: a file
- * counts its events on at most MAX_EVENT_DAYS_PER_FILE days by event time (see eventDays).
+ * Most events happen on the day they are received, so the rows are kept such that an on-time file costs little
+ * (a received minute): the received rows hold the day's on-time events, which count the same on both axes; a late
+ * event (one that happened on an earlier day) is added twice instead, to the received_late rows of the minute and
+ * the day received and an event_late row of the day it happened. A summary by received time reads received +
+ * received_late, by event time received + event_late; the realtime view reads the minutes of received +
+ * received_late. The late rows are bounded: a file counts its events on at most MAX_EVENT_DAYS_PER_FILE days by
+ * event time (see eventDays).
+ *
+ * So on the received and received_late axes a day's increment is the sum of its minutes' (counts added, sketches
+ * merged) whenever none of its minutes was left out as past retention: the ledger shard keeps a day's minute rows
+ * and adds them up into the day's row once the day is old (src/ledger/shard-rollups.ts), writing no day row per
+ * file.
  * @module
  */
 import { addToSketch, emptySketch, encodeSketch, type Sketch } from "./hyperloglog.js";
@@ -22,7 +28,10 @@ export type RollupGrain = (typeof ROLLUP_GRAINS)[number];
 export const ROLLUP_AXES = ["received", "event"] as const;
 export type RollupAxis = (typeof ROLLUP_AXES)[number];
 
-/** The axes of the stored rows (the shard's rollups.axis): received minutes and on-time days, and the late rows. */
+/**
+ * The axes of the stored rows (the shard's rollups.axis): the received minutes and days of on-time events, those of
+ * late events, and the days late events happened.
+ */
 export type StoredRollupAxis = "received" | "received_late" | "event_late";
 
 /** The stored rows that add up to each summary axis. */
@@ -86,15 +95,13 @@ export function rollUpEvents(events: readonly unknown[], now: Date): FileRollups
   const days = eventDays(facts);
   facts.forEach((fact, index) => {
     const minute = bucketOf("minute", fact.receivedat);
-    if (minute >= oldestMinute) received.add("minute", minute, fact);
     const receivedDay = bucketOf("day", fact.receivedat);
     const eventDay = days[index]!;
-    if (eventDay === receivedDay) {
-      received.add("day", receivedDay, fact);
-    } else {
-      receivedLate.add("day", receivedDay, fact);
-      eventLate.add("day", eventDay, fact);
-    }
+    const onTime = eventDay === receivedDay;
+    const byReceived = onTime ? received : receivedLate;
+    if (minute >= oldestMinute) byReceived.add("minute", minute, fact);
+    byReceived.add("day", receivedDay, fact);
+    if (!onTime) eventLate.add("day", eventDay, fact);
   });
   return {
     received: received.increments(),
