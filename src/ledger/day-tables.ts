@@ -42,12 +42,25 @@ export function dayTableName(base: string, day: string): string {
 
 /** The days that have a `base` table, newest first. */
 export function dayTables(sql: MeteredSql, base: string): string[] {
-  return sql
+  return dayTablesWithBase(sql, base).days;
+}
+
+/**
+ * The days that have a `base` table, newest first, and whether a table named `base` itself exists (the one table
+ * of before the day tables, kept while its rows age out): one read of sqlite_schema.
+ */
+export function dayTablesWithBase(sql: MeteredSql, base: string): { days: string[]; base: boolean } {
+  const names = sql
     .all<{ name: string }>(
-      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name GLOB ?1 ORDER BY name DESC",
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND (name GLOB ?1 OR name = ?2) ORDER BY name DESC",
       `${base}_[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]`,
+      base,
     )
-    .map((row) => row.name.slice(base.length + 1));
+    .map((row) => row.name);
+  return {
+    days: names.filter((name) => name !== base).map((name) => name.slice(base.length + 1)),
+    base: names.includes(base),
+  };
 }
 
 /** Creates the day's table if it is missing; `columns` is the body of its CREATE TABLE (columns and keys). */
@@ -62,9 +75,14 @@ export function dropDayTable(sql: MeteredSql, base: string, day: string): void {
   sql.run(`DROP TABLE IF EXISTS ${dayTableName(base, day)}`);
 }
 
-/** Drops the `base` tables of days before `day`; returns the days dropped. */
-export function dropDayTablesBefore(sql: MeteredSql, base: string, day: string): string[] {
-  const dropped = dayTables(sql, base).filter((tableDay) => tableDay < day);
+/** Drops the `base` tables of days before `day` (of `days`, when the caller has just read them); returns those dropped. */
+export function dropDayTablesBefore(
+  sql: MeteredSql,
+  base: string,
+  day: string,
+  days: readonly string[] = dayTables(sql, base),
+): string[] {
+  const dropped = days.filter((tableDay) => tableDay < day);
   for (const tableDay of dropped) sql.run(`DROP TABLE ${dayTableName(base, tableDay)}`);
   return dropped;
 }

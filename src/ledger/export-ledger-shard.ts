@@ -35,6 +35,7 @@ import { foldMinuteDays, readRollups } from "./shard-rollups.js";
 import { minuteRowCount } from "./shard-minute-tables.js";
 import { addReports } from "./shard-reports.js";
 import { shardStorage } from "./shard-storage.js";
+import { countRuns } from "./shard-runs.js";
 import { ensureShardSchema } from "./shard-schema.js";
 import {
   expireOld,
@@ -108,9 +109,11 @@ export class ExportLedgerShard extends DurableObject<Env> {
   async stats(): Promise<ShardStats> {
     const count = (table: string) =>
       this.ctx.storage.sql.exec<{ rows: number }>(`SELECT count(*) AS rows FROM ${table}`).one().rows;
+    const runTables = countRuns(this.metered());
     return {
       databaseBytes: this.ctx.storage.sql.databaseSize,
-      runs: count("runs"),
+      runs: Object.values(runTables).reduce((total, rows) => total + rows, 0),
+      runTables,
       files: count("files"),
       rollups: count("rollups") + minuteRowCount(this.metered()),
       sealed: count("sealed"),
@@ -151,6 +154,7 @@ export class ExportLedgerShard extends DurableObject<Env> {
     logInfo("ledger_sweep", {
       files_swept: outcome.filesSwept,
       runs_expired: outcome.runsExpired,
+      run_tables_dropped: outcome.runTablesDropped.join(","),
       files_expired: outcome.filesExpired,
       rollups_expired: outcome.rollupsExpired,
       minute_days_folded: outcome.minuteDaysFolded,

@@ -27,18 +27,13 @@ import type {
   SessionNumbers,
 } from "../core/exports/ledger-protocol.js";
 import { distinctAscending, runIndexOf, runsOf, type SequenceRun } from "../core/exports/sequence-runs.js";
+import { dayOf } from "./day-tables.js";
 import type { MeteredSql } from "./sql-usage.js";
 import { addRollups } from "./shard-rollups.js";
+import { addRuns, deleteRun, overlappingRuns, readRunTables, type RunTables } from "./shard-runs.js";
 
 /** File ids are epoch ms × this plus a counter: they grow with time and are never reused. */
 export const FILE_IDS_PER_MS = 1000;
-
-interface StoredRun extends SequenceRun {
-  fileId: number;
-  state: string | null;
-  facts: string | null;
-  key: string | null;
-}
 
 export function claimRuns(
   sql: MeteredSql,
@@ -46,7 +41,8 @@ export function claimRuns(
   now: number,
 ): Omit<ClaimResult, "usage" | "databaseBytes"> {
   refuseSealedSessions(sql, request);
-  const scan = scanRuns(sql, request);
+  const tables = readRunTables(sql);
+  const scan = scanRuns(sql, tables, request);
   const abandonedKeys = voidRuns(sql, scan.voidRuns);
   const heldBy = [...scan.heldBy.values()];
   const claimed = [...scan.claimable].sort((a, b) => a - b);
@@ -60,17 +56,8 @@ export function claimRuns(
   });
   const fileId = nextFileId(sql, now);
   sql.run("INSERT INTO files (id, key, state, created_at) VALUES (?1, ?2, 'pending', ?3)", fileId, key, now);
-  for (const { session, runs } of scan.newRuns) {
-    for (const run of runs) {
-      sql.run(
-        "INSERT INTO runs (session, first, last, file_id) VALUES (?1, ?2, ?3, ?4)",
-        session,
-        run.first,
-        run.last,
-        fileId,
-      );
-    }
-  }
+  // The day of the file id's time, which the sweep ages runs by (shard-runs.ts).
+  addRuns(sql, tables, dayOf(Math.floor(fileId / FILE_IDS_PER_MS)), fileId, scan.newRuns);
   return { key, claimed, abandonedKeys, heldBy };
 }
 
@@ -82,7 +69,7 @@ export function claimRuns(
  * count. Afterwards the new shard alone decides the rest.
  */
 export function sealRuns(sql: MeteredSql, request: SealRequest, now: number): Omit<SealResult, "usage"> {
-  const scan = scanRuns(sql, request);
+  const scan = scanRuns(sql, readRunTables(sql), request);
   const abandonedKeys = voidRuns(sql, scan.voidRuns);
   for (const session of request.sessions) {
     sql.run(
@@ -122,18 +109,18 @@ interface RunScan {
   /** Their numbers as runs per session. */
   newRuns: Array<{ session: string; runs: SequenceRun[] }>;
   /** Stored runs those numbers fall in, of files that can never hold them (pending, abandoned, swept, aged). */
-  voidRuns: Array<{ session: string; first: number; fileId: number; state: string | null }>;
+  voidRuns: Array<{ table: string; session: string; first: number; fileId: number; state: string | null }>;
   /** Committed files that hold some of the events. */
   heldBy: Map<number, CommittedFile>;
 }
 
 /** For each session, the runs that overlap its numbers: which numbers are committed here, and which runs are void. */
-function scanRuns(sql: MeteredSql, request: SessionNumbers): RunScan {
+function scanRuns(sql: MeteredSql, tables: RunTables, request: SessionNumbers): RunScan {
   const scan: RunScan = { claimable: new Set(), newRuns: [], voidRuns: [], heldBy: new Map() };
   for (const [sessionIndex, events] of eventsBySession(request)) {
     const session = request.sessions[sessionIndex]!;
     const numbers = distinctAscending(events.map((event) => request.sequence[event]!));
-    const stored = overlappingRuns(sql, session, numbers[0]!, numbers.at(-1)!);
+    const stored = overlappingRuns(sql, tables, session, numbers[0]!, numbers.at(-1)!);
     const holder = runIndexOf(numbers, stored);
     const ours = new Set<number>();
     const voided = new Set<number>();
@@ -148,7 +135,7 @@ function scanRuns(sql: MeteredSql, request: SessionNumbers): RunScan {
     });
     for (const index of voided) {
       const run = stored[index]!;
-      scan.voidRuns.push({ session, first: run.first, fileId: run.fileId, state: run.state });
+      scan.voidRuns.push({ table: run.table, session, first: run.first, fileId: run.fileId, state: run.state });
     }
     for (const event of events) if (ours.has(request.sequence[event]!)) scan.claimable.add(event);
     if (ours.size > 0) scan.newRuns.push({ session, runs: runsOf([...ours]) });
@@ -158,7 +145,7 @@ function scanRuns(sql: MeteredSql, request: SessionNumbers): RunScan {
 
 /** Deletes void runs and abandons their pending files (they can never commit); returns those files' keys. */
 function voidRuns(sql: MeteredSql, runs: RunScan["voidRuns"]): string[] {
-  for (const run of runs) sql.run("DELETE FROM runs WHERE session = ?1 AND first = ?2", run.session, run.first);
+  for (const run of runs) deleteRun(sql, run);
   const pendingHolders = [...new Set(runs.filter((run) => run.state === "pending").map((run) => run.fileId))];
   return pendingHolders.flatMap((fileId) =>
     sql
@@ -197,36 +184,6 @@ function eventsBySession(request: SessionNumbers): Map<number, number[]> {
     else bySession.set(session, [event]);
   });
   return bySession;
-}
-
-/**
- * The stored runs of `session` that overlap [lowest, highest], ascending. Runs of a session are disjoint, so
- * walking down from the last run that starts at or below `highest` may stop at the first that ends below
- * `lowest`: a session that counts up reads one or two rows, whatever its history.
- */
-function overlappingRuns(sql: MeteredSql, session: string, lowest: number, highest: number): StoredRun[] {
-  const rows = sql.until<{
-    first: number;
-    last: number;
-    file_id: number;
-    state: string | null;
-    facts: string | null;
-    key: string | null;
-  }>(
-    `SELECT run.first, run.last, run.file_id, file.state, file.facts, file.key
-     FROM runs AS run LEFT JOIN files AS file ON file.id = run.file_id
-     WHERE run.session = ?1 AND run.first <= ?2 ORDER BY run.first DESC`,
-    [session, highest],
-    (row) => row.last >= lowest,
-  );
-  return rows.reverse().map((row) => ({
-    first: row.first,
-    last: row.last,
-    fileId: row.file_id,
-    state: row.state,
-    facts: row.facts,
-    key: row.key,
-  }));
 }
 
 function nextFileId(sql: MeteredSql, now: number): number {

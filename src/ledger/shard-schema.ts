@@ -1,13 +1,19 @@
 /**
  * The tables of one ledger shard (a SQLite Durable Object: one tenant, one shard of its sessions). Created on
- * first use; `PRAGMA user_version` says which version a shard has, so a later change adds a step here.
+ * first use; the `schema_version` row of meta says which version a shard has (Durable Objects do not authorize
+ * `PRAGMA user_version`), so a later change adds a step here:
+ *  0 (no row): a new shard, or one of before the versions (the tables below, and the legacy `runs` table).
+ *  1: runs in day tables (shard-runs.ts). A new shard gets the tables below; a shard of before keeps its legacy
+ *     `runs` table, which every read of runs includes and the sweep empties as its runs age out and then drops.
+ *     Nothing is moved: its runs keep deciding duplicates until the window has passed.
  *
  * files: one row per export file attempt of the shard. id grows with time (epoch ms × 1000 + a counter, see
  *   shard-claims.ts), so an id is never reused and runs can be aged by it. 'pending' = events claimed, object
  *   maybe written; 'committed' = the file of record for its events, with its facts (the manifest); 'abandoned' =
  *   can never commit, its object still to delete; 'swept' = abandoned and its object deleted. The unique index on
  *   key serves the pull API's listing in key (= day) order.
- * runs: which sequence numbers of a session each file holds, one row per run of consecutive numbers. A run of a
+ * runs_{yyyymmdd}: which sequence numbers of a session each file holds, one row per run of consecutive numbers,
+ *   in the day table of its claim (created by the day's first claim, dropped whole by the sweep). A run of a
  *   committed file makes its numbers duplicates; a run of any other file is void and is taken over.
  * rollups: the insights of the shard's committed events per (time axis, grain, bucket): counts by dimension
  *   and value as JSON, HyperLogLog sketches of users and devices. The axis is 'received' (minutes by the collector's
@@ -25,7 +31,13 @@
  * @module
  */
 
+const SCHEMA_VERSION = 1;
+
 export function ensureShardSchema(sql: SqlStorage): void {
+  sql.exec("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID");
+  const [stored] = sql.exec<{ value: number }>("SELECT value FROM meta WHERE name = 'schema_version'").toArray();
+  if ((stored?.value ?? 0) >= SCHEMA_VERSION) return;
+  // From 0: the tables of version 1 (a shard of before has them, and keeps its legacy runs table).
   sql.exec(`
     CREATE TABLE IF NOT EXISTS files (
       id INTEGER PRIMARY KEY,
@@ -34,13 +46,6 @@ export function ensureShardSchema(sql: SqlStorage): void {
       created_at INTEGER NOT NULL,
       facts TEXT
     );
-    CREATE TABLE IF NOT EXISTS runs (
-      session TEXT NOT NULL,
-      first INTEGER NOT NULL,
-      last INTEGER NOT NULL,
-      file_id INTEGER NOT NULL,
-      PRIMARY KEY (session, first)
-    ) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS rollups (
       axis TEXT NOT NULL,
       grain TEXT NOT NULL,
@@ -55,6 +60,9 @@ export function ensureShardSchema(sql: SqlStorage): void {
       sealed_at INTEGER NOT NULL
     ) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS reports (id TEXT PRIMARY KEY, counted_at INTEGER NOT NULL) WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
   `);
+  sql.exec(
+    "INSERT INTO meta (name, value) VALUES ('schema_version', ?1) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+    SCHEMA_VERSION,
+  );
 }

@@ -3,11 +3,12 @@
  *  1. Files that never committed (abandoned, or pending for over an hour: no attempt lives that long) lose
  *     their objects, then become 'swept'. Their rows stay (ids are never reused) until they age out; their runs
  *     are void and are taken over by the next claim of those numbers.
- *  2. Once a day: runs of files older than the dedupe window are deleted (runs before files, so no run outlives
- *     its file), files older than the manifest retention, minute rollups of the `rollups` table (written before
- *     the minute tables) older than 24 hours and day rollups older than 400 days, sealed sessions once the window
- *     has passed since their seal, and the ids of request reports counted before the dedupe window
- *     (shard-reports.ts).
+ *  2. Once a day: runs of files older than the dedupe window age out (runs before files, so no run outlives
+ *     its file): the day tables of days that ended before the window dropped whole, the legacy table's rows
+ *     deleted and the table dropped once empty (shard-runs.ts); files older than the manifest retention, minute
+ *     rollups of the `rollups` table (written before the minute tables) older than 24 hours and day rollups older
+ *     than 400 days, sealed sessions once the window has passed since their seal, and the ids of request reports
+ *     counted before the dedupe window (shard-reports.ts).
  *  3. Every time: the minute tables of days old enough are folded into their day rows and dropped
  *     (foldMinuteDays in shard-rollups.ts), which bills no row per minute.
  * @module
@@ -16,6 +17,7 @@ import { ROLLUP_GRAINS, ROLLUP_RETENTION_MS, bucketOf } from "../core/insights/i
 import { FILE_IDS_PER_MS } from "./shard-claims.js";
 import { minuteDays } from "./shard-minute-tables.js";
 import { expireReports } from "./shard-reports.js";
+import { expireRuns, holdsRuns } from "./shard-runs.js";
 import type { MeteredSql } from "./sql-usage.js";
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -32,7 +34,10 @@ export interface Retention {
 
 export interface SweepOutcome {
   filesSwept: number;
+  /** Rows deleted from the legacy runs table (day tables are dropped whole, uncounted). */
   runsExpired: number;
+  /** Run tables dropped: day tables (`runs_yyyymmdd`) past the window, and the legacy `runs` once empty. */
+  runTablesDropped: string[];
   filesExpired: number;
   rollupsExpired: number;
   /** Days whose minute table was added up into their day rows and dropped (shard-rollups.ts). */
@@ -66,10 +71,10 @@ export function expireOld(
 ): Omit<SweepOutcome, "filesSwept" | "minuteDaysFolded" | "holdsAnything"> {
   const [last] = sql.all<{ value: number }>("SELECT value FROM meta WHERE name = 'expired_at'");
   if (last && now - last.value < DAY_MS)
-    return { runsExpired: 0, filesExpired: 0, rollupsExpired: 0, sealedExpired: 0 };
-  const runsBefore = (now - retention.dedupeWindowDays * DAY_MS) * FILE_IDS_PER_MS;
+    return { runsExpired: 0, runTablesDropped: [], filesExpired: 0, rollupsExpired: 0, sealedExpired: 0 };
+  const windowStart = now - retention.dedupeWindowDays * DAY_MS;
   const filesBefore = (now - retention.manifestRetentionDays * DAY_MS) * FILE_IDS_PER_MS;
-  const runsExpired = sql.all("DELETE FROM runs WHERE file_id < ?1 RETURNING 1", runsBefore).length;
+  const { runsExpired, runTablesDropped } = expireRuns(sql, windowStart, windowStart * FILE_IDS_PER_MS);
   // No consumer routes by the count that moved a session away once its runs here have aged out.
   const sealedExpired = sql.all(
     "DELETE FROM sealed WHERE sealed_at < ?1 RETURNING 1",
@@ -86,12 +91,13 @@ export function expireOld(
     "INSERT INTO meta (name, value) VALUES ('expired_at', ?1) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
     now,
   );
-  return { runsExpired, filesExpired, rollupsExpired, sealedExpired };
+  return { runsExpired, runTablesDropped, filesExpired, rollupsExpired, sealedExpired };
 }
 
 export function holdsAnything(sql: MeteredSql): boolean {
   return (
     ["files", "rollups", "sealed", "reports"].some((table) => sql.all(`SELECT 1 FROM ${table} LIMIT 1`).length > 0) ||
-    minuteDays(sql).length > 0
+    minuteDays(sql).length > 0 ||
+    holdsRuns(sql)
   );
 }

@@ -1,21 +1,24 @@
 /**
  * Exactly once through the sharded ledger (src/ledger/): a session's sequence numbers are recorded as runs, so
  * resends in any order, with gaps, from pathological devices or across several shards of a tenant are each
- * exported once, also across a change of the tenant's shard count, the ledger grows only with what was sent, and
- * the D1 claims of before the shards still count.
+ * exported once, also across a change of the tenant's shard count and across days (runs are kept in day tables),
+ * the ledger grows only with what was sent, and the D1 claims and the legacy runs table of before still count.
  * @module
  */
-import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { env, runInDurableObject } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import { sessionKey, shardOfSession } from "../../src/core/exports/ledger-shards.js";
 import { asQueuedMessages, deliver, deliverUntilAcked } from "../support/deliver.js";
 import { committedKeys, exportedLines, listKeys } from "../support/export-objects.js";
 import { acceptedMessageBodies, type Sender, senderFor } from "../support/ingest.js";
 import { failingShardCall } from "../support/faults.js";
-import { shardStats } from "../support/ledger.js";
+import { shardStats, shardsOf, sweepShardsAt } from "../support/ledger.js";
 import { eventsOf } from "../support/recording-queue.js";
 import { uniqueTenant } from "../support/tenants.js";
+import { DAY_MS, MINUTE_MS } from "../support/time.js";
+import { dayOf } from "../../src/ledger/day-tables.js";
+import { ensureShardSchema } from "../../src/ledger/shard-schema.js";
 
 const SESSION = "5f71e09784354cfabd8253fe24d6b701";
 
@@ -102,6 +105,32 @@ describe("a session's sequence numbers are exported once, however they arrive", 
     // The block, sent in one request, is one run; every other number at most one.
     expect(stats!.runs).toBeLessThanOrEqual(random.length + extremes.length + 1);
     expect(stats!.files).toBe(2);
+  });
+});
+
+describe("a session's runs in the day tables of several days", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("a resend within the window across a day boundary is still a duplicate", async () => {
+    const sender = senderFor(uniqueTenant("two-days"));
+    const midnight = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(midnight - 30 * MINUTE_MS);
+    const before = await send(sender, sessionEvents([1, 2, 3, 7]));
+    vi.setSystemTime(midnight + 30 * MINUTE_MS);
+    const after = await send(sender, sessionEvents([4, 5, 6, 8]));
+    const [stats] = await shardStats(sender.tenant);
+    expect(Object.keys(stats!.runTables).sort()).toEqual([
+      `runs_${dayOf(midnight - DAY_MS)}`,
+      `runs_${dayOf(midnight)}`,
+    ]);
+
+    vi.setSystemTime(midnight + 2 * DAY_MS);
+    const resent = await send(sender, sessionEvents([8, 1, 2, 3, 4, 5, 6, 7, 9]));
+
+    expect(await exportedOnce(sender.tenant)).toEqual(idsOf([...before, ...after, ...resent]));
+    expect(await committedKeys(sender.tenant)).toHaveLength(3);
+    expect(await exportedLines(sender.tenant)).toHaveLength(9);
   });
 });
 
@@ -250,6 +279,46 @@ describe("the D1 claims of before the shards still count until they age out", ()
     await deliverUntilAcked(asQueuedMessages(bodies), () => ({ LEGACY_CLAIMS_UNTIL: "2000-01-01T00:00:00Z" }));
 
     expect(await exportedOnce(sender.tenant)).toEqual([...ids].sort());
+  });
+});
+
+describe("a shard of before the day tables keeps its legacy runs table until its runs age out", () => {
+  /** Turns the tenant's shard into one of before: its runs moved into the legacy `runs` table, no schema version. */
+  async function asShardOfBefore(tenant: string): Promise<void> {
+    await runInDurableObject(shardsOf(tenant)[0]!, (_, state) => {
+      const sql = state.storage.sql;
+      const [table] = sql.exec<{ name: string }>("SELECT name FROM sqlite_schema WHERE name GLOB 'runs_*'").toArray();
+      sql.exec(`CREATE TABLE runs (session TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
+        file_id INTEGER NOT NULL, PRIMARY KEY (session, first)) WITHOUT ROWID`);
+      sql.exec(`INSERT INTO runs SELECT session, first, last, file_id FROM ${table!.name}`);
+      sql.exec(`DROP TABLE ${table!.name}`);
+      sql.exec("DELETE FROM meta WHERE name = 'schema_version'");
+      // As the shard's next start would.
+      ensureShardSchema(sql);
+    });
+  }
+
+  it("refuses the duplicates its committed runs hold, and drops the table once they have aged out", async () => {
+    const sender = senderFor(uniqueTenant("legacy-runs"));
+    const first = await send(sender, sessionEvents([1, 2, 3]));
+    await asShardOfBefore(sender.tenant);
+    expect((await shardStats(sender.tenant))[0]!.runTables).toEqual({ runs: 1 });
+
+    const second = await send(sender, sessionEvents([1, 2, 3, 4]));
+    expect(await exportedOnce(sender.tenant)).toEqual(idsOf([...first, ...second]));
+    expect(await exportedLines(sender.tenant)).toHaveLength(4);
+    const [stats] = await shardStats(sender.tenant);
+    expect(Object.values(stats!.runTables)).toEqual([1, 1]);
+    expect(stats!.runTables.runs).toBe(1);
+
+    const windowDays = Number(env.DEDUPE_WINDOW_DAYS);
+    await sweepShardsAt(sender.tenant, Date.now() + (windowDays - 1) * DAY_MS);
+    expect((await shardStats(sender.tenant))[0]!.runTables.runs).toBe(1);
+    const [swept] = await Promise.all(
+      shardsOf(sender.tenant).map((shard) => shard.sweep(Date.now() + (windowDays + 1) * DAY_MS)),
+    );
+    expect(swept).toMatchObject({ runsExpired: 1, runTablesDropped: expect.arrayContaining(["runs"]) });
+    expect((await shardStats(sender.tenant))[0]!.runTables).toEqual({});
   });
 });
 

@@ -18,7 +18,8 @@ import { uniqueTenant } from "../support/tenants.js";
 import { DAY_MS, HOUR_MS } from "../support/time.js";
 import { runCron } from "../support/worker.js";
 import { runCronForADay } from "../support/cron.js";
-import { shardStats, sweepShardsAt } from "../support/ledger.js";
+import { shardStats, shardsOf, sweepShardsAt } from "../support/ledger.js";
+import { dayStartMs } from "../../src/ledger/day-tables.js";
 
 async function claimsOf(eventids: readonly string[]): Promise<string[]> {
   const rows = await env.DB.prepare(
@@ -115,6 +116,36 @@ describe("a ledger shard forgets what it exported once the dedupe window has pas
     expect((await shardStats(tenant))[0]!.runs).toBe(0);
     await deliver(asQueuedMessages(await acceptedMessageBodies(sender, seedEvents())));
     expect(await committedKeys(tenant)).toHaveLength(2);
+  });
+
+  it("drops a day's run table whole once the day ended a window ago, never earlier, and writes no row for it", async () => {
+    const windowMs = Number(env.DEDUPE_WINDOW_DAYS) * DAY_MS;
+    const kept = senderFor(uniqueTenant("day-kept"));
+    const dropped = senderFor(uniqueTenant("day-dropped"));
+    // Gaps: five runs, which deleting one by one would have written five rows for.
+    const events = seedEvents().map((event, index) => ({ ...event, sequencenumber: 2 * index + 1 }));
+    for (const sender of [kept, dropped]) {
+      await deliver(asQueuedMessages(await acceptedMessageBodies(sender, events.slice(0, 5))));
+    }
+    const [stats] = await shardStats(dropped.tenant);
+    expect(Object.values(stats!.runTables)).toEqual([5]);
+    const [table] = Object.keys(stats!.runTables);
+    const dayEnd = dayStartMs(table!.slice("runs_".length)) + DAY_MS;
+    const [shard] = shardsOf(dropped.tenant);
+    // A first sweep ages out the minute rollups, so that the next writes only its own mark.
+    await shard!.sweep(Date.now() + 2 * DAY_MS);
+
+    const [keptOutcome] = await Promise.all(shardsOf(kept.tenant).map((each) => each.sweep(dayEnd + windowMs - 1)));
+    const droppedOutcome = await shard!.sweep(dayEnd + windowMs);
+
+    expect(keptOutcome!.runTablesDropped).toEqual([]);
+    expect((await shardStats(kept.tenant))[0]!.runs).toBe(5);
+    await deliver(asQueuedMessages(await acceptedMessageBodies(kept, events.slice(0, 5))));
+    expect(await committedKeys(kept.tenant)).toHaveLength(1);
+    expect(droppedOutcome).toMatchObject({ runTablesDropped: [table], runsExpired: 0, holdsAnything: true });
+    // The sweep's mark in meta: none of the five runs.
+    expect(droppedOutcome.usage.rowsWritten).toBe(1);
+    expect((await shardStats(dropped.tenant))[0]!.runTables).toEqual({});
   });
 });
 

@@ -157,7 +157,10 @@ export interface RollupRows {
 
 export interface ShardStats {
   databaseBytes: number;
+  /** Runs in all its run tables. */
   runs: number;
+  /** Rows per run table: day tables `runs_yyyymmdd` and, in a shard of before them, the legacy `runs`. */
+  runTables: Record<string, number>;
   files: number;
   rollups: number;
   /** Sessions handed over to another shard, kept sealed here for the dedupe window. */
