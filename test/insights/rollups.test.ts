@@ -235,6 +235,36 @@ describe("the consumer's rollups", () => {
   });
 });
 
+describe("a small tenant's rollup rows", () => {
+  it("hold the sketches of a few users and devices in a few bytes, not 2,048 characters each, and still count them", async () => {
+    const tenant = uniqueTenant("small");
+    // Fixed ids that fall in different registers, so three users and three devices must read as 3 (see above).
+    const users = ["first-user", "second-user", "third-user"];
+    const devices = ["first-device", "second-device", "third-device"];
+    expect([distinctIn(users), distinctIn(devices)]).toEqual([3, 3]);
+    const bodies: string[] = [];
+    for (const [index, userid] of users.entries()) {
+      const sender = { tenant, userid, deviceid: devices[index]! };
+      const events = seedEvents().slice(0, index === 2 ? 6 : 7);
+      bodies.push(...(await acceptedMessageBodies(sender, events)));
+    }
+    await deliver(asQueuedMessages(bodies));
+
+    // Its minute row (two if the batch straddles a minute), and the day row its minutes fold into two days later:
+    // two dense sketches alone were 4,096 bytes a row.
+    const shard = shardsOf(tenant)[0]!;
+    const { minuteRollups } = (await shard.storage()).kinds;
+    expect(minuteRollups.rows).toBeGreaterThanOrEqual(1);
+    expect(minuteRollups.bytes / minuteRollups.rows).toBeLessThan(1_024);
+    await sweepShardsAt(tenant, Date.parse(`${today()}T00:00:00Z`) + 2 * 86_400_000);
+    const { dayRollups } = (await shard.storage()).kinds;
+    expect(dayRollups.rows).toBe(1);
+    expect(dayRollups.bytes).toBeLessThan(1_024);
+    const day = (await summaryOf(tenant, `daily?from=${today()}&to=${today()}`)).periods[0]!;
+    expect([day.events, day.users, day.devices]).toEqual([20, 3, 3]);
+  });
+});
+
 describe("the pruning of rollups", () => {
   const HOUR = 3_600_000;
 

@@ -9,8 +9,8 @@
  *   the register as two base64url digits, high 6 bits first, then its rank as one. Shorter while at most 682
  *   registers are set (1 + 3 × 682 = 2,047 characters), i.e. up to about 800 ids.
  * Why sparse: each ledger shard keeps a users and a devices sketch in every rollup row (src/ledger/shard-rollups.ts,
- * a row per minute kept 24 hours and per day kept 400 days), and most buckets count a handful of ids: dense, a
- * small tenant's minute row weighed ~4.5 KB, nearly all of it empty registers; sparse, ~0.4 KB.
+ * a row per minute kept a day or two and per day kept 400 days), and most buckets count a handful of ids: dense,
+ * a small tenant's minute row weighed ~4.5 KB, nearly all of it empty registers; sparse, ~0.4 KB.
  * Why dense text was once required: its character order is rank order, so the D1 rollups of before the ledger
  * shards merged sketches in place in SQL, a per-character max (src/consumer/insight-rollups.ts, removed with
  * them). Nothing merges, compares or measures sketch text in SQL any more: the shards and the summaries decode,
