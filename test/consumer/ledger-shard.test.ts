@@ -332,4 +332,34 @@ describe("what a file costs the ledger", () => {
     expect(stats).toMatchObject({ runs: 1, files: 1 });
     expect(stats!.rollups).toBeLessThanOrEqual(3);
   });
+
+  it("a claim of a session reads no more rows after many runs over two day tables than after a few", async () => {
+    const sender = senderFor(uniqueTenant("walk"));
+    const midnight = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+    vi.useFakeTimers({ toFake: ["Date"] });
+    /** The ledger rows the batch of one event numbered `number`, sent at `at`, read. */
+    async function rowsRead(number: number, at: number): Promise<number> {
+      vi.setSystemTime(at);
+      const bodies = await acceptedMessageBodies(sender, sessionEvents([number]));
+      const log = vi.spyOn(console, "log");
+      await deliverUntilAcked(asQueuedMessages(bodies));
+      const [line] = log.mock.calls
+        .map(([text]) => JSON.parse(String(text)) as Record<string, unknown>)
+        .filter((parsed) => parsed.msg === "batch");
+      log.mockRestore();
+      return line!.ledger_rows_read as number;
+    }
+    try {
+      // Every other number: one run per file, six on each day.
+      const reads: number[] = [];
+      for (let file = 1; file <= 12; file++) {
+        reads.push(await rowsRead(2 * file, midnight + (file <= 6 ? -DAY_MS / 2 : DAY_MS / 2) + file * MINUTE_MS));
+      }
+
+      expect(Object.values((await shardStats(sender.tenant))[0]!.runTables)).toEqual([6, 6]);
+      expect(reads[11]).toBe(reads[8]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
