@@ -10,6 +10,7 @@ import { seedEvents } from "../../fixtures/seed-events.js";
 import { qualitySummarySchema, type QualitySummary } from "../../src/core/quality/quality-summary-schema.js";
 import { asQueuedMessages, deliver } from "../support/deliver.js";
 import { eventsRequest, type Sender, senderFor } from "../support/ingest.js";
+import { sweepShardsAt } from "../support/ledger.js";
 import { recordingQueue } from "../support/recording-queue.js";
 import { uniqueTenant } from "../support/tenants.js";
 import { bearer, readerToken } from "../support/tokens.js";
@@ -103,6 +104,17 @@ describe("the quality counts", () => {
     const monthly = await qualityOf(sender.tenant, "monthly");
     expect(monthly.periods.at(-1)!.rejected).toBe(6);
     expect(monthly.periods.at(-1)!.accepted).toBe(4);
+  });
+
+  it("count the same once the shards fold the day's minutes into its day rows, the lone report's counts too", async () => {
+    const sender = senderFor(uniqueTenant("quality-fold"));
+    await deliver(asQueuedMessages(await postKnownMix(sender)));
+    const before = await qualityOf(sender.tenant, `daily?from=${today()}&to=${today()}`);
+
+    await sweepShardsAt(sender.tenant, Date.parse(`${today()}T00:00:00Z`) + 2 * 24 * 60 * 60 * 1000);
+
+    expect(await qualityOf(sender.tenant, `daily?from=${today()}&to=${today()}`)).toEqual(before);
+    expect([before.totals.accepted, before.totals.rejected]).toEqual([4, 6]);
   });
 
   it("count nothing twice when the queue redelivers the messages", async () => {
