@@ -8,7 +8,7 @@
  *
  * A session's runs stay disjoint across all the tables (a claim adds only numbers no run covers, after deleting the
  * void runs that covered them), so the runs of a session in all tables, merged by `first`, are one disjoint sequence:
- * one statement per session reads every table, walking down as it did over one table.
+ * one statement per session and 5 tables walks them down as one table was.
  * @module
  */
 import { dayOf, dayTableName, dayTablesWithBase, dropDayTablesBefore, ensureDayTable } from "./day-tables.js";
@@ -41,6 +41,12 @@ export function readRunTables(sql: MeteredSql): RunTables {
 }
 
 /**
+ * Durable Objects' SQLite takes at most 5 terms in a compound SELECT (SQLITE_LIMIT_COMPOUND_SELECT; a 6th fails
+ * with "too many terms in compound SELECT"), and a shard has 8 or 9 live day tables: they are read 5 at a time.
+ */
+const TABLES_PER_STATEMENT = 5;
+
+/**
  * The stored runs of `session` that overlap [lowest, highest], ascending, with their files. Runs of a session
  * are disjoint, so walking down from the last run that starts at or below `highest` may stop at the first that
  * ends below `lowest`: a session that counts up reads one or two rows per table, whatever its history.
@@ -52,9 +58,22 @@ export function overlappingRuns(
   lowest: number,
   highest: number,
 ): StoredRun[] {
-  if (tables.names.length === 0) return [];
-  // Each arm walks its table's key down; ORDER BY over the compound merges them, stepping each only as needed.
-  const arms = tables.names.map(
+  const runs: StoredRun[] = [];
+  for (let start = 0; start < tables.names.length; start += TABLES_PER_STATEMENT) {
+    runs.push(...walkDown(sql, tables.names.slice(start, start + TABLES_PER_STATEMENT), session, lowest, highest));
+  }
+  return runs.sort((a, b) => a.first - b.first);
+}
+
+/** The walk over some tables in one statement: each arm walks its table's key down, ORDER BY merges them. */
+function walkDown(
+  sql: MeteredSql,
+  tables: readonly string[],
+  session: string,
+  lowest: number,
+  highest: number,
+): StoredRun[] {
+  const arms = tables.map(
     (table) =>
       `SELECT run.first, run.last, run.file_id, file.state, file.facts, file.key, '${table}' AS run_table
        FROM ${table} AS run LEFT JOIN files AS file ON file.id = run.file_id
@@ -69,7 +88,7 @@ export function overlappingRuns(
     key: string | null;
     run_table: string;
   }>(`${arms.join(" UNION ALL ")} ORDER BY 1 DESC`, [session, highest], (row) => row.last >= lowest);
-  return rows.reverse().map((row) => ({
+  return rows.map((row) => ({
     table: row.run_table,
     first: row.first,
     last: row.last,

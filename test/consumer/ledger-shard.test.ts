@@ -16,7 +16,7 @@ import { failingShardCall } from "../support/faults.js";
 import { shardStats, shardsOf, sweepShardsAt } from "../support/ledger.js";
 import { eventsOf } from "../support/recording-queue.js";
 import { uniqueTenant } from "../support/tenants.js";
-import { DAY_MS, MINUTE_MS } from "../support/time.js";
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "../support/time.js";
 import { dayOf } from "../../src/ledger/day-tables.js";
 import { ensureShardSchema } from "../../src/ledger/shard-schema.js";
 
@@ -131,6 +131,26 @@ describe("a session's runs in the day tables of several days", () => {
     expect(await exportedOnce(sender.tenant)).toEqual(idsOf([...before, ...after, ...resent]));
     expect(await committedKeys(sender.tenant)).toHaveLength(3);
     expect(await exportedLines(sender.tenant)).toHaveLength(9);
+  });
+
+  it("a resend of a week's numbers, one day table per day of the window, is a duplicate in every one", async () => {
+    const sender = senderFor(uniqueTenant("week"));
+    const first = Math.floor(Date.now() / DAY_MS) * DAY_MS - 30 * MINUTE_MS;
+    const days = Number(env.DEDUPE_WINDOW_DAYS);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const sent: Record<string, unknown>[] = [];
+    for (let day = 0; day < days; day++) {
+      vi.setSystemTime(first + day * DAY_MS);
+      sent.push(...(await send(sender, sessionEvents([2 * day + 1, 2 * day + 2]))));
+    }
+    expect(Object.keys((await shardStats(sender.tenant))[0]!.runTables)).toHaveLength(days);
+
+    vi.setSystemTime(first + (days - 1) * DAY_MS + HOUR_MS);
+    const all = Array.from({ length: 2 * days + 1 }, (_, index) => index + 1);
+    sent.push(...(await send(sender, sessionEvents(all.reverse()))));
+
+    expect(await exportedOnce(sender.tenant)).toEqual(idsOf(sent));
+    expect(await exportedLines(sender.tenant)).toHaveLength(2 * days + 1);
   });
 });
 
