@@ -10,6 +10,22 @@ import type { MeteredSql } from "./sql-usage.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Durable Objects' SQLite takes at most 5 terms in a compound SELECT (SQLITE_LIMIT_COMPOUND_SELECT; a 6th fails
+ * with "too many terms in compound SELECT"), and a shard has 8 or 9 live runs day tables and over 30 of files:
+ * a statement over day tables reads 5 at a time.
+ */
+const TABLES_PER_STATEMENT = 5;
+
+/** `tables` in groups of TABLES_PER_STATEMENT, in order. */
+export function statementGroups<T>(tables: readonly T[]): T[][] {
+  const groups: T[][] = [];
+  for (let start = 0; start < tables.length; start += TABLES_PER_STATEMENT) {
+    groups.push(tables.slice(start, start + TABLES_PER_STATEMENT));
+  }
+  return groups;
+}
+
 /** 'yyyymmdd' of the UTC day of `epochMs`. */
 export function dayOf(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 10).replaceAll("-", "");
@@ -45,22 +61,36 @@ export function dayTables(sql: MeteredSql, base: string): string[] {
   return dayTablesWithBase(sql, base).days;
 }
 
+/** A base's day tables and whether the table named `base` itself exists (the one table of before the day tables). */
+export interface BaseTables {
+  /** Days that have a `base` table, newest first. */
+  days: string[];
+  base: boolean;
+}
+
 /**
- * The days that have a `base` table, newest first, and whether a table named `base` itself exists (the one table
- * of before the day tables, kept while its rows age out): one read of sqlite_schema.
+ * The days that have a `base` table, newest first, and whether a table named `base` itself exists (kept while
+ * its rows age out): one read of sqlite_schema.
  */
-export function dayTablesWithBase(sql: MeteredSql, base: string): { days: string[]; base: boolean } {
+export function dayTablesWithBase(sql: MeteredSql, base: string): BaseTables {
+  return readDayTables(sql, [base])[base]!;
+}
+
+/** The day tables of several bases at once: one read of sqlite_schema (it is scanned whole, however filtered). */
+export function readDayTables<Base extends string>(sql: MeteredSql, bases: readonly Base[]): Record<Base, BaseTables> {
   const names = sql
-    .all<{ name: string }>(
-      "SELECT name FROM sqlite_schema WHERE type = 'table' AND (name GLOB ?1 OR name = ?2) ORDER BY name DESC",
-      `${base}_[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]`,
-      base,
-    )
+    .all<{ name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name DESC")
     .map((row) => row.name);
-  return {
-    days: names.filter((name) => name !== base).map((name) => name.slice(base.length + 1)),
-    base: names.includes(base),
-  };
+  return Object.fromEntries(
+    bases.map((base) => {
+      const days = names.filter((name) => isDayTableOf(name, base)).map((name) => name.slice(base.length + 1));
+      return [base, { days, base: names.includes(base) }];
+    }),
+  ) as Record<Base, BaseTables>;
+}
+
+function isDayTableOf(name: string, base: string): boolean {
+  return name.startsWith(`${base}_`) && /^\d{8}$/.test(name.slice(base.length + 1));
 }
 
 /** Creates the day's table if it is missing; `columns` is the body of its CREATE TABLE (columns and keys). */

@@ -36,15 +36,9 @@ import { minuteRowCount } from "./shard-minute-tables.js";
 import { addReports } from "./shard-reports.js";
 import { shardStorage } from "./shard-storage.js";
 import { countRuns } from "./shard-runs.js";
+import { countFiles, markSwept, readFileTables } from "./shard-files.js";
 import { ensureShardSchema } from "./shard-schema.js";
-import {
-  expireOld,
-  holdsAnything,
-  markSwept,
-  staleFiles,
-  SWEEP_INTERVAL_MS,
-  type SweepOutcome,
-} from "./shard-sweep.js";
+import { expireOld, holdsAnything, staleFiles, SWEEP_INTERVAL_MS, type SweepOutcome } from "./shard-sweep.js";
 import { MeteredSql } from "./sql-usage.js";
 
 export class ExportLedgerShard extends DurableObject<Env> {
@@ -110,11 +104,14 @@ export class ExportLedgerShard extends DurableObject<Env> {
     const count = (table: string) =>
       this.ctx.storage.sql.exec<{ rows: number }>(`SELECT count(*) AS rows FROM ${table}`).one().rows;
     const runTables = countRuns(this.metered());
+    const fileTables = countFiles(this.metered(), readFileTables(this.metered()));
+    const sum = (tables: Record<string, number>) => Object.values(tables).reduce((total, rows) => total + rows, 0);
     return {
       databaseBytes: this.ctx.storage.sql.databaseSize,
-      runs: Object.values(runTables).reduce((total, rows) => total + rows, 0),
+      runs: sum(runTables),
       runTables,
-      files: count("files"),
+      files: sum(fileTables),
+      fileTables,
       rollups: count("rollups") + minuteRowCount(this.metered()),
       sealed: count("sealed"),
     };
@@ -133,10 +130,7 @@ export class ExportLedgerShard extends DurableObject<Env> {
     if (stale.length > 0) {
       try {
         await this.env.EXPORTS.delete(stale.map((file) => file.key));
-        markSwept(
-          sql,
-          stale.map((file) => file.id),
-        );
+        markSwept(sql, stale);
         filesSwept = stale.length;
       } catch (error) {
         logWarn("ledger_sweep", { shard: this.ctx.id.name ?? "", step: "delete", ...describeCause(error) });
@@ -156,6 +150,7 @@ export class ExportLedgerShard extends DurableObject<Env> {
       runs_expired: outcome.runsExpired,
       run_tables_dropped: outcome.runTablesDropped.join(","),
       files_expired: outcome.filesExpired,
+      file_tables_dropped: outcome.fileTablesDropped.join(","),
       rollups_expired: outcome.rollupsExpired,
       minute_days_folded: outcome.minuteDaysFolded,
       sealed_expired: outcome.sealedExpired,

@@ -27,13 +27,18 @@ import type {
   SessionNumbers,
 } from "../core/exports/ledger-protocol.js";
 import { distinctAscending, runIndexOf, runsOf, type SequenceRun } from "../core/exports/sequence-runs.js";
-import { dayOf } from "./day-tables.js";
 import type { MeteredSql } from "./sql-usage.js";
+import {
+  abandonFile,
+  dayOfFileId,
+  findFileRow,
+  insertPendingFile,
+  nextFileId,
+  readFileTables,
+  updateFile,
+} from "./shard-files.js";
 import { addRollups } from "./shard-rollups.js";
 import { addRuns, deleteRun, overlappingRuns, readRunTables, type RunTables } from "./shard-runs.js";
-
-/** File ids are epoch ms × this plus a counter: they grow with time and are never reused. */
-export const FILE_IDS_PER_MS = 1000;
 
 export function claimRuns(
   sql: MeteredSql,
@@ -43,7 +48,7 @@ export function claimRuns(
   refuseSealedSessions(sql, request);
   const tables = readRunTables(sql);
   const scan = scanRuns(sql, tables, request);
-  const abandonedKeys = voidRuns(sql, scan.voidRuns);
+  const abandonedKeys = voidRuns(sql, tables, scan.voidRuns);
   const heldBy = [...scan.heldBy.values()];
   const claimed = [...scan.claimable].sort((a, b) => a - b);
   const first = claimed[0];
@@ -54,10 +59,10 @@ export function claimRuns(
     firstReceivedAt: request.receivedAt[first]!,
     fileId: request.fileId,
   });
-  const fileId = nextFileId(sql, now);
-  sql.run("INSERT INTO files (id, key, state, created_at) VALUES (?1, ?2, 'pending', ?3)", fileId, key, now);
-  // The day of the file id's time, which the sweep ages runs by (shard-runs.ts).
-  addRuns(sql, tables, dayOf(Math.floor(fileId / FILE_IDS_PER_MS)), fileId, scan.newRuns);
+  const fileId = nextFileId(sql, tables.files, now);
+  insertPendingFile(sql, tables.files, fileId, key, now);
+  // The day of the file id's time, which the sweep ages runs by (shard-runs.ts), as it does the file's row.
+  addRuns(sql, tables, dayOfFileId(fileId), fileId, scan.newRuns);
   return { key, claimed, abandonedKeys, heldBy };
 }
 
@@ -69,8 +74,9 @@ export function claimRuns(
  * count. Afterwards the new shard alone decides the rest.
  */
 export function sealRuns(sql: MeteredSql, request: SealRequest, now: number): Omit<SealResult, "usage"> {
-  const scan = scanRuns(sql, readRunTables(sql), request);
-  const abandonedKeys = voidRuns(sql, scan.voidRuns);
+  const tables = readRunTables(sql);
+  const scan = scanRuns(sql, tables, request);
+  const abandonedKeys = voidRuns(sql, tables, scan.voidRuns);
   for (const session of request.sessions) {
     sql.run(
       `INSERT INTO sealed (session, step_from, sealed_at) VALUES (?1, ?2, ?3)
@@ -144,26 +150,16 @@ function scanRuns(sql: MeteredSql, tables: RunTables, request: SessionNumbers): 
 }
 
 /** Deletes void runs and abandons their pending files (they can never commit); returns those files' keys. */
-function voidRuns(sql: MeteredSql, runs: RunScan["voidRuns"]): string[] {
+function voidRuns(sql: MeteredSql, tables: RunTables, runs: RunScan["voidRuns"]): string[] {
   for (const run of runs) deleteRun(sql, run);
   const pendingHolders = [...new Set(runs.filter((run) => run.state === "pending").map((run) => run.fileId))];
-  return pendingHolders.flatMap((fileId) =>
-    sql
-      .all<{ key: string }>(
-        "UPDATE files SET state = 'abandoned' WHERE id = ?1 AND state = 'pending' RETURNING key",
-        fileId,
-      )
-      .map((row) => row.key),
-  );
+  return pendingHolders.flatMap((fileId) => abandonFile(sql, tables.files, fileId));
 }
 
 export function commitFile(sql: MeteredSql, request: CommitRequest, now: number): boolean {
-  const committed = sql.all(
-    "UPDATE files SET state = 'committed', facts = ?2 WHERE key = ?1 AND state = 'pending' RETURNING id",
-    request.key,
-    JSON.stringify(request.facts),
-  );
-  if (committed.length === 0) return false;
+  const file = findFileRow(sql, readFileTables(sql), request.key);
+  if (file?.state !== "pending") return false;
+  updateFile(sql, file, "committed", JSON.stringify(request.facts));
   addRollups(sql, request.rollups, "received", now);
   if (request.lateRollups) {
     addRollups(sql, request.lateRollups.received, "received_late", now);
@@ -184,9 +180,4 @@ function eventsBySession(request: SessionNumbers): Map<number, number[]> {
     else bySession.set(session, [event]);
   });
   return bySession;
-}
-
-function nextFileId(sql: MeteredSql, now: number): number {
-  const [latest] = sql.all<{ id: number }>("SELECT id FROM files ORDER BY id DESC LIMIT 1");
-  return Math.max(now * FILE_IDS_PER_MS, (latest?.id ?? 0) + 1);
 }

@@ -11,18 +11,30 @@
  * one statement per session and 5 tables walks them down as one table was.
  * @module
  */
-import { dayOf, dayTableName, dayTablesWithBase, dropDayTablesBefore, ensureDayTable } from "./day-tables.js";
+import {
+  dayOf,
+  dayTableName,
+  dropDayTablesBefore,
+  ensureDayTable,
+  readDayTables,
+  statementGroups,
+} from "./day-tables.js";
 import type { SequenceRun } from "../core/exports/sequence-runs.js";
+import { FILES, type FileTables, fileOfRun } from "./shard-files.js";
 import type { MeteredSql } from "./sql-usage.js";
 
 const BASE = "runs";
 const COLUMNS = `session TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL, file_id INTEGER NOT NULL,
   PRIMARY KEY (session, first)`;
 
-/** The shard's run tables (day tables newest first, then the legacy table while it exists): read once per call. */
+/**
+ * The shard's run tables (day tables newest first, then the legacy table while it exists) and its files tables,
+ * which the runs join: read once per call.
+ */
 export interface RunTables {
   days: string[];
   names: string[];
+  files: FileTables;
 }
 
 export interface StoredRun extends SequenceRun {
@@ -35,16 +47,10 @@ export interface StoredRun extends SequenceRun {
 }
 
 export function readRunTables(sql: MeteredSql): RunTables {
-  const { days, base } = dayTablesWithBase(sql, BASE);
-  const names = days.map((day) => dayTableName(BASE, day));
-  return { days, names: base ? [...names, BASE] : names };
+  const { [BASE]: runs, [FILES]: files } = readDayTables(sql, [BASE, FILES]);
+  const names = runs.days.map((day) => dayTableName(BASE, day));
+  return { days: runs.days, names: runs.base ? [...names, BASE] : names, files };
 }
-
-/**
- * Durable Objects' SQLite takes at most 5 terms in a compound SELECT (SQLITE_LIMIT_COMPOUND_SELECT; a 6th fails
- * with "too many terms in compound SELECT"), and a shard has 8 or 9 live day tables: they are read 5 at a time.
- */
-const TABLES_PER_STATEMENT = 5;
 
 /**
  * The stored runs of `session` that overlap [lowest, highest], ascending, with their files. Runs of a session
@@ -58,27 +64,28 @@ export function overlappingRuns(
   lowest: number,
   highest: number,
 ): StoredRun[] {
-  const runs: StoredRun[] = [];
-  for (let start = 0; start < tables.names.length; start += TABLES_PER_STATEMENT) {
-    runs.push(...walkDown(sql, tables.names.slice(start, start + TABLES_PER_STATEMENT), session, lowest, highest));
-  }
+  const runs = statementGroups(tables.names).flatMap((some) =>
+    walkDown(sql, tables.files, some, session, lowest, highest),
+  );
   return runs.sort((a, b) => a.first - b.first);
 }
 
 /** The walk over some tables in one statement: each arm walks its table's key down, ORDER BY merges them. */
 function walkDown(
   sql: MeteredSql,
+  files: FileTables,
   tables: readonly string[],
   session: string,
   lowest: number,
   highest: number,
 ): StoredRun[] {
-  const arms = tables.map(
-    (table) =>
-      `SELECT run.first, run.last, run.file_id, file.state, file.facts, file.key, '${table}' AS run_table
-       FROM ${table} AS run LEFT JOIN files AS file ON file.id = run.file_id
-       WHERE run.session = ?1 AND run.first <= ?2`,
-  );
+  // A day's runs name files of the same day's files table (shard-files.ts), the legacy runs those of the legacy one.
+  const arms = tables.map((table) => {
+    const file = fileOfRun(files, table === BASE ? null : table.slice(BASE.length + 1), "run");
+    return `SELECT run.first, run.last, run.file_id, ${file.columns}, '${table}' AS run_table
+       FROM ${table} AS run ${file.joins}
+       WHERE run.session = ?1 AND run.first <= ?2`;
+  });
   const rows = sql.until<{
     first: number;
     last: number;
@@ -144,14 +151,17 @@ export function holdsRuns(sql: MeteredSql): boolean {
  * tables of days that ended by then are dropped (every run in them is of a file claimed before), the legacy
  * table's old rows are deleted one by one and the table dropped once empty. A day table of the day
  * `claimedBefore` falls in stays whole until the next day's sweep: runs are kept up to a day longer, never less.
+ * A day whose files are not all `settled` (shard-files.ts: one still to sweep) keeps its runs table until they are.
  */
 export function expireRuns(
   sql: MeteredSql,
+  tables: RunTables,
   claimedBefore: number,
   beforeFileId: number,
+  settled: (day: string) => boolean,
 ): { runsExpired: number; runTablesDropped: string[] } {
-  const tables = readRunTables(sql);
-  const runTablesDropped = dropDayTablesBefore(sql, BASE, dayOf(claimedBefore), tables.days).map((day) =>
+  const old = tables.days.filter((day) => day < dayOf(claimedBefore) && settled(day));
+  const runTablesDropped = dropDayTablesBefore(sql, BASE, dayOf(claimedBefore), old).map((day) =>
     dayTableName(BASE, day),
   );
   if (!tables.names.includes(BASE)) return { runsExpired: 0, runTablesDropped };

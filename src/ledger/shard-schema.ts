@@ -6,12 +6,17 @@
  *  1: runs in day tables (shard-runs.ts). A new shard gets the tables below; a shard of before keeps its legacy
  *     `runs` table, which every read of runs includes and the sweep empties as its runs age out and then drops.
  *     Nothing is moved: its runs keep deciding duplicates until the window has passed.
+ *  2: files in day tables (shard-files.ts). A new shard has no `files` table; a shard of before keeps its legacy
+ *     one, which every read of files includes and the sweep empties as its files age out and then drops: its
+ *     committed files keep answering duplicates and the listing, its pending ones can still commit.
  *
- * files: one row per export file attempt of the shard. id grows with time (epoch ms × 1000 + a counter, see
- *   shard-claims.ts), so an id is never reused and runs can be aged by it. 'pending' = events claimed, object
- *   maybe written; 'committed' = the file of record for its events, with its facts (the manifest); 'abandoned' =
- *   can never commit, its object still to delete; 'swept' = abandoned and its object deleted. The unique index on
- *   key serves the pull API's listing in key (= day) order.
+ * files_{yyyymmdd}: one row per export file attempt of the shard, in the day table of its id's day (created by
+ *   the day's first claim, dropped whole by the sweep past the manifest retention). id grows with time (epoch ms
+ *   × 1000 + a counter, see shard-files.ts), so an id is never reused and runs and files can be aged by it.
+ *   'pending' = events claimed, object maybe written; 'committed' = the file of record for its events, with its
+ *   facts (the manifest); 'abandoned' = can never commit, its object still to delete; 'swept' = abandoned and
+ *   its object deleted. The unique index on key serves lookups by key and the pull API's listing in key (= day)
+ *   order.
  * runs_{yyyymmdd}: which sequence numbers of a session each file holds, one row per run of consecutive numbers,
  *   in the day table of its claim (created by the day's first claim, dropped whole by the sweep). A run of a
  *   committed file makes its numbers duplicates; a run of any other file is void and is taken over.
@@ -31,21 +36,15 @@
  * @module
  */
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 export function ensureShardSchema(sql: SqlStorage): void {
   sql.exec("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID");
   const [stored] = sql.exec<{ value: number }>("SELECT value FROM meta WHERE name = 'schema_version'").toArray();
   if ((stored?.value ?? 0) >= SCHEMA_VERSION) return;
-  // From 0: the tables of version 1 (a shard of before has them, and keeps its legacy runs table).
+  // From 0 or 1: the tables of version 2 (a shard of before has them, and keeps its legacy runs and files tables;
+  // the day tables are created on first use).
   sql.exec(`
-    CREATE TABLE IF NOT EXISTS files (
-      id INTEGER PRIMARY KEY,
-      key TEXT NOT NULL UNIQUE,
-      state TEXT NOT NULL CHECK (state IN ('pending', 'committed', 'abandoned', 'swept')),
-      created_at INTEGER NOT NULL,
-      facts TEXT
-    );
     CREATE TABLE IF NOT EXISTS rollups (
       axis TEXT NOT NULL,
       grain TEXT NOT NULL,

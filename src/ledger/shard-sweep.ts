@@ -2,22 +2,31 @@
  * A shard's upkeep, run by its alarm (hourly while it holds anything):
  *  1. Files that never committed (abandoned, or pending for over an hour: no attempt lives that long) lose
  *     their objects, then become 'swept'. Their rows stay (ids are never reused) until they age out; their runs
- *     are void and are taken over by the next claim of those numbers.
+ *     are void and are taken over by the next claim of those numbers. Only the files tables of days that still
+ *     have runs (and the legacy one) are read: no other can hold such a file (shard-files.ts).
  *  2. Once a day: runs of files older than the dedupe window age out (runs before files, so no run outlives
- *     its file): the day tables of days that ended before the window dropped whole, the legacy table's rows
- *     deleted and the table dropped once empty (shard-runs.ts); files older than the manifest retention, minute
- *     rollups of the `rollups` table (written before the minute tables) older than 24 hours and day rollups older
- *     than 400 days, sealed sessions once the window has passed since their seal, and the ids of request reports
- *     counted before the dedupe window (shard-reports.ts).
+ *     its file): the day tables of days that ended before the window dropped whole once the day's files are
+ *     all committed or swept, the legacy table's rows deleted and the table dropped once empty (shard-runs.ts);
+ *     files older than the manifest retention likewise (the files day tables dropped whole, shard-files.ts),
+ *     minute rollups of the `rollups` table (written before the minute tables) older than 24 hours and day
+ *     rollups older than 400 days, sealed sessions once the window has passed since their seal, and the ids of
+ *     request reports counted before the dedupe window (shard-reports.ts).
  *  3. Every time: the minute tables of days old enough are folded into their day rows and dropped
  *     (foldMinuteDays in shard-rollups.ts), which bills no row per minute.
  * @module
  */
 import { ROLLUP_GRAINS, ROLLUP_RETENTION_MS, bucketOf } from "../core/insights/insight-rollup.js";
-import { FILE_IDS_PER_MS } from "./shard-claims.js";
+import {
+  expireFiles,
+  FILE_IDS_PER_MS,
+  fileTableNames,
+  readFileTables,
+  settledFiles,
+  unsettledFiles,
+} from "./shard-files.js";
 import { minuteDays } from "./shard-minute-tables.js";
 import { expireReports } from "./shard-reports.js";
-import { expireRuns, holdsRuns } from "./shard-runs.js";
+import { expireRuns, holdsRuns, readRunTables } from "./shard-runs.js";
 import type { MeteredSql } from "./sql-usage.js";
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -38,7 +47,10 @@ export interface SweepOutcome {
   runsExpired: number;
   /** Run tables dropped: day tables (`runs_yyyymmdd`) past the window, and the legacy `runs` once empty. */
   runTablesDropped: string[];
+  /** Rows deleted from the legacy files table (day tables are dropped whole, uncounted). */
   filesExpired: number;
+  /** Files tables dropped: day tables (`files_yyyymmdd`) past the retention, and the legacy `files` once empty. */
+  fileTablesDropped: string[];
   rollupsExpired: number;
   /** Days whose minute table was added up into their day rows and dropped (shard-rollups.ts). */
   minuteDaysFolded: number;
@@ -47,20 +59,10 @@ export interface SweepOutcome {
   holdsAnything: boolean;
 }
 
-/** Step 1's files: their keys, for the caller to delete the objects of before markSwept. */
-export function staleFiles(sql: MeteredSql, now: number): Array<{ id: number; key: string }> {
-  return sql.all<{ id: number; key: string }>(
-    `SELECT id, key FROM files WHERE state = 'abandoned' OR (state = 'pending' AND created_at < ?1) LIMIT ?2`,
-    now - STALE_PENDING_MS,
-    FILES_PER_SWEEP,
-  );
-}
-
-export function markSwept(sql: MeteredSql, ids: readonly number[]): void {
-  sql.run(
-    "UPDATE files SET state = 'swept' WHERE id IN (SELECT value FROM json_each(?1)) AND state <> 'committed'",
-    JSON.stringify(ids),
-  );
+/** Step 1's files: their keys, for the caller to delete the objects of before markSwept (shard-files.ts). */
+export function staleFiles(sql: MeteredSql, now: number): Array<{ table: string; id: number; key: string }> {
+  const runs = readRunTables(sql);
+  return unsettledFiles(sql, runs.files, runs.days, now - STALE_PENDING_MS, FILES_PER_SWEEP);
 }
 
 /** Step 2, when a day has passed since the last time (kept in meta). Returns how many rows went. */
@@ -70,17 +72,32 @@ export function expireOld(
   retention: Retention,
 ): Omit<SweepOutcome, "filesSwept" | "minuteDaysFolded" | "holdsAnything"> {
   const [last] = sql.all<{ value: number }>("SELECT value FROM meta WHERE name = 'expired_at'");
-  if (last && now - last.value < DAY_MS)
-    return { runsExpired: 0, runTablesDropped: [], filesExpired: 0, rollupsExpired: 0, sealedExpired: 0 };
+  if (last && now - last.value < DAY_MS) {
+    return {
+      runsExpired: 0,
+      runTablesDropped: [],
+      filesExpired: 0,
+      fileTablesDropped: [],
+      rollupsExpired: 0,
+      sealedExpired: 0,
+    };
+  }
   const windowStart = now - retention.dedupeWindowDays * DAY_MS;
-  const filesBefore = (now - retention.manifestRetentionDays * DAY_MS) * FILE_IDS_PER_MS;
-  const { runsExpired, runTablesDropped } = expireRuns(sql, windowStart, windowStart * FILE_IDS_PER_MS);
+  const tables = readRunTables(sql);
+  // A day's runs table goes only once its files no longer need the sweep: staleFiles reads no other day's.
+  const { runsExpired, runTablesDropped } = expireRuns(sql, tables, windowStart, windowStart * FILE_IDS_PER_MS, (day) =>
+    settledFiles(sql, tables.files, day),
+  );
   // No consumer routes by the count that moved a session away once its runs here have aged out.
   const sealedExpired = sql.all(
     "DELETE FROM sealed WHERE sealed_at < ?1 RETURNING 1",
     now - retention.dedupeWindowDays * DAY_MS,
   ).length;
-  const filesExpired = sql.all("DELETE FROM files WHERE id < ?1 RETURNING 1", filesBefore).length;
+  const { filesExpired, fileTablesDropped } = expireFiles(
+    sql,
+    tables.files,
+    now - retention.manifestRetentionDays * DAY_MS,
+  );
   expireReports(sql, now - retention.dedupeWindowDays * DAY_MS);
   let rollupsExpired = 0;
   for (const grain of ROLLUP_GRAINS) {
@@ -91,12 +108,13 @@ export function expireOld(
     "INSERT INTO meta (name, value) VALUES ('expired_at', ?1) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
     now,
   );
-  return { runsExpired, runTablesDropped, filesExpired, rollupsExpired, sealedExpired };
+  return { runsExpired, runTablesDropped, filesExpired, fileTablesDropped, rollupsExpired, sealedExpired };
 }
 
 export function holdsAnything(sql: MeteredSql): boolean {
   return (
-    ["files", "rollups", "sealed", "reports"].some((table) => sql.all(`SELECT 1 FROM ${table} LIMIT 1`).length > 0) ||
+    ["rollups", "sealed", "reports"].some((table) => sql.all(`SELECT 1 FROM ${table} LIMIT 1`).length > 0) ||
+    fileTableNames(readFileTables(sql)).length > 0 ||
     minuteDays(sql).length > 0 ||
     holdsRuns(sql)
   );

@@ -55,7 +55,10 @@ describe("a shard's sweep reports the rows it read and wrote", () => {
     const { kinds } = await shard!.storage();
 
     expect(first.filesExpired + first.runsExpired).toBe(0);
-    expect(later.filesExpired).toBe(1);
+    expect(first.fileTablesDropped).toEqual([]);
+    // The file's day table is dropped whole: no row deleted one by one.
+    expect(later.fileTablesDropped).toEqual([expect.stringMatching(/^files_\d{8}$/)]);
+    expect(later.filesExpired).toBe(0);
     expect(later.usage.rowsWritten).toBeGreaterThan(first.usage.rowsWritten);
     expect(kinds.runs.rows + kinds.files.rows + kinds.minuteRollups.rows).toBe(0);
   });

@@ -13,7 +13,7 @@ import { asQueuedMessages, deliver, deliverUntilAcked } from "../support/deliver
 import { committedKeys, exportedLines, listKeys } from "../support/export-objects.js";
 import { acceptedMessageBodies, type Sender, senderFor } from "../support/ingest.js";
 import { failingShardCall } from "../support/faults.js";
-import { shardStats, shardsOf, sweepShardsAt } from "../support/ledger.js";
+import { shardCommittedKeys, shardStats, shardsOf, sweepShardsAt } from "../support/ledger.js";
 import { eventsOf } from "../support/recording-queue.js";
 import { uniqueTenant } from "../support/tenants.js";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../support/time.js";
@@ -302,23 +302,33 @@ describe("the D1 claims of before the shards still count until they age out", ()
   });
 });
 
-describe("a shard of before the day tables keeps its legacy runs table until its runs age out", () => {
-  /** Turns the tenant's shard into one of before: its runs moved into the legacy `runs` table, no schema version. */
+describe("a shard of before the day tables keeps its legacy runs and files tables until their rows age out", () => {
+  /**
+   * Turns the tenant's shard into one of before: its runs moved into the legacy `runs` table and its files into
+   * the legacy `files` table (as version 0 created it), no schema version.
+   */
   async function asShardOfBefore(tenant: string): Promise<void> {
     await runInDurableObject(shardsOf(tenant)[0]!, (_, state) => {
       const sql = state.storage.sql;
-      const [table] = sql.exec<{ name: string }>("SELECT name FROM sqlite_schema WHERE name GLOB 'runs_*'").toArray();
+      const tableOf = (base: string) =>
+        sql.exec<{ name: string }>(`SELECT name FROM sqlite_schema WHERE name GLOB '${base}_*'`).one().name;
+      const [runs, files] = [tableOf("runs"), tableOf("files")];
       sql.exec(`CREATE TABLE runs (session TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
         file_id INTEGER NOT NULL, PRIMARY KEY (session, first)) WITHOUT ROWID`);
-      sql.exec(`INSERT INTO runs SELECT session, first, last, file_id FROM ${table!.name}`);
-      sql.exec(`DROP TABLE ${table!.name}`);
+      sql.exec(`INSERT INTO runs SELECT session, first, last, file_id FROM ${runs}`);
+      sql.exec(`CREATE TABLE files (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'committed', 'abandoned', 'swept')),
+        created_at INTEGER NOT NULL, facts TEXT)`);
+      sql.exec(`INSERT INTO files SELECT id, key, state, created_at, facts FROM ${files}`);
+      sql.exec(`DROP TABLE ${runs}`);
+      sql.exec(`DROP TABLE ${files}`);
       sql.exec("DELETE FROM meta WHERE name = 'schema_version'");
       // As the shard's next start would.
       ensureShardSchema(sql);
     });
   }
 
-  it("refuses the duplicates its committed runs hold, and drops the table once they have aged out", async () => {
+  it("refuses the duplicates its committed runs hold, and drops the runs table once they have aged out", async () => {
     const sender = senderFor(uniqueTenant("legacy-runs"));
     const first = await send(sender, sessionEvents([1, 2, 3]));
     await asShardOfBefore(sender.tenant);
@@ -339,6 +349,31 @@ describe("a shard of before the day tables keeps its legacy runs table until its
     );
     expect(swept).toMatchObject({ runsExpired: 1, runTablesDropped: expect.arrayContaining(["runs"]) });
     expect((await shardStats(sender.tenant))[0]!.runTables).toEqual({});
+  });
+
+  it("lists and finds its committed legacy file beside the new ones, and drops the files table once it is empty", async () => {
+    const sender = senderFor(uniqueTenant("legacy-files"));
+    await send(sender, sessionEvents([1, 2, 3]));
+    const [legacyKey] = await listKeys(`${sender.tenant}/`);
+    await asShardOfBefore(sender.tenant);
+    expect((await shardStats(sender.tenant))[0]!.fileTables).toEqual({ files: 1 });
+
+    await send(sender, sessionEvents([3, 4]));
+    const keys = await listKeys(`${sender.tenant}/`);
+    expect(keys).toHaveLength(2);
+    expect(await shardCommittedKeys(sender.tenant)).toEqual(keys);
+    const [shard] = shardsOf(sender.tenant);
+    expect(await shard!.findFile(legacyKey!)).toMatchObject({ key: legacyKey, events: 3 });
+    const [stats] = await shardStats(sender.tenant);
+    expect(stats!.fileTables).toEqual({ files: 1, [`files_${dayOf(Date.now())}`]: 1 });
+
+    const retentionDays = Number(env.MANIFEST_RETENTION_DAYS);
+    const swept = await shard!.sweep(Date.now() + (retentionDays + 2) * DAY_MS);
+    expect(swept).toMatchObject({
+      filesExpired: 1,
+      fileTablesDropped: expect.arrayContaining(["files", `files_${dayOf(Date.now())}`]),
+    });
+    expect((await shardStats(sender.tenant))[0]!.fileTables).toEqual({});
   });
 });
 

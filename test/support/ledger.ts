@@ -33,7 +33,28 @@ export async function shardStats(tenant: string, bindings: Partial<Env> = {}): P
 /** The LEDGER binding with the result of every shard's `method` call recorded (e.g. a commit's rows written). */
 export function recordingShardResults<T>(method: "claim" | "commit"): { binding: Env["LEDGER"]; results: T[] } {
   const results: T[] = [];
-  const binding = new Proxy(env.LEDGER, {
+  const binding = wrappingShardCalls<T>(method, async (call) => {
+    const result = await call();
+    results.push(result);
+    return result;
+  });
+  return { binding, results };
+}
+
+/** The LEDGER binding with `before()` run before every shard `method` call (e.g. to move the clock on). */
+export function beforeShardCalls(method: "claim" | "commit", before: () => void): Env["LEDGER"] {
+  return wrappingShardCalls(method, (call) => {
+    before();
+    return call();
+  });
+}
+
+/** The LEDGER binding whose shards' `method` calls go through `wrap`. */
+function wrappingShardCalls<T>(
+  method: "claim" | "commit",
+  wrap: (call: () => Promise<T>) => Promise<T>,
+): Env["LEDGER"] {
+  return new Proxy(env.LEDGER, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property);
       if (typeof value !== "function") return value;
@@ -48,15 +69,10 @@ export function recordingShardResults<T>(method: "claim" | "commit"): { binding:
         return new Proxy(stub, {
           get(stubTarget, name) {
             if (name !== method) return Reflect.get(stubTarget, name);
-            return async (...callArgs: unknown[]) => {
-              const result = await stub[method]!(...callArgs);
-              results.push(result);
-              return result;
-            };
+            return (...callArgs: unknown[]) => wrap(() => stub[method]!(...callArgs));
           },
         });
       };
     },
   });
-  return { binding, results };
 }

@@ -161,7 +161,10 @@ export interface ShardStats {
   runs: number;
   /** Rows per run table: day tables `runs_yyyymmdd` and, in a shard of before them, the legacy `runs`. */
   runTables: Record<string, number>;
+  /** Files in all its files tables. */
   files: number;
+  /** Rows per files table: day tables `files_yyyymmdd` and, in a shard of before them, the legacy `files`. */
+  fileTables: Record<string, number>;
   rollups: number;
   /** Sessions handed over to another shard, kept sealed here for the dedupe window. */
   sealed: number;
