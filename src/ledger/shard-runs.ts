@@ -142,10 +142,6 @@ export function countRuns(sql: MeteredSql): Record<string, number> {
   );
 }
 
-export function holdsRuns(sql: MeteredSql): boolean {
-  return readRunTables(sql).names.length > 0;
-}
-
 /**
  * Ages out the runs of files claimed before `claimedBefore` (epoch ms; `beforeFileId` is its file id): the day
  * tables of days that ended by then are dropped (every run in them is of a file claimed before), the legacy

@@ -16,17 +16,10 @@
  * @module
  */
 import { ROLLUP_GRAINS, ROLLUP_RETENTION_MS, bucketOf } from "../core/insights/insight-rollup.js";
-import {
-  expireFiles,
-  FILE_IDS_PER_MS,
-  fileTableNames,
-  readFileTables,
-  settledFiles,
-  unsettledFiles,
-} from "./shard-files.js";
-import { minuteDays } from "./shard-minute-tables.js";
+import { expireFiles, FILE_IDS_PER_MS, settledFiles, unsettledFiles } from "./shard-files.js";
 import { expireReports } from "./shard-reports.js";
-import { expireRuns, holdsRuns, readRunTables } from "./shard-runs.js";
+import { expireRuns, readRunTables } from "./shard-runs.js";
+import { readDayTables } from "./day-tables.js";
 import type { MeteredSql } from "./sql-usage.js";
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -112,10 +105,10 @@ export function expireOld(
 }
 
 export function holdsAnything(sql: MeteredSql): boolean {
+  // The day tables of every kind in one read of sqlite_schema: one that exists is still to drop, empty or not.
+  const dayTables = Object.values(readDayTables(sql, ["runs", "files", "minutes"]));
   return (
-    ["rollups", "sealed", "reports"].some((table) => sql.all(`SELECT 1 FROM ${table} LIMIT 1`).length > 0) ||
-    fileTableNames(readFileTables(sql)).length > 0 ||
-    minuteDays(sql).length > 0 ||
-    holdsRuns(sql)
+    dayTables.some((tables) => tables.days.length > 0 || tables.base) ||
+    ["rollups", "sealed", "reports"].some((table) => sql.all(`SELECT 1 FROM ${table} LIMIT 1`).length > 0)
   );
 }
