@@ -2,16 +2,20 @@
  * A shard's files rows (the manifest and the states of its files) live in day tables `files_yyyymmdd` of their
  * claim's day (src/ledger/shard-files.ts): a file claimed just after midnight, in a batch begun before it, keeps
  * a key of the day before and is still found by it, listed and answers duplicates; the listing keeps key order
- * across the tables; the sweep drops a day's table whole once the manifest retention has passed.
+ * across the tables; the sweep drops a day's table whole once the manifest retention has passed, and keeps a day's
+ * runs table while a file of that day is still to sweep.
  * @module
  */
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
 import type { DayManifest, ExportListing } from "../../src/core/exports/export-listing.js";
 import { utcDay } from "../../src/core/exports/export-key.js";
 import { dayOf, dayStartMs } from "../../src/ledger/day-tables.js";
-import { asQueuedMessages, deliverUntilAcked } from "../support/deliver.js";
+import { expireOld, staleFiles } from "../../src/ledger/shard-sweep.js";
+import { MeteredSql } from "../../src/ledger/sql-usage.js";
+import { asQueuedMessages, deliver, deliverUntilAcked } from "../support/deliver.js";
+import { failOnce } from "../support/faults.js";
 import { getAs } from "../support/export-files.js";
 import { exportedLines, listKeys } from "../support/export-objects.js";
 import { acceptedMessageBodies, type Sender, senderFor } from "../support/ingest.js";
@@ -159,5 +163,33 @@ describe("the sweep ages a files day table out whole", () => {
     expect(droppedOutcome.usage.rowsWritten).toBe(1);
     expect((await shardStats(dropped.tenant))[0]!.fileTables).toEqual({});
     expect(await shardCommittedKeys(dropped.tenant)).toEqual([]);
+  });
+});
+
+describe("a day with a file still to sweep keeps its runs table", () => {
+  it("past the window, so that the hourly sweep still finds the file, and drops it once the file is swept", async () => {
+    const sender = senderFor(uniqueTenant("unsettled"));
+    // The Worker "dies" after writing: the file stays pending with its object.
+    const bodies = await acceptedMessageBodies(sender, seedEvents());
+    await deliver(asQueuedMessages(bodies), { EXPORTS: failOnce(env.EXPORTS, "put", "after").binding });
+    const [orphan] = await listKeys(`${sender.tenant}/`);
+    const [runTable] = Object.keys((await shardStats(sender.tenant))[0]!.runTables);
+    const pastWindow = dayStartMs(runTable!.slice("runs_".length)) + (1 + Number(env.DEDUPE_WINDOW_DAYS)) * DAY_MS;
+    const [shard] = shardsOf(sender.tenant);
+
+    await runInDurableObject(shard!, (_, state) => {
+      const sql = new MeteredSql(state.storage.sql);
+      const retention = {
+        dedupeWindowDays: Number(env.DEDUPE_WINDOW_DAYS),
+        manifestRetentionDays: Number(env.MANIFEST_RETENTION_DAYS),
+      };
+      // The daily step of a sweep whose R2 deletes failed: the file was not swept, so its day's runs stay.
+      expect(expireOld(sql, pastWindow, retention).runTablesDropped).toEqual([]);
+      expect(staleFiles(sql, pastWindow)).toMatchObject([{ key: orphan }]);
+    });
+    const swept = await shard!.sweep(pastWindow + DAY_MS);
+
+    expect(swept).toMatchObject({ filesSwept: 1, runTablesDropped: [runTable] });
+    expect(await listKeys(`${sender.tenant}/`)).toEqual([]);
   });
 });
