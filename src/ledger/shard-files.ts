@@ -8,7 +8,10 @@
  * empty, so its files keep answering duplicates, commits and the listing across the switch.
  *
  * By id (the runs' joins, abandon, the sweep's markSwept) the table is exact: a file id is epoch ms ×
- * FILE_IDS_PER_MS + a counter, so its day is the id's.
+ * FILE_IDS_PER_MS + a counter, so its day is the id's. Why the id's day and not the key's: the runs of a claim
+ * go into the runs table of the same day, so each runs table joins exactly one files table (the claim's hot read),
+ * and a file's runs and row age by the same clock; the key's day would make every join probe two or three tables,
+ * where only the lookups by key (one per commit, and the pull API's) probe three here.
  *
  * By key (commit, findFile, changeErasedFile, the listing, dayFiles) the table is one of three: a key's day
  * folder is the consumer's writtenAt (its batch's start, by the consumer's clock), and the file's id the shard's

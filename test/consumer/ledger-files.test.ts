@@ -32,7 +32,9 @@ async function exportFile(sender: Sender, first: number, batchAt: number, claimA
   const events = seedEvents().map((event, index) => ({ ...event, sequencenumber: first + index }));
   const bodies = await acceptedMessageBodies(sender, events);
   const before = new Set(await listKeys(`${sender.tenant}/`));
-  const LEDGER = beforeShardCalls("claim", () => vi.setSystemTime(claimAt));
+  const LEDGER = beforeShardCalls("claim", () => {
+    vi.setSystemTime(claimAt);
+  });
   await deliverUntilAcked(asQueuedMessages(bodies), () => ({ LEDGER }));
   const [key] = (await listKeys(`${sender.tenant}/`)).filter((each) => !before.has(each));
   return key!;

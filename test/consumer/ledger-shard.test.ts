@@ -13,7 +13,7 @@ import { asQueuedMessages, deliver, deliverUntilAcked } from "../support/deliver
 import { committedKeys, exportedLines, listKeys } from "../support/export-objects.js";
 import { acceptedMessageBodies, type Sender, senderFor } from "../support/ingest.js";
 import { failingShardCall } from "../support/faults.js";
-import { shardCommittedKeys, shardStats, shardsOf, sweepShardsAt } from "../support/ledger.js";
+import { beforeShardCalls, shardCommittedKeys, shardStats, shardsOf, sweepShardsAt } from "../support/ledger.js";
 import { eventsOf } from "../support/recording-queue.js";
 import { uniqueTenant } from "../support/tenants.js";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../support/time.js";
@@ -349,6 +349,21 @@ describe("a shard of before the day tables keeps its legacy runs and files table
     );
     expect(swept).toMatchObject({ runsExpired: 1, runTablesDropped: expect.arrayContaining(["runs"]) });
     expect((await shardStats(sender.tenant))[0]!.runTables).toEqual({});
+  });
+
+  it("commits a file claimed before the deploy (pending in the legacy files table) once, after it", async () => {
+    const sender = senderFor(uniqueTenant("legacy-pending"));
+    const bodies = await acceptedMessageBodies(sender, sessionEvents([1, 2, 3]));
+    // The deploy lands between the claim and the commit of an attempt.
+    const LEDGER = beforeShardCalls("commit", () => asShardOfBefore(sender.tenant));
+    await deliverUntilAcked(asQueuedMessages(bodies), () => ({ LEDGER }));
+
+    const keys = await listKeys(`${sender.tenant}/`);
+    expect(keys).toHaveLength(1);
+    expect(await shardCommittedKeys(sender.tenant)).toEqual(keys);
+    expect((await shardStats(sender.tenant))[0]!.fileTables).toEqual({ files: 1 });
+    await send(sender, sessionEvents([1, 2, 3]));
+    expect(await exportedOnce(sender.tenant)).toEqual(idsOf(eventsOf(bodies)));
   });
 
   it("lists and finds its committed legacy file beside the new ones, and drops the files table once it is empty", async () => {

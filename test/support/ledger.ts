@@ -42,9 +42,9 @@ export function recordingShardResults<T>(method: "claim" | "commit"): { binding:
 }
 
 /** The LEDGER binding with `before()` run before every shard `method` call (e.g. to move the clock on). */
-export function beforeShardCalls(method: "claim" | "commit", before: () => void): Env["LEDGER"] {
-  return wrappingShardCalls(method, (call) => {
-    before();
+export function beforeShardCalls(method: "claim" | "commit", before: () => void | Promise<void>): Env["LEDGER"] {
+  return wrappingShardCalls(method, async (call) => {
+    await before();
     return call();
   });
 }
