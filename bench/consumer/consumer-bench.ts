@@ -116,8 +116,9 @@ async function ageShards(collector: RunningCollector, profile: ConsumerProfile) 
   const aging = { rowsRead: 0, rowsWritten: 0 };
   for (const days of AGING_SWEEP_DAYS) {
     const swept = await sweepAll(stubs, now + days * DAY_MS);
-    aging.rowsRead += swept.rowsRead - daily.rowsRead;
-    aging.rowsWritten += swept.rowsWritten - daily.rowsWritten;
+    // A sweep after tables were dropped reads a shorter table list than the first one did: never below nothing.
+    aging.rowsRead += Math.max(0, swept.rowsRead - daily.rowsRead);
+    aging.rowsWritten += Math.max(0, swept.rowsWritten - daily.rowsWritten);
     // The first of these sweeps folded the minutes into the day rows, which are kept 400 days: measured now.
     if (days === AGING_SWEEP_DAYS[0]) storage.dayRollups = (await storageOf(stubs)).dayRollups;
   }
