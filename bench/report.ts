@@ -8,7 +8,7 @@ import { coreRows } from "./core/core-rows.js";
 import { FLEET_BATCH, type EdgeResult } from "./edge/edge-load.js";
 import { PRICES_AS_OF } from "../src/core/usage/list-prices.js";
 import { renderTable, type Row } from "./lib/table.js";
-import { shardScalingEfficiency, type AllResults, type TargetCheck } from "./targets.js";
+import { shardCapacityPerSecond, shardScalingEfficiency, type AllResults, type TargetCheck } from "./targets.js";
 
 const int = (value: number) => Math.round(value).toLocaleString("en-US");
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
@@ -61,8 +61,8 @@ export function buildRows(results: AllResults, targets: readonly TargetCheck[]):
   shardScaling.forEach((run, index) => {
     rows.push([
       `${run.profile.shards} shard(s)`,
-      `${int((run.eventsPerBatch / Math.max(1, run.maxShardMsPerBatch)) * 1000)} ev/s per busiest shard`,
-      `busiest shard ${fixed(run.maxShardMsPerBatch, 0)} ms/batch (${fixed((efficiency[index] ?? 0) * 100, 0)}% of linear); whole batch ${int(run.eventsPerSecond)} ev/s on this machine`,
+      `${int(shardCapacityPerSecond(run))} ev/s of shard CPU`,
+      `shards' CPU ${fixed(run.shardCpuMsPerBatch, 1)} ms/batch, all together (${fixed((efficiency[index] ?? 0) * 100, 0)}% of linear); busiest shard's wait ${fixed(run.maxShardMsPerBatch, 0)} ms; whole batch ${int(run.eventsPerSecond)} ev/s on this machine (one thread)`,
     ]);
   });
 

@@ -17,6 +17,9 @@ import { benchContext } from "../core/core-paths.js";
 import { median } from "../lib/stats.js";
 import { waitFor } from "../lib/wait-for.js";
 import { type RunningCollector, startCollector } from "../runtime/collector.js";
+import { inclusiveMs, startProfiling, stopProfiling } from "../runtime/cpu-profile.js";
+import { freePort } from "../runtime/free-port.js";
+import { InspectorSession } from "../runtime/inspector.js";
 import { childWorkerdPids, cpuSeconds } from "../runtime/process-cpu.js";
 import { mixedEvents, SMALL_BATCH, utf8Bytes } from "../workload.js";
 
@@ -45,6 +48,11 @@ export interface ConsumerResult {
   ledgerRowsReadPerFile: number;
   /** Milliseconds the consumer waited on ledger calls, per batch (an upper bound on the shards' active time). */
   ledgerMsPerBatch: number;
+  /**
+   * CPU the ledger shards spent in their claim and commit calls per batch, all shards together (V8's sampling
+   * profiler in the one workerd isolate they share with the consumer here): the work that adding shards spreads.
+   */
+  shardCpuMsPerBatch: number;
   /** The longest any one shard kept a batch waiting (claim + commit), median over batches. */
   maxShardMsPerBatch: number;
   /** The largest shard's SQLite size at the end, over the events exported to it. */
@@ -84,6 +92,8 @@ interface LogLine {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** The ledger shard's methods a batch calls (src/ledger/export-ledger-shard.ts). */
+const SHARD_CALLS = new Set(["claim", "commit"]);
 /**
  * The clocks the shards are swept at after the run (after a first sweep at once, which ages nothing), in days
  * from now: past the minute rollups' fold (2 days),
@@ -173,7 +183,9 @@ async function edgeMessages(requests: number, seed: number, tenants: number) {
 
 export async function runConsumer(batches: number, profile: ConsumerProfile): Promise<ConsumerResult> {
   const lines: LogLine[] = [];
+  const inspectorPort = await freePort();
   const collector = await startCollector({
+    inspectorPort,
     shape: "consumer",
     tenant: tenantOf(0),
     vars: { LEDGER_SHARDS: String(profile.shards), LEGACY_CLAIMS_UNTIL: "2000-01-01T00:00:00Z" },
@@ -191,6 +203,8 @@ export async function runConsumer(batches: number, profile: ConsumerProfile): Pr
     const queue = await collector.miniflare.getQueueProducer<string>("EVENTS", "collector");
     const batchLines: LogLine[] = [];
     const cpuMs: number[] = [];
+    const inspector = await InspectorSession.connect(inspectorPort, "collector");
+    let shardCpuMs = 0;
     let messageBytes = 0;
     let allMessageBytes = 0;
     let allRawBytes = 0;
@@ -204,6 +218,7 @@ export async function runConsumer(batches: number, profile: ConsumerProfile): Pr
       allEvents += MESSAGES_PER_BATCH * SMALL_BATCH;
       const seen = lines.filter((line) => line.msg === "batch").length;
       const cpuBefore = cpuSeconds(pids);
+      if (batch > 0) await startProfiling(inspector);
       // A sendBatch may carry 256 KB: send the messages in small groups.
       for (let start = 0; start < messages.length; start += 10) {
         await queue.sendBatch(
@@ -215,8 +230,10 @@ export async function runConsumer(batches: number, profile: ConsumerProfile): Pr
         "the consumer's batch line",
       );
       cpuMs.push((cpuSeconds(pids) - cpuBefore) * 1000);
+      if (batch > 0) shardCpuMs += inclusiveMs(await stopProfiling(inspector), SHARD_CALLS);
       if (batch > 0) batchLines.push(line);
     }
+    inspector.close();
     const aged = await ageShards(collector, profile);
     const field = (line: LogLine, name: string) => Number(line[name] ?? 0);
     const sum = (name: string) => batchLines.reduce((total, line) => total + field(line, name), 0);
@@ -231,6 +248,7 @@ export async function runConsumer(batches: number, profile: ConsumerProfile): Pr
         batchLines.map((line) => (field(line, "events_in") / Math.max(1, field(line, "duration_ms"))) * 1000),
       ),
       batchMs: median(batchLines.map((line) => field(line, "duration_ms"))),
+      shardCpuMsPerBatch: shardCpuMs / batchLines.length,
       cpuMsPerBatch: median(cpuMs.slice(1)),
       filesPerBatch: files / batchLines.length,
       eventsPerFile: totalEvents / Math.max(1, files),

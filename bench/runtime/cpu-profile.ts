@@ -1,0 +1,58 @@
+/**
+ * CPU time of named functions in a workerd isolate, from V8's sampling profiler (the inspector's `Profiler`
+ * domain, through bench/runtime/inspector.ts). The consumer bench uses it to tell the ledger shards' own work
+ * (their `claim` and `commit` calls) from the consumer's, which share one isolate under Miniflare.
+ * @module
+ */
+import type { InspectorSession } from "./inspector.js";
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+  children?: number[];
+}
+
+export interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Samples every `intervalMicros` from now until `stopProfiling`. */
+export async function startProfiling(session: InspectorSession, intervalMicros = 100): Promise<void> {
+  await session.send("Profiler.enable");
+  await session.send("Profiler.setSamplingInterval", { interval: intervalMicros });
+  await session.send("Profiler.start");
+}
+
+export async function stopProfiling(session: InspectorSession): Promise<CpuProfile> {
+  const { profile } = await session.send<{ profile: CpuProfile }>("Profiler.stop");
+  return profile;
+}
+
+/**
+ * Milliseconds sampled inside any function named in `names` (with everything it called), counting a frame
+ * nested in another named one once.
+ */
+export function inclusiveMs(profile: CpuProfile, names: ReadonlySet<string>): number {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfMicros = new Map<number, number>();
+  profile.samples.forEach((nodeId, index) => {
+    // A sample's delta is the time since the one before: it counts for this sample's frame.
+    selfMicros.set(nodeId, (selfMicros.get(nodeId) ?? 0) + (profile.timeDeltas[index] ?? 0));
+  });
+  const subtreeMicros = (node: ProfileNode): number =>
+    (selfMicros.get(node.id) ?? 0) +
+    (node.children ?? []).reduce((total, child) => total + subtreeMicros(byId.get(child)!), 0);
+  let micros = 0;
+  const walk = (node: ProfileNode): void => {
+    if (names.has(node.callFrame.functionName)) {
+      micros += subtreeMicros(node);
+      return;
+    }
+    for (const child of node.children ?? []) walk(byId.get(child)!);
+  };
+  const root = profile.nodes[0];
+  if (root) walk(root);
+  return micros / 1000;
+}
