@@ -1,9 +1,10 @@
 /**
  * A shard's files rows (the manifest and the states of its files) live in day tables `files_yyyymmdd` of their
  * claim's day (src/ledger/shard-files.ts): a file claimed just after midnight, in a batch begun before it, keeps
- * a key of the day before and is still found by it, listed and answers duplicates; the listing keeps key order
- * across the tables; the sweep drops a day's table whole once the manifest retention has passed, and keeps a day's
- * runs table while a file of that day is still to sweep.
+ * a key of the day before and is still found by it, listed and answers duplicates (and a file written just after
+ * midnight but claimed by a shard whose clock still read the day before, in the table of the day before its key's);
+ * the listing keeps key order across the tables; the sweep drops a day's table whole once the manifest retention
+ * has passed, and keeps a day's runs table while a file of that day is still to sweep.
  * @module
  */
 import { env, runInDurableObject } from "cloudflare:test";
@@ -80,6 +81,33 @@ describe("a file claimed just after midnight with a key of the day before", () =
     await exportFile(sender, 1, midnight + 5 * MINUTE_MS);
     expect(await listKeys(`${sender.tenant}/`)).toEqual([key]);
     expect(await exportedLines(sender.tenant)).toHaveLength(seedEvents().length);
+  });
+});
+
+describe("a file written just after midnight and claimed when the shard's clock still read the day before", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("is in the table of the day before its key's, commits at the first attempt, is listed and found by its key", async () => {
+    const sender = senderFor(uniqueTenant("skewed"));
+    const day = utcDay(new Date(midnight));
+    vi.useFakeTimers({ toFake: ["Date"] });
+    // The shard's clock trails the consumer's by 3 ms across midnight.
+    vi.setSystemTime(midnight + 2);
+    const bodies = await acceptedMessageBodies(sender, seedEvents());
+    const LEDGER = beforeShardCalls("claim", () => {
+      vi.setSystemTime(midnight - 1);
+    });
+
+    expect((await deliver(asQueuedMessages(bodies), { LEDGER })).retried).toEqual([]);
+
+    const [key] = await listKeys(`${sender.tenant}/`);
+    expect(key).toContain(`/${day}/${day}T0000_`);
+    expect((await shardStats(sender.tenant))[0]!.fileTables).toEqual({ [`files_${dayOf(midnight - 1)}`]: 1 });
+    expect(await shardsOf(sender.tenant)[0]!.findFile(key!)).toMatchObject({ key });
+    const oneDay = `/v1/exports?from=${day}&to=${day}`;
+    expect((await json<ExportListing>(sender.tenant, oneDay)).files.map((file) => file.key)).toEqual([key]);
+    const manifest = await json<DayManifest>(sender.tenant, `/v1/exports/days/${day}`);
+    expect(manifest.files.map((file) => file.key)).toEqual([key]);
   });
 });
 

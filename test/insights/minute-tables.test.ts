@@ -182,6 +182,38 @@ describe("the fold of a day's minute table into its day rows", () => {
   });
 });
 
+describe("the fold of a day's minute table waits until its last minute is 24 hours old", () => {
+  it("a sweep at the day's start + 48 hours - 1 ms folds nothing and its 23:59 minute still reads; at + 48 hours it folds", async () => {
+    const tenant = uniqueTenant("foldedge");
+    const dayStart = todayStart() - DAY_MS;
+    const lastMinute = dayStart + DAY_MS - MINUTE_MS;
+    await consumeAt(tenant, events(5, 1), lastMinute);
+    const [shard] = shardsOf(tenant);
+    const bucket = new Date(lastMinute).toISOString().slice(0, 16);
+    const day = isoDay(dayStart);
+    /** The events the shard counts in the day's last minute, and in the whole day. */
+    const counted = async () => {
+      const read = async (grain: string, first: string, periodLength: number) => {
+        const rows = await shard!.readRollups({ grain, firstBucket: first, lastBucket: first, periodLength });
+        return rows.counts.filter((row) => row.dimension === "type").reduce((sum, row) => sum + row.count, 0);
+      };
+      return { minute: await read("minute", bucket, 16), day: await read("day", day, 10) };
+    };
+    expect(await counted()).toEqual({ minute: 5, day: 5 });
+
+    const early = await shard!.sweep(dayStart + 2 * DAY_MS - 1);
+
+    expect(early.minuteDaysFolded).toBe(0);
+    expect(await counted()).toEqual({ minute: 5, day: 5 });
+
+    const due = await shard!.sweep(dayStart + 2 * DAY_MS);
+
+    expect(due.minuteDaysFolded).toBe(1);
+    // Folded: the minute is past its 24 hours, the day row holds the day.
+    expect(await counted()).toEqual({ minute: 0, day: 5 });
+  });
+});
+
 describe("the rollups a shard wrote before its minute tables", () => {
   /** Moves the shard's minute tables into `rollups` as minute and day rows: a shard as the previous version left it. */
   async function asWrittenBefore(tenant: string): Promise<void> {
