@@ -60,6 +60,8 @@ export function addRollups(sql: MeteredSql, increments: RollupIncrements, axis: 
       addToMinuteTable(sql, day, axis, minute.bucket, minute.tally);
       addTally(parts, minute.tally);
     }
+    // Negative counts are legitimate: a consumer of before the minute tables puts late events' minutes on received
+    // (test/insights/minute-tables.test.ts, the rollout); the remainder takes them back off the day.
     const remainder = remainderOf(whole ?? emptyTally(), parts);
     if (!isEmptyTally(remainder)) addToMinuteTable(sql, day, axis, day, remainder);
   }

@@ -1,17 +1,24 @@
 /**
  * A shard's minute rollups kept in a table per received day and folded into the day's rows once the day is two
  * days old (src/ledger/shard-rollups.ts), end to end in workerd: a file writes one rollup row, the summaries read
- * the same numbers before and after the fold, a commit after the fold lands on the day row, and the fold drops the
- * table without a billed row per minute.
+ * the same numbers before and after the fold, a commit after the fold lands on the day row, the fold drops the
+ * table without a billed row per minute and not before the day's last minute is 24 hours old, and an older
+ * consumer's commits during a rollout still add up to the day.
  * @module
  */
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { seedEvents } from "../../fixtures/seed-events.js";
-import type { CommitResult } from "../../src/core/exports/ledger-protocol.js";
+import type { CommitRequest, CommitResult } from "../../src/core/exports/ledger-protocol.js";
 import { asQueuedMessages, deliver } from "../support/deliver.js";
 import { acceptedMessageBodies, senderFor } from "../support/ingest.js";
-import { recordingShardResults, shardsOf, shardStats, sweepShardsAt } from "../support/ledger.js";
+import {
+  recordingShardResults,
+  rewritingShardRequests,
+  shardsOf,
+  shardStats,
+  sweepShardsAt,
+} from "../support/ledger.js";
 import { receivedAt, summaryOf } from "../support/summaries.js";
 import { uniqueTenant } from "../support/tenants.js";
 import { DAY_MS, HOUR_MS, MINUTE_MS, deviceTime } from "../support/time.js";
@@ -211,6 +218,62 @@ describe("the fold of a day's minute table waits until its last minute is 24 hou
     expect(due.minuteDaysFolded).toBe(1);
     // Folded: the minute is past its 24 hours, the day row holds the day.
     expect(await counted()).toEqual({ minute: 0, day: 5 });
+  });
+});
+
+/**
+ * A commit as a consumer of before the minute tables sent it: late events' minutes on the received axis (beside
+ * on-time days only), none on received_late (days only). Its received minutes add up to more than its received day.
+ */
+function asOlderConsumer(request: CommitRequest): CommitRequest {
+  const late = request.lateRollups!.received;
+  const minutes = { counts: late.counts.filter(isMinute), sketches: late.sketches.filter(isMinute) };
+  return {
+    ...request,
+    rollups: {
+      counts: [...request.rollups.counts, ...minutes.counts],
+      sketches: [...request.rollups.sketches, ...minutes.sketches],
+    },
+    lateRollups: {
+      ...request.lateRollups!,
+      received: {
+        counts: late.counts.filter((entry) => !isMinute(entry)),
+        sketches: late.sketches.filter((entry) => !isMinute(entry)),
+      },
+    },
+  };
+}
+
+const isMinute = (entry: { grain: string }) => entry.grain === "minute";
+
+describe("a commit of a consumer of before the minute tables, while a deploy rolls out", () => {
+  it("counts the day's events exactly by received and by event time, before and after the fold", async () => {
+    const [current, older] = [uniqueTenant("rollnew"), uniqueTenant("rollold")];
+    const at = Date.now() - MINUTE_MS;
+    // A file with late events only (no received day row), then one with on-time and late events.
+    for (const [index, posted] of [
+      events(2, 1, 3 * DAY_MS),
+      [...events(3, 3), ...events(2, 6, 2 * DAY_MS)],
+    ].entries()) {
+      await consumeAt(current, posted, at + index);
+      await consumeAt(older, posted, at + index, { LEDGER: rewritingShardRequests("commit", asOlderConsumer) });
+    }
+    const day = isoDay(at);
+    const paths = [`daily?from=${day}&to=${day}`, `daily?from=${isoDay(at - 5 * DAY_MS)}&to=${day}&time=event`];
+    /** Events per period by received and by event time, and the users by received time. */
+    const counted = async (tenant: string) => {
+      const [received, byEvent] = await Promise.all(paths.map((path) => numbers(tenant, path)));
+      return {
+        received: received!.periods.map((period) => [period.period, period.events, period.users]),
+        event: byEvent!.periods.map((period) => [period.period, period.events]),
+      };
+    };
+    const expected = await counted(current);
+    expect(expected.received).toEqual([[day, 7, 1]]);
+
+    expect(await counted(older)).toEqual(expected);
+    await sweepShardsAt(older, Date.parse(`${day}T00:00:00Z`) + 2 * DAY_MS);
+    expect(await counted(older)).toEqual(expected);
   });
 });
 

@@ -33,8 +33,8 @@ export async function shardStats(tenant: string, bindings: Partial<Env> = {}): P
 /** The LEDGER binding with the result of every shard's `method` call recorded (e.g. a commit's rows written). */
 export function recordingShardResults<T>(method: "claim" | "commit"): { binding: Env["LEDGER"]; results: T[] } {
   const results: T[] = [];
-  const binding = wrappingShardCalls<T>(method, async (call) => {
-    const result = await call();
+  const binding = wrappingShardCalls<T>(method, async (call, args) => {
+    const result = await call(...args);
     results.push(result);
     return result;
   });
@@ -43,16 +43,21 @@ export function recordingShardResults<T>(method: "claim" | "commit"): { binding:
 
 /** The LEDGER binding with `before()` run before every shard `method` call (e.g. to move the clock on). */
 export function beforeShardCalls(method: "claim" | "commit", before: () => void | Promise<void>): Env["LEDGER"] {
-  return wrappingShardCalls(method, async (call) => {
+  return wrappingShardCalls(method, async (call, args) => {
     await before();
-    return call();
+    return call(...args);
   });
 }
 
-/** The LEDGER binding whose shards' `method` calls go through `wrap`. */
+/** The LEDGER binding whose shards' `method` calls get their request rewritten (e.g. as an older consumer sent it). */
+export function rewritingShardRequests<R>(method: "claim" | "commit", rewrite: (request: R) => R): Env["LEDGER"] {
+  return wrappingShardCalls(method, (call, [request, ...rest]) => call(rewrite(request as R), ...rest));
+}
+
+/** The LEDGER binding whose shards' `method` calls go through `wrap` (which makes the call, with its arguments). */
 function wrappingShardCalls<T>(
   method: "claim" | "commit",
-  wrap: (call: () => Promise<T>) => Promise<T>,
+  wrap: (call: (...args: unknown[]) => Promise<T>, args: unknown[]) => Promise<T>,
 ): Env["LEDGER"] {
   return new Proxy(env.LEDGER, {
     get(target, property) {
@@ -69,7 +74,7 @@ function wrappingShardCalls<T>(
         return new Proxy(stub, {
           get(stubTarget, name) {
             if (name !== method) return Reflect.get(stubTarget, name);
-            return (...callArgs: unknown[]) => wrap(() => stub[method]!(...callArgs));
+            return (...callArgs: unknown[]) => wrap((...args) => stub[method]!(...args), callArgs);
           },
         });
       };
