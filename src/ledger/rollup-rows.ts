@@ -6,7 +6,7 @@
  * @module
  */
 import type { RollupIncrements } from "../core/insights/insight-rollup.js";
-import { decodeSketch, emptySketch, encodeSketch, mergeSketchInto, type Sketch } from "../core/insights/hyperloglog.js";
+import { decodeSketch, encodeSketch, mergeSketchInto, type Sketch } from "../core/insights/hyperloglog.js";
 import type { DistinctKind } from "../core/insights/insight-dimensions.js";
 
 /** Counts by `${dimension}\u0000${value}`: a Map, so no value can collide with an object's own members. */
@@ -44,7 +44,7 @@ export function addCount(into: RollupTally, dimension: string, value: string, co
 /** Adds `add` into `into`: counts summed, sketches merged (a union, exact register by register). */
 export function addTally(into: RollupTally, add: RollupTally): void {
   for (const { dimension, value, count } of add.counts.values()) addCount(into, dimension, value, count);
-  for (const [kind, sketch] of sketchesOf(add)) mergeSketchInto(sketchOf(into, kind), sketch);
+  for (const [kind, sketch] of sketchesOf(add)) addSketch(into, kind, sketch, false);
 }
 
 /** Adds a stored row into `into`. */
@@ -53,7 +53,7 @@ export function addStored(into: RollupTally, row: StoredRollup): void {
     addCount(into, dimension, value, count);
   }
   for (const [kind, registers] of Object.entries(JSON.parse(row.sketches) as Record<string, string>)) {
-    mergeSketchInto(sketchOf(into, kind as DistinctKind), decodeSketch(registers));
+    addSketch(into, kind as DistinctKind, decodeSketch(registers), true);
   }
 }
 
@@ -85,14 +85,23 @@ export function mergedRow(stored: StoredRollup | undefined, tally: RollupTally):
  */
 export function remainderOf(whole: RollupTally, parts: RollupTally): RollupTally {
   const remainder = emptyTally();
-  addTally(remainder, whole);
-  for (const { dimension, value, count } of parts.counts.values()) addCount(remainder, dimension, value, -count);
-  for (const [name, entry] of remainder.counts) if (entry.count === 0) remainder.counts.delete(name);
+  for (const [name, { dimension, value, count }] of whole.counts) {
+    const difference = count - (parts.counts.get(name)?.count ?? 0);
+    if (difference !== 0) remainder.counts.set(name, { dimension, value, count: difference });
+  }
+  for (const [name, { dimension, value, count }] of parts.counts) {
+    if (!whole.counts.has(name) && count !== 0) remainder.counts.set(name, { dimension, value, count: -count });
+  }
   for (const [kind, sketch] of sketchesOf(whole)) {
     const covered = parts.sketches[kind];
-    if (covered && sketch.every((rank, register) => covered[register] === rank)) delete remainder.sketches[kind];
+    if (!covered || !sameRegisters(covered, sketch)) remainder.sketches[kind] = sketch.slice();
   }
   return remainder;
+}
+
+function sameRegisters(a: Sketch, b: Sketch): boolean {
+  for (let register = 0; register < a.length; register++) if (a[register] !== b[register]) return false;
+  return a.length === b.length;
 }
 
 export function isEmptyTally(tally: RollupTally): boolean {
@@ -113,7 +122,7 @@ export function byBucket(increments: RollupIncrements): BucketTally[] {
   };
   for (const row of increments.counts) addCount(tallyOf(row.grain, row.bucket), row.dimension, row.value, row.count);
   for (const row of increments.sketches) {
-    mergeSketchInto(sketchOf(tallyOf(row.grain, row.bucket), row.kind), decodeSketch(row.registers));
+    addSketch(tallyOf(row.grain, row.bucket), row.kind, decodeSketch(row.registers), true);
   }
   return [...buckets.values()];
 }
@@ -122,8 +131,12 @@ export function sketchesOf(tally: RollupTally): Array<[DistinctKind, Sketch]> {
   return Object.entries(tally.sketches) as Array<[DistinctKind, Sketch]>;
 }
 
-function sketchOf(tally: RollupTally, kind: DistinctKind): Sketch {
-  const sketch = tally.sketches[kind] ?? emptySketch();
-  tally.sketches[kind] = sketch;
-  return sketch;
+/**
+ * Merges `sketch` into the tally's sketch of `kind`; a tally without one takes `sketch` itself when `owned` (a
+ * freshly decoded sketch nothing else holds), else a copy: no empty sketch allocated and merged into.
+ */
+function addSketch(tally: RollupTally, kind: DistinctKind, sketch: Sketch, owned: boolean): void {
+  const into = tally.sketches[kind];
+  if (into) mergeSketchInto(into, sketch);
+  else tally.sketches[kind] = owned ? sketch : sketch.slice();
 }
