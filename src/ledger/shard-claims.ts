@@ -123,15 +123,23 @@ interface RunScan {
 /** For each session, the runs that overlap its numbers: which numbers are committed here, and which runs are void. */
 function scanRuns(sql: MeteredSql, tables: RunTables, request: SessionNumbers): RunScan {
   const scan: RunScan = { claimable: new Set(), newRuns: [], voidRuns: [], heldBy: new Map() };
-  for (const [sessionIndex, events] of eventsBySession(request)) {
-    const session = request.sessions[sessionIndex]!;
-    const numbers = distinctAscending(events.map((event) => request.sequence[event]!));
-    const stored = overlappingRuns(sql, tables, session, numbers[0]!, numbers.at(-1)!);
-    const holder = runIndexOf(numbers, stored);
+  const sessions = [...eventsBySession(request)].map(([sessionIndex, events]) => ({
+    session: request.sessions[sessionIndex]!,
+    events,
+    numbers: distinctAscending(events.map((event) => request.sequence[event]!)),
+  }));
+  const stored = overlappingRuns(
+    sql,
+    tables,
+    sessions.map(({ session, numbers }) => ({ session, lowest: numbers[0]!, highest: numbers.at(-1)! })),
+  );
+  sessions.forEach(({ session, events, numbers }, index) => {
+    const runs = stored[index]!;
+    const holder = runIndexOf(numbers, runs);
     const ours = new Set<number>();
     const voided = new Set<number>();
     numbers.forEach((number, position) => {
-      const run = stored[holder[position]!];
+      const run = runs[holder[position]!];
       if (run?.state === "committed") {
         scan.heldBy.set(run.fileId, { key: run.key!, facts: JSON.parse(run.facts!) as CommittedFacts });
         return;
@@ -139,13 +147,13 @@ function scanRuns(sql: MeteredSql, tables: RunTables, request: SessionNumbers): 
       ours.add(number);
       if (run) voided.add(holder[position]!);
     });
-    for (const index of voided) {
-      const run = stored[index]!;
+    for (const voidIndex of voided) {
+      const run = runs[voidIndex]!;
       scan.voidRuns.push({ table: run.table, session, first: run.first, fileId: run.fileId, state: run.state });
     }
     for (const event of events) if (ours.has(request.sequence[event]!)) scan.claimable.add(event);
     if (ours.size > 0) scan.newRuns.push({ session, runs: runsOf([...ours]) });
-  }
+  });
   return scan;
 }
 

@@ -8,7 +8,7 @@
  *
  * A session's runs stay disjoint across all the tables (a claim adds only numbers no run covers, after deleting the
  * void runs that covered them), so the runs of a session in all tables, merged by `first`, are one disjoint sequence:
- * one statement per session and 5 tables walks them down as one table was.
+ * one statement per 5 tables finds the runs that overlap a call's numbers, for all its sessions.
  * @module
  */
 import {
@@ -26,6 +26,9 @@ import type { MeteredSql } from "./sql-usage.js";
 const BASE = "runs";
 const COLUMNS = `session TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL, file_id INTEGER NOT NULL,
   PRIMARY KEY (session, first)`;
+
+/** Durable Objects' SQLite binds at most 100 parameters a statement: the file id, then 3 per run. */
+const RUNS_PER_INSERT = 33;
 
 /**
  * The shard's run tables (day tables newest first, then the legacy table while it exists) and its files tables,
@@ -52,41 +55,54 @@ export function readRunTables(sql: MeteredSql): RunTables {
   return { days: runs.days, names: runs.base ? [...names, BASE] : names, files };
 }
 
-/**
- * The stored runs of `session` that overlap [lowest, highest], ascending, with their files. Runs of a session
- * are disjoint, so walking down from the last run that starts at or below `highest` may stop at the first that
- * ends below `lowest`: a session that counts up reads one or two rows per table, whatever its history.
- */
-export function overlappingRuns(
-  sql: MeteredSql,
-  tables: RunTables,
-  session: string,
-  lowest: number,
-  highest: number,
-): StoredRun[] {
-  const runs = statementGroups(tables.names).flatMap((some) =>
-    walkDown(sql, tables.files, some, session, lowest, highest),
-  );
-  return runs.sort((a, b) => a.first - b.first);
+/** A session's numbers a claim asks about: its lowest and highest. */
+export interface WantedRuns {
+  session: string;
+  lowest: number;
+  highest: number;
 }
 
-/** The walk over some tables in one statement: each arm walks its table's key down, ORDER BY merges them. */
-function walkDown(
+/**
+ * For each of `wanted` (same order), the stored runs of its session that overlap [lowest, highest], ascending,
+ * with their files: one statement per 5 tables for all the sessions of a call. Runs of a session are disjoint, so
+ * in each table the runs that overlap start between the floor of `lowest` (the last run starting at or below it,
+ * the only earlier one that may hold it) and `highest`: a probe and an index range per session, so a session
+ * that counts up reads about three rows per table (its bounds from json_each, the probe, the range's first key),
+ * whatever its history.
+ */
+export function overlappingRuns(sql: MeteredSql, tables: RunTables, wanted: readonly WantedRuns[]): StoredRun[][] {
+  const found = wanted.map((): StoredRun[] => []);
+  if (wanted.length === 0) return found;
+  const bounds = JSON.stringify(wanted.map(({ session, lowest, highest }) => [session, lowest, highest]));
+  for (const some of statementGroups(tables.names)) {
+    for (const { wanted: index, ...run } of runsOverlapping(sql, tables.files, some, bounds)) found[index]!.push(run);
+  }
+  for (const runs of found) runs.sort((a, b) => a.first - b.first);
+  return found;
+}
+
+/** The overlapping runs of some tables in one statement: each arm reads its table's key for every session. */
+function runsOverlapping(
   sql: MeteredSql,
   files: FileTables,
   tables: readonly string[],
-  session: string,
-  lowest: number,
-  highest: number,
-): StoredRun[] {
+  bounds: string,
+): Array<StoredRun & { wanted: number }> {
   // A day's runs name files of the same day's files table (shard-files.ts), the legacy runs those of the legacy one.
   const arms = tables.map((table) => {
     const file = fileOfRun(files, table === BASE ? null : table.slice(BASE.length + 1), "run");
-    return `SELECT run.first, run.last, run.file_id, ${file.columns}, '${table}' AS run_table
-       FROM ${table} AS run ${file.joins}
-       WHERE run.session = ?1 AND run.first <= ?2`;
+    return `SELECT want.key AS wanted, run.first, run.last, run.file_id, ${file.columns}, '${table}' AS run_table
+       FROM json_each(?1) AS want
+       JOIN ${table} AS run ON run.session = want.value ->> 0
+         AND run.first >= coalesce((SELECT floor.first FROM ${table} AS floor
+           WHERE floor.session = want.value ->> 0 AND floor.first <= want.value ->> 1
+           ORDER BY floor.first DESC LIMIT 1), want.value ->> 1)
+         AND run.first <= want.value ->> 2
+       ${file.joins}
+       WHERE run.last >= want.value ->> 1`;
   });
-  const rows = sql.until<{
+  const rows = sql.all<{
+    wanted: number;
     first: number;
     last: number;
     file_id: number;
@@ -94,8 +110,9 @@ function walkDown(
     facts: string | null;
     key: string | null;
     run_table: string;
-  }>(`${arms.join(" UNION ALL ")} ORDER BY 1 DESC`, [session, highest], (row) => row.last >= lowest);
+  }>(arms.join(" UNION ALL "), bounds);
   return rows.map((row) => ({
+    wanted: row.wanted,
     table: row.run_table,
     first: row.first,
     last: row.last,
@@ -115,16 +132,15 @@ export function addRuns(
   newRuns: ReadonlyArray<{ session: string; runs: readonly SequenceRun[] }>,
 ): void {
   const table = tables.days.includes(day) ? dayTableName(BASE, day) : ensureDayTable(sql, BASE, day, COLUMNS);
-  for (const { session, runs } of newRuns) {
-    for (const run of runs) {
-      sql.run(
-        `INSERT INTO ${table} (session, first, last, file_id) VALUES (?1, ?2, ?3, ?4)`,
-        session,
-        run.first,
-        run.last,
-        fileId,
-      );
-    }
+  const rows = newRuns.flatMap(({ session, runs }) =>
+    runs.map((run): SqlStorageValue[] => [session, run.first, run.last]),
+  );
+  // As few statements as the bound-parameter limit allows (a statement costs more than a row); rows as VALUES, not
+  // json_each, which bills each of its rows as read.
+  for (let start = 0; start < rows.length; start += RUNS_PER_INSERT) {
+    const some = rows.slice(start, start + RUNS_PER_INSERT);
+    const values = some.map((_, index) => `(?${index * 3 + 2}, ?${index * 3 + 3}, ?${index * 3 + 4}, ?1)`);
+    sql.run(`INSERT INTO ${table} (session, first, last, file_id) VALUES ${values.join(", ")}`, fileId, ...some.flat());
   }
 }
 

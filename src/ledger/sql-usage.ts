@@ -10,35 +10,16 @@ export class MeteredSql {
 
   constructor(private readonly sql: SqlStorage) {}
 
-  /** Every row of the statement. */
+  /**
+   * Every row of the statement: each runs to its end (a cursor left part-read keeps its statement active, and
+   * SQLite refuses a DROP TABLE, SQLITE_LOCKED (workerd#959), while any statement of the connection is, such as
+   * the sweep's drop of a day table).
+   */
   all<T extends Record<string, SqlStorageValue>>(query: string, ...bindings: SqlStorageValue[]): T[] {
     const cursor = this.sql.exec<T>(query, ...bindings);
     const rows = cursor.toArray();
     this.count(cursor);
     return rows;
-  }
-
-  /**
-   * Rows of the statement (one without a LIMIT) until `keep` says stop, read a page at a time (LIMIT 2, then
-   * doubling), so about no more rows are read than up to the first one refused, and every statement runs to its
-   * end: a cursor left part-read keeps its statement active, and SQLite refuses a DROP TABLE (SQLITE_LOCKED,
-   * workerd#959) while any statement of the connection is, such as the sweep's drop of a day table.
-   */
-  until<T extends Record<string, SqlStorageValue>>(
-    query: string,
-    bindings: SqlStorageValue[],
-    keep: (row: T) => boolean,
-  ): T[] {
-    const rows: T[] = [];
-    const paged = `${query} LIMIT ?${bindings.length + 1} OFFSET ?${bindings.length + 2}`;
-    for (let offset = 0, limit = 2; ; offset += limit, limit *= 2) {
-      const page = this.all<T>(paged, ...bindings, limit, offset);
-      for (const row of page) {
-        if (!keep(row)) return rows;
-        rows.push(row);
-      }
-      if (page.length < limit) return rows;
-    }
   }
 
   run(query: string, ...bindings: SqlStorageValue[]): void {
