@@ -28,15 +28,9 @@ import type {
 } from "../core/exports/ledger-protocol.js";
 import { distinctAscending, runIndexOf, runsOf, type SequenceRun } from "../core/exports/sequence-runs.js";
 import type { MeteredSql } from "./sql-usage.js";
-import {
-  abandonFile,
-  dayOfFileId,
-  findFileRow,
-  insertPendingFile,
-  nextFileId,
-  readFileTables,
-  updateFile,
-} from "./shard-files.js";
+import { readDayTables } from "./day-tables.js";
+import { abandonFile, commitPendingFile, dayOfFileId, FILES, insertPendingFile, nextFileId } from "./shard-files.js";
+import { MINUTES } from "./shard-minute-tables.js";
 import { addRollups } from "./shard-rollups.js";
 import { addRuns, deleteRun, overlappingRuns, readRunTables, type RunTables } from "./shard-runs.js";
 
@@ -165,12 +159,13 @@ function voidRuns(sql: MeteredSql, tables: RunTables, runs: RunScan["voidRuns"])
 }
 
 export function commitFile(sql: MeteredSql, request: CommitRequest, now: number): boolean {
-  const file = findFileRow(sql, readFileTables(sql), request.key);
-  if (file?.state !== "pending") return false;
-  updateFile(sql, file, "committed", JSON.stringify(request.facts));
-  addRollups(sql, request.rollups, "received", now);
+  // The files and minute tables in one read of sqlite_schema, for this call only.
+  const { [FILES]: files, [MINUTES]: minutes } = readDayTables(sql, [FILES, MINUTES]);
+  if (!commitPendingFile(sql, files, request.key, JSON.stringify(request.facts))) return false;
+  const minuteTableDays = new Set(minutes.days);
+  addRollups(sql, request.rollups, "received", now, minuteTableDays);
   if (request.lateRollups) {
-    addRollups(sql, request.lateRollups.received, "received_late", now);
+    addRollups(sql, request.lateRollups.received, "received_late", now, minuteTableDays);
     addRollups(sql, request.lateRollups.event, "event_late", now);
   }
   return true;

@@ -159,6 +159,27 @@ export function findFileRow(sql: MeteredSql, tables: FileTables, key: string): F
   return row ?? null;
 }
 
+/**
+ * Commits the file of `key` with its facts if it is pending; false if no table holds it pending (absent, or
+ * committed, abandoned, swept). One UPDATE per table its day can be in, the key's own day first (where a file
+ * almost always is): keys are unique across the tables, so the first that has it is the only one, and the
+ * common commit is one statement where a lookup and an update were two.
+ */
+export function commitPendingFile(sql: MeteredSql, tables: FileTables, key: string, facts: string): boolean {
+  const day = dayOfKey(key);
+  if (day === undefined) return false;
+  const own = tables.days.includes(day) ? [dayTableName(FILES, day)] : [];
+  const candidates = [...own, ...tablesOfKeyDays(tables, day, day).filter((table) => !own.includes(table))];
+  return candidates.some(
+    (table) =>
+      sql.all(
+        `UPDATE ${table} SET state = 'committed', facts = ?2 WHERE key = ?1 AND state = 'pending' RETURNING id`,
+        key,
+        facts,
+      ).length > 0,
+  );
+}
+
 /** Sets a file's state and facts (by its table and id, as findFileRow found it). */
 export function updateFile(sql: MeteredSql, file: Pick<FoundFile, "table" | "id">, state: string, facts: string): void {
   sql.run(`UPDATE ${file.table} SET state = ?2, facts = ?3 WHERE id = ?1`, file.id, state, facts);

@@ -23,7 +23,7 @@ import {
 import { mergedRow, type RollupTally, type StoredRollup } from "./rollup-rows.js";
 import type { MeteredSql } from "./sql-usage.js";
 
-const MINUTES = "minutes";
+export const MINUTES = "minutes";
 const COLUMNS = `axis TEXT NOT NULL, bucket TEXT NOT NULL, counts TEXT NOT NULL, sketches TEXT NOT NULL,
   PRIMARY KEY (axis, bucket)`;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -40,15 +40,24 @@ export function keepsMinutes(day: string, now: number): boolean {
   return dayStartMs(dayOfBucket(day)) + KEPT_AFTER_DAY_START_MS > now;
 }
 
-/** Adds `tally` to the (axis, bucket) row of the day's table, creating both if missing. */
+/**
+ * Adds `tally` to the (axis, bucket) row of the day's table, creating both if missing. `tableDays`: the days
+ * ('yyyymmdd') known to have a table, as the call read them (readDayTables; never kept across calls, which a
+ * rolled back transaction could leave stale) and added to here; without it, the table is created if missing.
+ */
 export function addToMinuteTable(
   sql: MeteredSql,
   day: string,
   axis: StoredRollupAxis,
   bucket: string,
   tally: RollupTally,
+  tableDays?: Set<string>,
 ): void {
-  const table = ensureDayTable(sql, MINUTES, dayOfBucket(day), COLUMNS);
+  const tableDay = dayOfBucket(day);
+  const table = tableDays?.has(tableDay)
+    ? dayTableName(MINUTES, tableDay)
+    : ensureDayTable(sql, MINUTES, tableDay, COLUMNS);
+  tableDays?.add(tableDay);
   const [stored] = sql.all<{ counts: string; sketches: string }>(
     `SELECT counts, sketches FROM ${table} WHERE axis = ?1 AND bucket = ?2`,
     axis,

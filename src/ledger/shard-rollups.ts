@@ -42,8 +42,17 @@ import type { MeteredSql } from "./sql-usage.js";
 /** The axes whose minutes (and days, until folded) live in the minute tables. */
 const MINUTE_AXES: readonly StoredRollupAxis[] = ["received", "received_late"];
 
-/** Adds a file's increments of one stored axis to the shard's rows (none when they are empty), as of `now`. */
-export function addRollups(sql: MeteredSql, increments: RollupIncrements, axis: StoredRollupAxis, now: number): void {
+/**
+ * Adds a file's increments of one stored axis to the shard's rows (none when they are empty), as of `now`;
+ * `minuteTableDays`: the days with a minute table, if the call has read them (addToMinuteTable).
+ */
+export function addRollups(
+  sql: MeteredSql,
+  increments: RollupIncrements,
+  axis: StoredRollupAxis,
+  now: number,
+  minuteTableDays?: Set<string>,
+): void {
   const buckets = byBucket(increments);
   if (!MINUTE_AXES.includes(axis)) {
     for (const { grain, bucket, tally } of buckets) addToRollupRow(sql, axis, grain, bucket, tally);
@@ -57,13 +66,13 @@ export function addRollups(sql: MeteredSql, increments: RollupIncrements, axis: 
     }
     const parts = emptyTally();
     for (const minute of minutes) {
-      addToMinuteTable(sql, day, axis, minute.bucket, minute.tally);
+      addToMinuteTable(sql, day, axis, minute.bucket, minute.tally, minuteTableDays);
       addTally(parts, minute.tally);
     }
     // Negative counts are legitimate: a consumer of before the minute tables puts late events' minutes on received
     // (test/insights/minute-tables.test.ts, the rollout); the remainder takes them back off the day.
     const remainder = remainderOf(whole ?? emptyTally(), parts);
-    if (!isEmptyTally(remainder)) addToMinuteTable(sql, day, axis, day, remainder);
+    if (!isEmptyTally(remainder)) addToMinuteTable(sql, day, axis, day, remainder, minuteTableDays);
   }
 }
 
