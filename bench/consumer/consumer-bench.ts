@@ -9,6 +9,7 @@
  */
 import type { ShardStorage } from "../../src/core/exports/ledger-protocol.js";
 import { ledgerShardName } from "../../src/core/exports/ledger-shards.js";
+import { emptyStorageKinds } from "../../src/ledger/shard-storage.js";
 import { exportBatch } from "../../src/core/events/export-line.js";
 import { packEventMessages } from "../../src/core/events/queue-message.js";
 import { validateEvents } from "../../src/core/events/validate-batch.js";
@@ -137,7 +138,7 @@ async function ageShards(collector: RunningCollector, profile: ConsumerProfile) 
 
 /** The kinds of rows the shards hold, summed. */
 async function storageOf(stubs: readonly LedgerStub[]): Promise<ShardStorage["kinds"]> {
-  const storage = emptyKinds();
+  const storage = emptyStorageKinds();
   for (const stub of stubs) {
     const { kinds } = await stub.storage();
     for (const kind of Object.keys(storage) as Array<keyof typeof storage>) {
@@ -156,11 +157,6 @@ async function sweepAll(stubs: readonly LedgerStub[], now: number) {
     total.rowsWritten += usage.rowsWritten;
   }
   return total;
-}
-
-function emptyKinds(): ShardStorage["kinds"] {
-  const none = () => ({ rows: 0, bytes: 0 });
-  return { runs: none(), files: none(), minuteRollups: none(), dayRollups: none(), other: none() };
 }
 
 function tenantOf(index: number): string {

@@ -58,7 +58,7 @@ export function dayTableName(base: string, day: string): string {
 
 /** The days that have a `base` table, newest first. */
 export function dayTables(sql: MeteredSql, base: string): string[] {
-  return dayTablesWithBase(sql, base).days;
+  return readDayTables(sql, [base])[base]!.days;
 }
 
 /** A base's day tables and whether the table named `base` itself exists (the one table of before the day tables). */
@@ -66,14 +66,6 @@ export interface BaseTables {
   /** Days that have a `base` table, newest first. */
   days: string[];
   base: boolean;
-}
-
-/**
- * The days that have a `base` table, newest first, and whether a table named `base` itself exists (kept while
- * its rows age out): one read of sqlite_schema.
- */
-export function dayTablesWithBase(sql: MeteredSql, base: string): BaseTables {
-  return readDayTables(sql, [base])[base]!;
 }
 
 /** The day tables of several bases at once: one read of sqlite_schema (it is scanned whole, however filtered). */
@@ -93,7 +85,12 @@ export function readDayTables<Base extends string>(sql: MeteredSql, bases: reado
 }
 
 function isDayTableOf(name: string, base: string): boolean {
-  return name.startsWith(`${base}_`) && /^\d{8}$/.test(name.slice(base.length + 1));
+  return baseOfTable(name) === base && name !== base;
+}
+
+/** The base a table counts with: `runs` for `runs_20261130` (and for `runs` itself). */
+export function baseOfTable(name: string): string {
+  return name.replace(/_\d{8}$/, "");
 }
 
 /** Creates the day's table if it is missing; `columns` is the body of its CREATE TABLE (columns and keys). */

@@ -7,17 +7,14 @@
  * @module
  */
 import type { ShardStorage, StorageKind } from "../core/exports/ledger-protocol.js";
+import { baseOfTable } from "./day-tables.js";
 import type { MeteredSql } from "./sql-usage.js";
 
 const encoder = new TextEncoder();
 
-/** Day tables (`runs_20261130`) count with their base table. */
-function baseName(table: string): string {
-  return table.replace(/_\d{8}$/, "");
-}
-
 function kindOf(table: string, row: Record<string, SqlStorageValue>): StorageKind {
-  const base = baseName(table);
+  // Day tables (`runs_20261130`) count with their base table.
+  const base = baseOfTable(table);
   if (base === "runs") return "runs";
   if (base === "files") return "files";
   if (base === "minutes") return "minuteRollups";
@@ -32,14 +29,14 @@ function valueBytes(value: SqlStorageValue): number {
   return 8;
 }
 
+/** Every kind with no rows (the bench adds up several shards' kinds from it). */
+export function emptyStorageKinds(): ShardStorage["kinds"] {
+  const none = () => ({ rows: 0, bytes: 0 });
+  return { runs: none(), files: none(), minuteRollups: none(), dayRollups: none(), other: none() };
+}
+
 export function shardStorage(sql: MeteredSql, databaseBytes: number): ShardStorage {
-  const kinds: ShardStorage["kinds"] = {
-    runs: { rows: 0, bytes: 0 },
-    files: { rows: 0, bytes: 0 },
-    minuteRollups: { rows: 0, bytes: 0 },
-    dayRollups: { rows: 0, bytes: 0 },
-    other: { rows: 0, bytes: 0 },
-  };
+  const kinds = emptyStorageKinds();
   const tables = sql.all<{ name: string }>(
     "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
   );
