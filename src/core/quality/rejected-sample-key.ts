@@ -8,6 +8,7 @@
  * @module
  */
 import type { RejectedSample } from "../events/request-report.js";
+import { fnv1a32 } from "../foundation/fnv1a32.js";
 
 export const REJECTED_FOLDER = "_rejected";
 
@@ -34,15 +35,6 @@ export function dayOfRejectedKey(tenant: string, key: string): string | undefine
   const prefix = rejectedPrefix(tenant);
   if (!key.startsWith(prefix)) return undefined;
   return KEY_AFTER_PREFIX.exec(key.slice(prefix.length))?.[3];
-}
-
-function fnv1a32(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
 }
 
 function hex8(value: number): string {

@@ -1,0 +1,51 @@
+/**
+ * The events queue partition of an event (src/core/exports/queue-partitions.ts): a tenant's shards on distinct
+ * partitions while it has no more shards than partitions, every event of a session on its shard's partition.
+ * @module
+ */
+import { describe, expect, it } from "vitest";
+import { sessionKey, shardOfSession } from "../../src/core/exports/ledger-shards.js";
+import { partitionOfShard, partitionsOfEvents } from "../../src/core/exports/queue-partitions.js";
+
+const identities = Array.from({ length: 400 }, (_, index) => ({
+  userid: `user-${index % 100}`,
+  deviceid: index % 3 ? `device-${index % 100}` : undefined,
+  sessionid: `session-${index % 7}`,
+}));
+
+describe("the queue partition of a ledger shard", () => {
+  it("puts each of a tenant's shards on a partition of its own while the shards are no more than the partitions", () => {
+    for (const tenant of ["acme", "globex", "bench-0"]) {
+      const partitions = Array.from({ length: 16 }, (_, shard) => partitionOfShard(tenant, shard, 16));
+      expect(new Set(partitions).size).toBe(16);
+      expect(Math.max(...partitions)).toBeLessThan(16);
+    }
+  });
+
+  it("spreads tenants of one shard over the partitions", () => {
+    const used = new Set(Array.from({ length: 200 }, (_, index) => partitionOfShard(`tenant-${index}`, 0, 8)));
+
+    expect(used.size).toBe(8);
+  });
+
+  it("is partition 0 for everything when there is one queue", () => {
+    expect(partitionOfShard("acme", 5, 1)).toBe(0);
+    expect(partitionsOfEvents("acme", identities, 16, 1).every((partition) => partition === 0)).toBe(true);
+  });
+
+  it("refuses a partition count below one", () => {
+    expect(() => partitionOfShard("acme", 0, 0)).toThrow(/at least one queue partition/);
+  });
+});
+
+describe("the queue partition of an event", () => {
+  it("is the partition of its session's shard, the same for every event of the session", () => {
+    const partitions = partitionsOfEvents("acme", identities, 4, 4);
+
+    identities.forEach((identity, index) => {
+      const shard = shardOfSession(sessionKey(identity), 4);
+      expect(partitions[index]).toBe(partitionOfShard("acme", shard, 4));
+    });
+    expect(new Set(partitions).size).toBe(4);
+  });
+});
