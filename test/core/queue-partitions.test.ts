@@ -4,6 +4,8 @@
  * @module
  */
 import { describe, expect, it } from "vitest";
+import { packPartitionedMessages } from "../../src/core/events/queue-message.js";
+import type { RequestReport } from "../../src/core/events/request-report.js";
 import { sessionKey, shardOfSession } from "../../src/core/exports/ledger-shards.js";
 import { partitionOfShard, partitionsOfEvents } from "../../src/core/exports/queue-partitions.js";
 
@@ -47,5 +49,34 @@ describe("the queue partition of an event", () => {
       expect(partitions[index]).toBe(partitionOfShard("acme", shard, 4));
     });
     expect(new Set(partitions).size).toBe(4);
+  });
+});
+
+describe("packing a request's lines by partition", () => {
+  const lines = ['{"eventid":"a"}', '{"eventid":"b"}', '{"eventid":"c"}', '{"eventid":"d"}'];
+  const report = { usage: { events_accepted: 4 } } as unknown as RequestReport;
+
+  it("packs each partition's lines in their order, the report with the first line's partition only", () => {
+    const messages = packPartitionedMessages("acme", lines, [2, 0, 2, 0], report);
+
+    expect([...messages.keys()]).toEqual([2, 0]);
+    const [two, zero] = [messages.get(2)!, messages.get(0)!].map((group) => group.map((body) => JSON.parse(body)));
+    expect(two.flatMap((message) => message.events.map((event: { eventid: string }) => event.eventid))).toEqual([
+      "a",
+      "c",
+    ]);
+    expect(zero.flatMap((message) => message.events.map((event: { eventid: string }) => event.eventid))).toEqual([
+      "b",
+      "d",
+    ]);
+    expect(two[0].report).toEqual(report);
+    expect(zero.some((message) => "report" in message)).toBe(false);
+  });
+
+  it("sends a report with no lines alone on partition 0", () => {
+    const messages = packPartitionedMessages("acme", [], [], report);
+
+    expect([...messages.keys()]).toEqual([0]);
+    expect(JSON.parse(messages.get(0)![0]!)).toMatchObject({ events: [], report: { usage: report.usage } });
   });
 });

@@ -44,6 +44,33 @@ export function packEventMessages(tenant: string, lines: readonly string[], repo
   return messages;
 }
 
+/**
+ * The messages of each queue partition (src/core/exports/queue-partitions.ts) that carries some of the lines,
+ * `partitionOfLine[i]` being line i's: the lines of one partition packed in their order, the report riding with
+ * the partition of the first line (with partition 0 when there are no lines).
+ */
+export function packPartitionedMessages(
+  tenant: string,
+  lines: readonly string[],
+  partitionOfLine: readonly number[],
+  report?: RequestReport,
+): Map<number, string[]> {
+  const linesByPartition = new Map<number, string[]>();
+  lines.forEach((line, index) => {
+    const partition = partitionOfLine[index] ?? 0;
+    const group = linesByPartition.get(partition);
+    if (group) group.push(line);
+    else linesByPartition.set(partition, [line]);
+  });
+  const reportPartition = partitionOfLine[0] ?? 0;
+  if (!linesByPartition.has(reportPartition)) linesByPartition.set(reportPartition, []);
+  const messages = new Map<number, string[]>();
+  for (const [partition, group] of linesByPartition) {
+    messages.set(partition, packEventMessages(tenant, group, partition === reportPartition ? report : undefined));
+  }
+  return messages;
+}
+
 /** `"report":` and its comma. */
 const REPORT_FIELD_BYTES = 10;
 
