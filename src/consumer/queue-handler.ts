@@ -1,16 +1,19 @@
 /**
- * Routes a queue batch to its consumer: the dead-letter queue keeps its messages, the events queue exports, the
- * delivery queue pushes files to tenants' storage and its dead-letter queue marks deliveries failed, the erasures
- * queue runs privacy erasures.
+ * Routes a queue batch to its consumer: the events queue and each of its partitions export, their dead-letter
+ * queue keeps its messages, the delivery queue pushes files to tenants' storage and its dead-letter queue marks
+ * deliveries failed, the erasures queue runs privacy erasures. A batch of any other queue is retried and logged:
+ * a consumer entry in wrangler.toml that this Worker does not know (its messages wait, never exported by guess).
  * @module
  */
+import { partitionOfQueue } from "../core/exports/queue-partitions.js";
+import { logError } from "../core/foundation/log.js";
 import { deliverFiles } from "../delivery/deliver-files.js";
 import { failDeliveries } from "../delivery/fail-deliveries.js";
 import { runErasures } from "./erase-user.js";
 import { exportEvents } from "./export-events.js";
 import { keepDeadLetters } from "./keep-dead-letters.js";
 
-/** As named in wrangler.toml: `dead_letter_queue` of the events consumer. */
+/** As named in wrangler.toml: `dead_letter_queue` of the events consumers, every partition's. */
 export const DEAD_LETTER_QUEUE = "audiogum-events-dlq";
 /** As named in wrangler.toml: the delivery queue and its `dead_letter_queue`. */
 export const DELIVERY_QUEUE = "audiogum-deliveries";
@@ -23,5 +26,11 @@ export function handleQueueBatch(batch: MessageBatch<unknown>, env: Env): Promis
   if (batch.queue === DELIVERY_QUEUE) return deliverFiles(batch, env);
   if (batch.queue === DELIVERY_DEAD_LETTER_QUEUE) return failDeliveries(batch, env.DB);
   if (batch.queue === ERASURE_QUEUE) return runErasures(batch, env);
-  return exportEvents(batch, env);
+  // Every events queue partition (audiogum-events, audiogum-events-k: EVENT_QUEUES) exports the same way: the
+  // export routes each event to its ledger shard itself, so which partition carried an event changes only how
+  // many shards a batch meets, never where the event is claimed.
+  if (partitionOfQueue(batch.queue) !== undefined) return exportEvents(batch, env);
+  logError("batch_error", { queue: batch.queue, step: "unknown_queue", messages: batch.messages.length });
+  batch.retryAll();
+  return Promise.resolve();
 }

@@ -3,6 +3,9 @@
  * text (byte for byte what died) and then deleted. Sending comes first, so a failure part-way can only send a
  * message twice, and event ids make the export drop the second copy. A message that is still poison dies again
  * with a new message id; `uploadedBefore` keeps a run from picking those up again.
+ * With several events queue partitions (EVENT_QUEUES) every dead letter still goes back on EVENTS (partition 0),
+ * whichever partition it died on: the export routes each event to its ledger shard itself, so the queue that
+ * carries a message decides only how many shards its batch meets, never where an event is claimed.
  * @module
  */
 import { DEAD_LETTER_PREFIX } from "../core/exports/export-key.js";

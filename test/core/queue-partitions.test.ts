@@ -7,7 +7,14 @@ import { describe, expect, it } from "vitest";
 import { packPartitionedMessages } from "../../src/core/events/queue-message.js";
 import type { RequestReport } from "../../src/core/events/request-report.js";
 import { sessionKey, shardOfSession } from "../../src/core/exports/ledger-shards.js";
-import { partitionOfShard, partitionsOfEvents } from "../../src/core/exports/queue-partitions.js";
+import {
+  eventQueueName,
+  MAX_EVENT_QUEUES,
+  partitionOfQueue,
+  partitionOfShard,
+  partitionsOfEvents,
+} from "../../src/core/exports/queue-partitions.js";
+import { parseConfig } from "../../src/core/foundation/config.js";
 
 const identities = Array.from({ length: 400 }, (_, index) => ({
   userid: `user-${index % 100}`,
@@ -37,6 +44,32 @@ describe("the queue partition of a ledger shard", () => {
 
   it("refuses a partition count below one", () => {
     expect(() => partitionOfShard("acme", 0, 0)).toThrow(/at least one queue partition/);
+  });
+});
+
+describe("the partition count (EVENT_QUEUES)", () => {
+  const eventQueues = (value: string | undefined) => parseConfig({ JWT_SECRET: "s", EVENT_QUEUES: value }).eventQueues;
+
+  it("is 1 unless set, and any count from 1 to MAX_EVENT_QUEUES", () => {
+    expect(eventQueues(undefined)).toBe(1);
+    expect(eventQueues("")).toBe(1);
+    expect(eventQueues("4")).toBe(4);
+    expect(eventQueues(String(MAX_EVENT_QUEUES))).toBe(MAX_EVENT_QUEUES);
+  });
+
+  it.each([
+    ["0", /not a positive integer/],
+    ["two", /not a positive integer/],
+    [String(MAX_EVENT_QUEUES + 1), /EVENT_QUEUES may be at most 64/],
+  ])("refuses %s", (value, message) => {
+    expect(() => eventQueues(value)).toThrow(message);
+  });
+
+  it("names each partition's queue, and the consumer reads the partition back from it (no other queue)", () => {
+    expect([0, 1, 63].map(eventQueueName)).toEqual(["audiogum-events", "audiogum-events-1", "audiogum-events-63"]);
+    for (const partition of [0, 1, 9, 10, 63]) expect(partitionOfQueue(eventQueueName(partition))).toBe(partition);
+    for (const other of ["audiogum-events-dlq", "audiogum-events-0", "audiogum-events-01", "audiogum-events-64"])
+      expect(partitionOfQueue(other)).toBeUndefined();
   });
 });
 

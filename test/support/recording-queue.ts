@@ -51,3 +51,15 @@ export function recordingQueue(options: RecordingOptions = {}): RecordingQueue {
 export function eventsOf(bodies: readonly string[]): Record<string, unknown>[] {
   return bodies.flatMap((body) => (JSON.parse(body) as { events: Record<string, unknown>[] }).events);
 }
+
+/** Recording queues for every events queue partition, and the bindings that put them in place (EVENTS, EVENTS_k). */
+export function recordingPartitions(
+  partitions: number,
+  optionsOf: (partition: number) => RecordingOptions = () => ({ forwardTo: null }),
+): { recorders: RecordingQueue[]; bindings: Partial<Env> } {
+  const recorders = Array.from({ length: partitions }, (_, partition) => recordingQueue(optionsOf(partition)));
+  const bindings = Object.fromEntries(
+    recorders.map((recorder, partition) => [partition === 0 ? "EVENTS" : `EVENTS_${partition}`, recorder.queue]),
+  );
+  return { recorders, bindings: { ...bindings, EVENT_QUEUES: String(partitions) } as Partial<Env> };
+}

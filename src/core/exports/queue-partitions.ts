@@ -46,3 +46,16 @@ export function partitionsOfEvents(
     return partition;
   });
 }
+
+/** The queue of a partition as wrangler.toml names it: audiogum-events (partition 0), audiogum-events-1, … */
+export function eventQueueName(partition: number): string {
+  return partition === 0 ? "audiogum-events" : `audiogum-events-${partition}`;
+}
+
+/** The partition a queue carries, or undefined when it is no events queue partition (the DLQ, any other). */
+export function partitionOfQueue(queue: string): number | undefined {
+  if (queue === "audiogum-events") return 0;
+  const digits = /^audiogum-events-([1-9]\d{0,2})$/.exec(queue)?.[1];
+  const partition = Number(digits);
+  return digits !== undefined && partition < MAX_EVENT_QUEUES ? partition : undefined;
+}

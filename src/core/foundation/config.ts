@@ -3,6 +3,7 @@
  * Every limit the edge and the consumer enforce comes from here.
  * @module
  */
+import { MAX_EVENT_QUEUES } from "../exports/queue-partitions.js";
 import { checkSchedule, type ShardSchedule, type ShardStep, singleStep } from "../exports/shard-schedule.js";
 import type { Backoff } from "./retry-backoff.js";
 
@@ -15,6 +16,11 @@ export interface CollectorConfig {
   tenancy: TenancyConfig;
   delivery: DeliveryConfig;
   ledger: LedgerConfig;
+  /**
+   * How many queue partitions carry the events (EVENTS, then EVENTS_1 … EVENTS_{n-1}): each event travels on the
+   * partition of its ledger shard (src/core/exports/queue-partitions.ts, docs/scale.md).
+   */
+  eventQueues: number;
   /**
    * The origins whose pages may call the device routes from a browser (CORS, src/edge/ingest/device-cors.ts):
    * "*" for any (the default: the routes take a bearer token, never a cookie), or the listed origins only.
@@ -116,6 +122,7 @@ export const DEFAULT_DELIVERY: DeliveryConfig = {
 export const DEFAULT_DEDUPE_WINDOW_DAYS = 7;
 export const DEFAULT_LEDGER_SHARDS = 1;
 export const DEFAULT_MANIFEST_RETENTION_DAYS = 31;
+export const DEFAULT_EVENT_QUEUES = 1;
 /** One shard per tenant is plenty below ~10 million events a day; docs/scale.md sizes the rest. */
 const MAX_LEDGER_SHARDS = 1024;
 export const DEFAULT_EVENT_TIME_WINDOW_DAYS = 30;
@@ -155,6 +162,7 @@ type ConfigVarName =
   | "LEDGER_SHARDS_BY_TENANT"
   | "MANIFEST_RETENTION_DAYS"
   | "LEGACY_CLAIMS_UNTIL"
+  | "EVENT_QUEUES"
   | "DEVICE_CORS_ORIGINS"
   | "REQUEST_REPORT_FLUSH_MS"
   | "REJECTED_SAMPLES_PER_PATH_HOUR"
@@ -201,6 +209,7 @@ export function parseConfig(source: ConfigSource): CollectorConfig {
       allowLoopbackEndpoints: flag(source.DELIVERY_ALLOW_LOOPBACK_ENDPOINTS, DEFAULT_DELIVERY.allowLoopbackEndpoints),
     },
     ledger: parseLedgerConfig(source, dedupeWindowDays),
+    eventQueues: atMost(positiveInteger(source.EVENT_QUEUES, DEFAULT_EVENT_QUEUES), MAX_EVENT_QUEUES, "EVENT_QUEUES"),
     deviceCorsOrigins: parseOrigins(source.DEVICE_CORS_ORIGINS, "DEVICE_CORS_ORIGINS"),
     quality: {
       reportFlushMs: nonNegativeInteger(source.REQUEST_REPORT_FLUSH_MS, DEFAULT_QUALITY.reportFlushMs),

@@ -1,36 +1,49 @@
 /**
- * Puts accepted events (their export lines) on the EVENTS queue, packed many to a message, with the request's
- * report (if any) on one of them (src/core/events/request-report.ts). A failed send rejects the request with 503:
- * the response never counts as accepted an event that did not reach the queue.
+ * Puts accepted events (their export lines) on the events queue, packed many to a message, with the request's
+ * report (if any) on one of them (src/core/events/request-report.ts). With several queue partitions
+ * (event-queues.ts) each line goes to its partition's queue, all partitions sent in parallel. A failed send
+ * rejects the request with 503: the response never counts as accepted an event that did not reach the queue.
  * @module
  */
-import { CollectorError } from "../../core/foundation/errors.js";
-import { groupIntoSendBatches, packEventMessages } from "../../core/events/queue-message.js";
+import { groupIntoSendBatches, packEventMessages, packPartitionedMessages } from "../../core/events/queue-message.js";
 import type { RequestReport } from "../../core/events/request-report.js";
+import { queueUnavailable } from "./event-queues.js";
 
 export interface EnqueueResult {
   messages: number;
   sendBatches: number;
+  /** How many partitions' queues were sent to. */
+  partitions: number;
 }
 
+/**
+ * Sends the lines to `queues` (partition 0 first); `partitionOfLine[i]` is line i's partition, and is undefined
+ * with one partition.
+ */
 export async function enqueueEvents(
-  queue: Queue,
+  queues: readonly Queue[],
   tenant: string,
   lines: readonly string[],
+  partitionOfLine: readonly number[] | undefined,
   report?: RequestReport,
 ): Promise<EnqueueResult> {
-  const messages = packEventMessages(tenant, lines, report);
-  const batches = groupIntoSendBatches(messages);
+  const byPartition =
+    partitionOfLine === undefined
+      ? new Map([[0, packEventMessages(tenant, lines, report)]])
+      : packPartitionedMessages(tenant, lines, partitionOfLine, report);
+  const sends = [...byPartition].flatMap(([partition, messages]) =>
+    groupIntoSendBatches(messages).map((batch) => ({ queue: queues[partition]!, batch })),
+  );
   try {
     // If any call fails the request fails; the device's retry carries the same event ids, so the copies that
-    // did reach the queue are dropped by the export's dedupe.
+    // did reach a queue are dropped by the export's dedupe.
     await Promise.all(
-      batches.map((batch) => queue.sendBatch(batch.map((body) => ({ body, contentType: "text" as const })))),
+      sends.map(({ queue, batch }) => queue.sendBatch(batch.map((body) => ({ body, contentType: "text" as const })))),
     );
   } catch (error) {
-    throw new CollectorError("queue_unavailable", "The events could not be queued; retry the same request later.", {
-      cause: error,
-    });
+    throw queueUnavailable(error);
   }
-  return { messages: messages.length, sendBatches: batches.length };
+  let messages = 0;
+  for (const partitionMessages of byPartition.values()) messages += partitionMessages.length;
+  return { messages, sendBatches: sends.length, partitions: byPartition.size };
 }

@@ -17,6 +17,7 @@ import { validateEnvelope, validateEvents, type EventRejection } from "../../cor
 import type { EdgeEnv } from "../edge-env.js";
 import { addLogFields } from "../request-log.js";
 import { enqueueEvents } from "./enqueue.js";
+import { eventQueues, partitionsOfRequest } from "./event-queues.js";
 import { publishLiveEvents } from "../live/live-publish.js";
 import { enforceEventRateLimits } from "./rate-limit.js";
 import { readJsonBody } from "./read-body.js";
@@ -87,16 +88,25 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
     ip: clientIpFor(c.req.header("cf-connecting-ip"), settings.ip),
     userAgent: settings.userAgent ? userAgentFields(c.req.header("user-agent")) : undefined,
   });
+  // Every partition's queue is found before anything is sent: a missing one fails the request as a whole.
+  const queues = eventQueues(c.env, config.eventQueues);
+  const partitions = partitionsOfRequest(config, principal, valid, Date.now());
   // Every queued request reports at least its usage; the rejections' counts and samples only when it has some.
   const queued = await enqueueEvents(
-    c.env.EVENTS,
+    queues,
     principal.tenant,
     exported.lines,
+    partitions,
     reportToSend(principal.tenant, { ...(report ?? emptyReport()), usage }),
   );
   markUsageReported(c);
   publishLiveEvents(c, principal.tenant, exported.lastEvents);
-  addLogFields(c, { accepted: valid.length, queue_messages: queued.messages });
+  addLogFields(c, {
+    accepted: valid.length,
+    queue_messages: queued.messages,
+    // Only with several partitions: how many of them this request's events went to.
+    queue_partitions: partitions === undefined ? undefined : queued.partitions,
+  });
   const response: IngestResponse = { accepted: valid.length, ...reportRejections(rejected) };
   return c.json(response, 202);
 }

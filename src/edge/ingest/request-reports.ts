@@ -5,7 +5,9 @@
  * request that queues events takes it along, and otherwise the request that left the first of it sends it alone
  * after REQUEST_REPORT_FLUSH_MS (in waitUntil), so a fleet sending nothing valid costs at most one extra queue
  * message per tenant, isolate and flush interval, never one per request. A report never fails a request: one that
- * cannot be sent is logged and dropped, and the events it rode with are queued as before.
+ * cannot be sent is logged and dropped, and the events it rode with are queued as before. A report sent alone
+ * goes on EVENTS (partition 0) whatever EVENT_QUEUES is: the consumer counts it by its id in a ledger shard of its
+ * own choosing, whichever queue carried it.
  * @module
  */
 import type { Context } from "hono";
