@@ -24,12 +24,18 @@ const deviceOf = (tenant: string): Sender => ({ tenant, userid: "user", deviceid
 
 /**
  * Three events in each of `sessions` sessions (fixed ids: 24 of them fall on all four shards), interleaved, and an
- * invalid one (so the report has counts).
+ * invalid one (so the report has counts). Every other session's events name a user and device of their own, which
+ * the line replaces with the token's: the partition must follow the line.
  */
 function sessionsEvents(sessions: number): unknown[] {
   const ids = Array.from({ length: sessions }, (_, index) => index.toString(16).padStart(32, "0"));
   const events = [1, 2, 3].flatMap((sequencenumber) =>
-    ids.map((sessionid) => ({ ...seedEvents()[4], sessionid, sequencenumber })),
+    ids.map((sessionid, index) => ({
+      ...seedEvents()[4],
+      sessionid,
+      sequencenumber,
+      ...(index % 2 ? { userid: `own-user-${index}`, deviceid: `own-device-${index}` } : {}),
+    })),
   );
   return [...events, { ...seedEvents()[4], sessionid: "not-a-session" }];
 }
