@@ -56,15 +56,7 @@ export function buildRows(results: AllResults, targets: readonly TargetCheck[]):
       `${fixed(consumer.d1RowsReadPerEvent, 3)} read/event; largest shard ${fixed(consumer.shardBytesPerEvent, 1)} B/event`,
     ]);
   }
-  section("3b. ledger shard scaling: one tenant, the same 2,000-event batches, 1 / 4 / 16 shards");
-  const efficiency = shardScalingEfficiency(shardScaling);
-  shardScaling.forEach((run, index) => {
-    rows.push([
-      `${run.profile.shards} shard(s)`,
-      `${int(shardCapacityPerSecond(run))} ev/s of shard CPU`,
-      `shards' CPU ${fixed(run.shardCpuMsPerBatch, 1)} ms/batch, all together (${fixed((efficiency[index] ?? 0) * 100, 0)}% of linear); busiest shard's wait ${fixed(run.maxShardMsPerBatch, 0)} ms; whole batch ${int(run.eventsPerSecond)} ev/s on this machine (one thread)`,
-    ]);
-  });
+  rows.push(...buildShardScalingRows(shardScaling));
 
   section("memory, workerd isolate heap (largest request: 2,000 events, 4 MiB decoded)");
   rows.push([
@@ -102,6 +94,29 @@ export function buildRows(results: AllResults, targets: readonly TargetCheck[]):
 
   section("5. targets");
   for (const check of targets) rows.push([check.target, check.measured, check.pass ? "PASS" : "FAIL"]);
+  return rows;
+}
+
+/** Section 3b: the shard-scaling runs, the contrast (N shards on one queue) last. */
+export function buildShardScalingRows(shardScaling: AllResults["shardScaling"]): Row[] {
+  const rows: Row[] = [];
+  const load = shardScaling[0];
+  rows.push([
+    `— 3b. ledger shard scaling: one tenant, the same ${int(load?.events ?? 0)} events (${int(load?.messages ?? 0)} 20-event requests), N shards on N queue partitions`,
+    "",
+    "",
+  ]);
+  for (const run of shardScaling) {
+    const { shards, partitions } = run.profile;
+    const batches = run.messagesPerBatch;
+    rows.push([
+      partitions === shards
+        ? `${shards} shard(s), ${partitions} partition(s)`
+        : `${shards} shards, one queue (contrast)`,
+      `${fixed(run.shardCpuMsPer1000Events)} ms shard CPU / 1,000 ev`,
+      `${fixed(shardScalingEfficiency(run, shardScaling) * 100, 0)}% of linear, ~${int(shardCapacityPerSecond(run))} ev/s with a thread per shard; ${run.batches} batches from ${run.queues} queue(s), ${batches.min === batches.max ? batches.min : `${batches.min}–${batches.max} (median ${batches.median})`} messages each; ${int(run.files)} files of ${int(run.eventsPerFile)} events; wall ${int((run.events / run.wallMs) * 1000)} ev/s here (one thread)`,
+    ]);
+  }
   return rows;
 }
 

@@ -6,7 +6,9 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { runConsumer } from "./consumer/consumer-bench.js";
+import { runConsumer, tenantOf } from "./consumer/consumer-bench.js";
+import { shardLoad } from "./consumer/shard-load.js";
+import { runShardScaling, SHARD_SCALING_PROFILES } from "./consumer/shard-scaling.js";
 import { runNodeCore } from "./core/node-core.js";
 import { runWorkerdCore } from "./core/workerd-core.js";
 import { costPerMillion, FLEET_PROFILE } from "./cost/cost-model.js";
@@ -23,6 +25,8 @@ const quick = process.env.BENCH_QUICK === "1";
 const CORE_RUNS = quick ? 3 : 7;
 const EDGE = edgeSettings(quick);
 const CONSUMER_BATCHES = quick ? 2 : 5;
+/** Full batches per shard of 16 in the shard-scaling load: 32,000 events each. */
+const SHARD_BATCHES = quick ? 1 : 2;
 /** Events of the Parquet compaction's memory run: one whole file (MAX_EVENTS_PER_PARQUET_FILE), or two row groups. */
 const COMPACTION_EVENTS = quick ? 64_000 : undefined;
 
@@ -43,10 +47,11 @@ async function main(): Promise<void> {
     step(`consumer, ${tenantsPerBatch} tenant(s) per batch`);
     consumers.push(await runConsumer(CONSUMER_BATCHES, { tenantsPerBatch, shards: 1 }));
   }
-  const shardScaling = [consumers[0]!];
-  for (const shards of [4, 16]) {
-    step(`consumer, one tenant with ${shards} ledger shards`);
-    shardScaling.push(await runConsumer(CONSUMER_BATCHES, { tenantsPerBatch: 1, shards }));
+  const shardScaling = [];
+  const load = shardLoad(tenantOf(0), SHARD_BATCHES, 100);
+  for (const profile of SHARD_SCALING_PROFILES) {
+    step(`consumer, one tenant with ${profile.shards} ledger shard(s) on ${profile.partitions} queue partition(s)`);
+    shardScaling.push(await runShardScaling(load, profile));
   }
   step("memory of the largest request");
   const memory = await runMemory();

@@ -51,6 +51,12 @@ function hex32(random: () => number): string {
   return out;
 }
 
+/** An endless, repeatable stream of session ids (32 hex digits, as `mixedEvents` gives each batch). */
+export function* sessionIds(seed: number): Generator<string, never> {
+  const random = seededRandom(seed);
+  for (;;) yield hex32(random);
+}
+
 /** `count` events of the weighted mix; each batch of `batchSize` shares a session, as one device's upload does. */
 export function mixedEvents(count: number, batchSize = SMALL_BATCH, seed = 1): Record<string, unknown>[] {
   const pool = weightedPool();

@@ -21,6 +21,7 @@ import { type RunningCollector, startCollector } from "../runtime/collector.js";
 import { inclusiveMs, startProfiling, stopProfiling } from "../runtime/cpu-profile.js";
 import { freePort } from "../runtime/free-port.js";
 import { InspectorSession } from "../runtime/inspector.js";
+import { jsonLogLines, numberField as field, type LogLine } from "../runtime/log-lines.js";
 import { childWorkerdPids, cpuSeconds } from "../runtime/process-cpu.js";
 import { mixedEvents, SMALL_BATCH, utf8Bytes } from "../workload.js";
 
@@ -85,11 +86,6 @@ export interface ConsumerResult {
   emptyShardBytes: number;
   /** Bytes the server fields (eventid, receivedat, eventtime, eventtimesource, clockskewms, tenant, userid, deviceid, geo) add to an event's JSON. */
   serverFieldBytesPerEvent: number;
-}
-
-interface LogLine {
-  msg?: string;
-  [field: string]: unknown;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -159,7 +155,7 @@ async function sweepAll(stubs: readonly LedgerStub[], now: number) {
   return total;
 }
 
-function tenantOf(index: number): string {
+export function tenantOf(index: number): string {
   return `bench-${index}`;
 }
 
@@ -178,21 +174,14 @@ async function edgeMessages(requests: number, seed: number, tenants: number) {
 }
 
 export async function runConsumer(batches: number, profile: ConsumerProfile): Promise<ConsumerResult> {
-  const lines: LogLine[] = [];
+  const { lines, onLogLine } = jsonLogLines();
   const inspectorPort = await freePort();
   const collector = await startCollector({
     inspectorPort,
     shape: "consumer",
     tenant: tenantOf(0),
     vars: { LEDGER_SHARDS: String(profile.shards), LEGACY_CLAIMS_UNTIL: "2000-01-01T00:00:00Z" },
-    onLogLine: (line) => {
-      if (!line.startsWith("{")) return;
-      try {
-        lines.push(JSON.parse(line) as LogLine);
-      } catch {
-        // Not one of the collector's JSON lines.
-      }
-    },
+    onLogLine,
   });
   try {
     const pids = childWorkerdPids();
@@ -231,7 +220,6 @@ export async function runConsumer(batches: number, profile: ConsumerProfile): Pr
     }
     inspector.close();
     const aged = await ageShards(collector, profile);
-    const field = (line: LogLine, name: string) => Number(line[name] ?? 0);
     const sum = (name: string) => batchLines.reduce((total, line) => total + field(line, name), 0);
     const totalEvents = sum("events_in");
     const files = sum("files");

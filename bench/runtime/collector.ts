@@ -7,6 +7,9 @@
  *   "consumer": the real queue consumer of wrangler.toml, with a short batch timeout.
  *   "standins": bench/workers/standin-collector.ts, the same Worker with its queue, rate-limit and D1 bindings
  *               replaced by stand-ins that only serialise and answer at once: the Worker's own cost.
+ * The events queue can be partitioned (`eventQueues`, EVENT_QUEUES in docs/scale.md): partition 0 is the queue
+ * and binding of wrangler.toml, partition k ≥ 1 the queue `audiogum-events-k` on the binding `EVENTS_k`, each
+ * consumed as the events queue is.
  * The Worker's console lines are handed to `onLogLine` (the consumer's `batch` and `purge` lines).
  * @module
  */
@@ -23,6 +26,16 @@ import { MIGRATIONS_DIR, WRANGLER_CONFIG } from "../../scripts/lib/project-paths
 export const BENCH_JWT_SECRET = "bench-signing-secret-not-for-production";
 export const EVENTS_QUEUE = "audiogum-events";
 export const ERASURES_QUEUE = "audiogum-erasures";
+
+/** The queue that carries events queue partition `partition` (as the edge names it: EVENT_QUEUES). */
+export function eventQueueName(partition: number): string {
+  return partition === 0 ? EVENTS_QUEUE : `${EVENTS_QUEUE}-${partition}`;
+}
+
+/** The producer binding of events queue partition `partition`. */
+export function eventQueueBinding(partition: number): string {
+  return partition === 0 ? "EVENTS" : `EVENTS_${partition}`;
+}
 
 export interface RunningCollector {
   url: URL;
@@ -41,6 +54,11 @@ export interface CollectorOptions {
   batchTimeoutSeconds?: number;
   /** Opens workerd's V8 inspector on this loopback port (the memory benchmarks read the isolate's heap there). */
   inspectorPort?: number;
+  /**
+   * Events queue partitions (1 by default): N queues, their producer bindings and the var EVENT_QUEUES=N. Every
+   * partition has the consumer (or, for the "edge" shape, the sink) the events queue has.
+   */
+  eventQueues?: number;
   /** Also run the erasures queue's consumer (the erasure benchmark), one slice a batch as wrangler.toml has it. */
   erasures?: boolean;
 }
@@ -57,13 +75,17 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     options.shape === "standins" ? "bench/workers/standin-collector.ts" : "src/index.ts",
   );
   const fromConfig = collectorWorkerOptions();
+  const partitions = Array.from({ length: options.eventQueues ?? 1 }, (_, partition) => partition);
   const bindings = {
     ...(fromConfig.bindings ?? {}),
     JWT_SECRET: BENCH_JWT_SECRET,
     JWT_SECRET_PREVIOUS: "",
     ADMIN_TOKEN: "",
+    ...(options.eventQueues === undefined ? {} : { EVENT_QUEUES: String(options.eventQueues) }),
     ...options.vars,
   };
+  const eventConsumers = (settings: { maxBatchSize: number; maxBatchTimeout: number; maxRetries?: number }) =>
+    Object.fromEntries(partitions.map((partition) => [eventQueueName(partition), settings]));
   const collector: WorkerOptions = {
     ...fromConfig,
     name: "collector",
@@ -71,10 +93,15 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     script,
     bindings,
     ratelimits: withoutRefusals(fromConfig.ratelimits),
+    queueProducers: {
+      ...(fromConfig.queueProducers as Record<string, { queueName: string }>),
+      ...Object.fromEntries(
+        partitions.map((partition) => [eventQueueBinding(partition), { queueName: eventQueueName(partition) }]),
+      ),
+    },
     queueConsumers: {
-      ...(options.shape === "consumer" && {
-        [EVENTS_QUEUE]: { maxBatchSize: 100, maxBatchTimeout: options.batchTimeoutSeconds ?? 1, maxRetries: 0 },
-      }),
+      ...(options.shape === "consumer" &&
+        eventConsumers({ maxBatchSize: 100, maxBatchTimeout: options.batchTimeoutSeconds ?? 1, maxRetries: 0 })),
       ...(options.erasures && { [ERASURES_QUEUE]: { maxBatchSize: 1, maxBatchTimeout: 0.05, maxRetries: 20 } }),
     },
   };
@@ -85,7 +112,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       modules: true,
       script: SINK_WORKER,
       compatibilityDate: fromConfig.compatibilityDate,
-      queueConsumers: { [EVENTS_QUEUE]: { maxBatchSize: 100, maxBatchTimeout: 0.1 } },
+      queueConsumers: eventConsumers({ maxBatchSize: 100, maxBatchTimeout: 0.1 }),
     });
   }
   const miniflare = new Miniflare({
