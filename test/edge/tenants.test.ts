@@ -4,6 +4,7 @@ import { seedEvents } from "../../fixtures/seed-events.js";
 import { clearTenantSettingsCache } from "../../src/edge/auth/tenant-settings-cache.js";
 import { EVENTS_PER_LIMIT_UNIT, limitUnits } from "../../src/edge/ingest/rate-limit.js";
 import { envelope, postEvents } from "../support/ingest.js";
+import { inOneRateWindow } from "../support/rate-window.js";
 import { recordingQueue } from "../support/recording-queue.js";
 import { registerTenant, uniqueTenant } from "../support/tenants.js";
 import { bearer, deviceClaims, readerToken } from "../support/tokens.js";
@@ -175,22 +176,24 @@ describe("custom audio sources", () => {
 describe("rate limits", () => {
   it("answers 429 with Retry-After once a device is over its limit, and queues nothing of that request", async () => {
     await registerTenant("busy-fleet");
-    const recorder = recordingQueue();
-    const limited = { DEVICE_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT, EVENTS: recorder.queue };
-    const claims = deviceClaims({ tenant: "busy-fleet", deviceid: "chatty-speaker" });
-    const statuses: number[] = [];
-    for (let attempt = 0; attempt < 5; attempt++) {
-      statuses.push((await postEvents(envelope([playAux()]), { claims, env: limited })).status);
-    }
-    expect(statuses.slice(0, 3)).toEqual([202, 202, 202]);
-    expect(statuses.slice(3)).toEqual([429, 429]);
-    expect(recorder.events()).toHaveLength(3);
+    await inOneRateWindow(async (run) => {
+      const recorder = recordingQueue();
+      const limited = { DEVICE_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT, EVENTS: recorder.queue };
+      const claims = deviceClaims({ tenant: "busy-fleet", deviceid: `chatty-speaker-${run}` });
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 5; attempt++) {
+        statuses.push((await postEvents(envelope([playAux()]), { claims, env: limited })).status);
+      }
+      expect(statuses.slice(0, 3)).toEqual([202, 202, 202]);
+      expect(statuses.slice(3)).toEqual([429, 429]);
+      expect(recorder.events()).toHaveLength(3);
 
-    const response = await postEvents(envelope([playAux()]), { claims, env: limited });
-    expect(response.status).toBe(429);
-    expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(await response.json()).toEqual({
-      error: { code: "rate_limited", message: expect.any(String), limit: "device" },
+      const response = await postEvents(envelope([playAux()]), { claims, env: limited });
+      expect(response.status).toBe(429);
+      expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(await response.json()).toEqual({
+        error: { code: "rate_limited", message: expect.any(String), limit: "device" },
+      });
     });
   });
 
@@ -211,17 +214,20 @@ describe("rate limits", () => {
   });
 
   it("answers 429 naming the tenant limit when the whole fleet is over it", async () => {
-    await registerTenant("big-fleet");
-    const limited = { TENANT_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT };
-    let last: Response | undefined;
-    for (let device = 0; device < 5; device++) {
-      last = await postEvents(envelope([playAux()]), {
-        claims: deviceClaims({ tenant: "big-fleet", deviceid: `d${device}` }),
-        env: limited,
-      });
-    }
-    expect(last!.status).toBe(429);
-    expect(((await last!.json()) as { error: { limit: string } }).error.limit).toBe("tenant");
+    await inOneRateWindow(async (run) => {
+      const tenant = `big-fleet-${run}`;
+      await registerTenant(tenant);
+      const limited = { TENANT_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT };
+      let last: Response | undefined;
+      for (let device = 0; device < 5; device++) {
+        last = await postEvents(envelope([playAux()]), {
+          claims: deviceClaims({ tenant, deviceid: `d${device}` }),
+          env: limited,
+        });
+      }
+      expect(last!.status).toBe(429);
+      expect(((await last!.json()) as { error: { limit: string } }).error.limit).toBe("tenant");
+    });
   });
 
   it("does not limit a tenant whose tiers are off", async () => {
@@ -243,23 +249,25 @@ describe("rate limits by events", () => {
 
   it("answers 429 limit device_events once a device has sent its events, though under its request limit", async () => {
     await registerTenant("bulk-device");
-    const recorder = recordingQueue();
-    const limited = { DEVICE_EVENT_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT, EVENTS: recorder.queue };
-    const claims = deviceClaims({ tenant: "bulk-device", deviceid: "uploader" });
-    const statuses: number[] = [];
-    for (let attempt = 0; attempt < 3; attempt++) {
-      statuses.push((await postEvents(envelope(hundred()), { claims, env: limited })).status);
-    }
-    expect(statuses).toEqual([202, 202, 202]);
-    const response = await postEvents(envelope(hundred()), { claims, env: limited });
-    expect(response.status).toBe(429);
-    expect(response.headers.get("retry-after")).toBe("60");
-    expect(await response.json()).toEqual({
-      error: { code: "rate_limited", message: expect.stringMatching(/too many events/), limit: "device_events" },
+    await inOneRateWindow(async (run) => {
+      const recorder = recordingQueue();
+      const limited = { DEVICE_EVENT_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT, EVENTS: recorder.queue };
+      const claims = deviceClaims({ tenant: "bulk-device", deviceid: `uploader-${run}` });
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 3; attempt++) {
+        statuses.push((await postEvents(envelope(hundred()), { claims, env: limited })).status);
+      }
+      expect(statuses).toEqual([202, 202, 202]);
+      const response = await postEvents(envelope(hundred()), { claims, env: limited });
+      expect(response.status).toBe(429);
+      expect(response.headers.get("retry-after")).toBe("60");
+      expect(await response.json()).toEqual({
+        error: { code: "rate_limited", message: expect.stringMatching(/too many events/), limit: "device_events" },
+      });
+      expect(recorder.events()).toHaveLength(300);
+      const other = deviceClaims({ tenant: "bulk-device", deviceid: `another-${run}` });
+      expect((await postEvents(envelope(hundred()), { claims: other, env: limited })).status).toBe(202);
     });
-    expect(recorder.events()).toHaveLength(300);
-    const other = deviceClaims({ tenant: "bulk-device", deviceid: "another" });
-    expect((await postEvents(envelope(hundred()), { claims: other, env: limited })).status).toBe(202);
   });
 
   it("counts a request of 2,000 events as 20 units: one such request is over a limit of 3", async () => {
@@ -271,17 +279,20 @@ describe("rate limits by events", () => {
   });
 
   it("answers 429 limit tenant_events when the fleet together is over the tenant's event limit", async () => {
-    await registerTenant("bulk-fleet");
-    const limited = { TENANT_EVENT_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT };
-    const statuses: number[] = [];
-    for (let device = 0; device < 4; device++) {
-      const claims = deviceClaims({ tenant: "bulk-fleet", deviceid: `d${device}` });
-      const response = await postEvents(envelope(hundred()), { claims, env: limited });
-      statuses.push(response.status);
-      if (response.status === 429)
-        expect(((await response.json()) as { error: { limit: string } }).error.limit).toBe("tenant_events");
-    }
-    expect(statuses).toEqual([202, 202, 202, 429]);
+    await inOneRateWindow(async (run) => {
+      const tenant = `bulk-fleet-${run}`;
+      await registerTenant(tenant);
+      const limited = { TENANT_EVENT_RATE_LIMIT: env.TEST_TINY_RATE_LIMIT };
+      const statuses: number[] = [];
+      for (let device = 0; device < 4; device++) {
+        const claims = deviceClaims({ tenant, deviceid: `d${device}` });
+        const response = await postEvents(envelope(hundred()), { claims, env: limited });
+        statuses.push(response.status);
+        if (response.status === 429)
+          expect(((await response.json()) as { error: { limit: string } }).error.limit).toBe("tenant_events");
+      }
+      expect(statuses).toEqual([202, 202, 202, 429]);
+    });
   });
 
   it("does not count the events of a tenant whose tiers are off", async () => {
