@@ -13,12 +13,13 @@
  */
 import { waitFor } from "../lib/wait-for.js";
 import { median } from "../lib/stats.js";
-import { eventQueueBinding, startCollector } from "../runtime/collector.js";
+import { startCollector } from "../runtime/collector.js";
 import { inclusiveMs, startProfiling, stopProfiling } from "../runtime/cpu-profile.js";
 import { freePort } from "../runtime/free-port.js";
 import { InspectorSession } from "../runtime/inspector.js";
 import { jsonLogLines, numberField, type LogLine } from "../runtime/log-lines.js";
 import { groupIntoSendBatches } from "../../src/core/events/queue-message.js";
+import { eventQueueBinding } from "../../src/edge/ingest/event-queues.js";
 import { partitionMessages, type ShardLoad, warmUpLoad } from "./shard-load.js";
 
 export interface ShardScalingProfile {

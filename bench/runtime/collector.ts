@@ -20,22 +20,13 @@ import type { Readable } from "node:stream";
 import { Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
 import { bundleWorker } from "./bundle.js";
+import { eventQueueName } from "../../src/core/exports/queue-partitions.js";
+import { eventQueueBinding } from "../../src/edge/ingest/event-queues.js";
 import { MIGRATIONS_DIR, WRANGLER_CONFIG } from "../../scripts/lib/project-paths.js";
 
 /** The HS256 secret of the benchmark's tokens; never a real one. */
 export const BENCH_JWT_SECRET = "bench-signing-secret-not-for-production";
-export const EVENTS_QUEUE = "audiogum-events";
 export const ERASURES_QUEUE = "audiogum-erasures";
-
-/** The queue that carries events queue partition `partition` (as the edge names it: EVENT_QUEUES). */
-export function eventQueueName(partition: number): string {
-  return partition === 0 ? EVENTS_QUEUE : `${EVENTS_QUEUE}-${partition}`;
-}
-
-/** The producer binding of events queue partition `partition`. */
-export function eventQueueBinding(partition: number): string {
-  return partition === 0 ? "EVENTS" : `EVENTS_${partition}`;
-}
 
 export interface RunningCollector {
   url: URL;
