@@ -1,12 +1,14 @@
 /**
  * Routes a queue batch to its consumer: the events queue and each of its partitions export, their dead-letter
  * queue keeps its messages, the delivery queue pushes files to tenants' storage and its dead-letter queue marks
- * deliveries failed, the erasures queue runs privacy erasures. A batch of any other queue is retried and logged:
- * a consumer entry in wrangler.toml that this Worker does not know (its messages wait, never exported by guess).
+ * deliveries failed, the erasures queue runs privacy erasures. A batch of any other queue (a consumer entry in
+ * wrangler.toml whose queue is not named `audiogum-events[-k]`, e.g. a partition bound under another name) is
+ * exported too, with a warning: the export routes every event to its shard itself, so this is exact, and retrying
+ * it instead would end in the entry's dead-letter queue, or with none, in losing events the edge accepted.
  * @module
  */
 import { partitionOfQueue } from "../core/exports/queue-partitions.js";
-import { logError } from "../core/foundation/log.js";
+import { logWarn } from "../core/foundation/log.js";
 import { deliverFiles } from "../delivery/deliver-files.js";
 import { failDeliveries } from "../delivery/fail-deliveries.js";
 import { runErasures } from "./erase-user.js";
@@ -29,8 +31,8 @@ export function handleQueueBatch(batch: MessageBatch<unknown>, env: Env): Promis
   // Every events queue partition (audiogum-events, audiogum-events-k: EVENT_QUEUES) exports the same way: the
   // export routes each event to its ledger shard itself, so which partition carried an event changes only how
   // many shards a batch meets, never where the event is claimed.
-  if (partitionOfQueue(batch.queue) !== undefined) return exportEvents(batch, env);
-  logError("batch_error", { queue: batch.queue, step: "unknown_queue", messages: batch.messages.length });
-  batch.retryAll();
-  return Promise.resolve();
+  if (partitionOfQueue(batch.queue) === undefined) {
+    logWarn("batch_error", { queue: batch.queue, step: "unknown_queue", messages: batch.messages.length });
+  }
+  return exportEvents(batch, env);
 }

@@ -12,7 +12,7 @@ import { committedKeys, exportedLines, listKeys } from "../support/export-object
 import { eventsRequest, type Sender } from "../support/ingest.js";
 import { recordingPartitions } from "../support/recording-queue.js";
 import { uniqueTenant } from "../support/tenants.js";
-import { callWorker, deliverBatch } from "../support/worker.js";
+import { callWorker } from "../support/worker.js";
 
 /** Events of `sessions` sessions (fixed ids: 24 fall on all four shards) with the given sequence numbers. */
 function sessionsEvents(sessions: number, numbers: readonly number[]): Record<string, unknown>[] {
@@ -58,21 +58,27 @@ describe("events sent over four queue partitions to a tenant of four ledger shar
 });
 
 describe("a batch from a queue the consumer does not know", () => {
-  it("is retried and logged, never exported", async () => {
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+  it("is exported all the same (an accepted event is never left behind), with a warning naming the queue", async () => {
+    const tenant = uniqueTenant("misnamed-partition");
+    const { recorders, bindings } = recordingPartitions(1);
+    const sender: Sender = { tenant, userid: "user", deviceid: "device" };
+    expect((await callWorker(await eventsRequest(sender, sessionsEvents(3, [1, 2])), bindings)).status).toBe(202);
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {
-      const result = await deliverBatch("audiogum-events-64", [
-        { id: "m-1", timestamp: new Date(), attempts: 1, body: "{}" },
-      ]);
-      expect(result.retryBatch.retry).toBe(true);
-      expect(result.explicitAcks).toEqual([]);
-      expect(JSON.parse(String(errors.mock.calls[0]![0]))).toMatchObject({
-        msg: "batch_error",
-        queue: "audiogum-events-64",
-        step: "unknown_queue",
-      });
+      await deliver(asQueuedMessages(recorders[0]!.bodies()), {}, "audiogum-events-typo");
+      expect(warnings.mock.calls.map(([line]) => JSON.parse(String(line)))).toContainEqual(
+        expect.objectContaining({ msg: "batch_error", queue: "audiogum-events-typo", step: "unknown_queue" }),
+      );
     } finally {
-      errors.mockRestore();
+      warnings.mockRestore();
     }
+
+    const ids = (await exportedLines(tenant)).map((line) => line.eventid as string);
+    expect(ids.sort()).toEqual(
+      recorders[0]!
+        .events()
+        .map((event) => event.eventid as string)
+        .sort(),
+    );
   });
 });

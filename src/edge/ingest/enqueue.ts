@@ -17,8 +17,8 @@ export interface EnqueueResult {
 }
 
 /**
- * Sends the lines to `queues` (partition 0 first); `partitionOfLine[i]` is line i's partition, and is undefined
- * with one partition.
+ * Sends the lines to `queues` (indexed by partition), every partition at once; `partitionOfLine[i]` is line i's
+ * partition, and is undefined with one partition.
  */
 export async function enqueueEvents(
   queues: readonly Queue[],
