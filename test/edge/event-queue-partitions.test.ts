@@ -113,13 +113,20 @@ describe("with EVENT_QUEUES = 4, a request whose partitions cannot all take its 
     ]);
   });
 
-  it("is refused with 503 queue_unavailable when one partition's send fails", async () => {
+  it("is refused with 503 queue_unavailable when one partition's send fails, its report counted once", async () => {
     const sender = deviceOf(uniqueTenant("outage"));
-    const { bindings } = recordingPartitions(PARTITIONS, (partition) => ({ forwardTo: null, fail: partition === 1 }));
+    const events = sessionsEvents(24);
+    // A partition other than the one the report rides on (the first event's) fails.
+    const reportPartition = partitionOfLine(sender.tenant, { userid: "user", deviceid: "device", ...events[0]! });
+    const failing = (reportPartition + 1) % PARTITIONS;
+    const { recorders, bindings } = recordingPartitions(PARTITIONS, (partition) => ({
+      forwardTo: null,
+      fail: partition === failing,
+    }));
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     let response: Response;
     try {
-      response = await callWorker(await eventsRequest(sender, sessionsEvents(24)), {
+      response = await callWorker(await eventsRequest(sender, events), {
         ...bindings,
         ...fourShards(sender.tenant),
       });
@@ -128,6 +135,11 @@ describe("with EVENT_QUEUES = 4, a request whose partitions cannot all take its 
     }
     expect(response.status).toBe(503);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("queue_unavailable");
+    // The report reached its partition: the request's usage is not kept to be sent a second time, alone.
+    const reports = recorders.flatMap((recorder) =>
+      recorder.bodies().filter((body) => (JSON.parse(body) as { report?: unknown }).report),
+    );
+    expect(reports).toHaveLength(1);
   });
 });
 

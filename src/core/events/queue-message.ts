@@ -71,6 +71,11 @@ export function packPartitionedMessages(
   return messages;
 }
 
+/** Whether `message`, one of packEventMessages' for `tenant`, is the one that carries the request report. */
+export function carriesReport(tenant: string, message: string): boolean {
+  return message.startsWith(`{"v":${QUEUE_MESSAGE_VERSION},"tenant":${JSON.stringify(tenant)},"report":`);
+}
+
 /** `"report":` and its comma. */
 const REPORT_FIELD_BYTES = 10;
 

@@ -98,6 +98,7 @@ export async function postEvents(c: Context<EdgeEnv>): Promise<Response> {
     exported.lines,
     partitions,
     reportToSend(principal.tenant, { ...(report ?? emptyReport()), usage }),
+    () => markUsageReported(c),
   );
   markUsageReported(c);
   publishLiveEvents(c, principal.tenant, exported.lastEvents);
