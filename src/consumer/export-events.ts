@@ -10,9 +10,8 @@
  */
 import { logError, logInfo } from "../core/foundation/log.js";
 import { isReadinessProbe } from "../core/events/queue-message.js";
-import { readConfig, ledgerShardsOf } from "../core/foundation/config.js";
+import { ledgerRoutingOf, readConfig } from "../core/foundation/config.js";
 import { groupByShard } from "../core/exports/shard-groups.js";
-import { routingAt } from "../core/exports/shard-schedule.js";
 import type { DecodedMessage } from "../core/exports/tenant-groups.js";
 import type { RequestReport } from "../core/events/request-report.js";
 import { D1Usage } from "./d1-usage.js";
@@ -47,8 +46,7 @@ export async function exportEvents(batch: MessageBatch<unknown>, env: ExportBind
   }
   const now = new Date();
   const config = readConfig(env);
-  const routingOf = (tenant: string) =>
-    routingAt(ledgerShardsOf(config.ledger, tenant), now.getTime(), config.dedupeWindowDays);
+  const routingOf = (tenant: string) => ledgerRoutingOf(config, tenant, now.getTime());
   const groups = groupByShard(decoded, routingOf);
   const storage = {
     bucket: env.EXPORTS,

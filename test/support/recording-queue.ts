@@ -5,6 +5,7 @@
  * @module
  */
 import { env } from "cloudflare:test";
+import { eventQueueBinding } from "../../src/edge/ingest/event-queues.js";
 
 export interface RecordingQueue {
   queue: Queue;
@@ -59,7 +60,7 @@ export function recordingPartitions(
 ): { recorders: RecordingQueue[]; bindings: Partial<Env> } {
   const recorders = Array.from({ length: partitions }, (_, partition) => recordingQueue(optionsOf(partition)));
   const bindings = Object.fromEntries(
-    recorders.map((recorder, partition) => [partition === 0 ? "EVENTS" : `EVENTS_${partition}`, recorder.queue]),
+    recorders.map((recorder, partition) => [eventQueueBinding(partition), recorder.queue]),
   );
   return { recorders, bindings: { ...bindings, EVENT_QUEUES: String(partitions) } as Partial<Env> };
 }

@@ -4,7 +4,14 @@
  * @module
  */
 import { MAX_EVENT_QUEUES } from "../exports/queue-partitions.js";
-import { checkSchedule, type ShardSchedule, type ShardStep, singleStep } from "../exports/shard-schedule.js";
+import {
+  checkSchedule,
+  routingAt,
+  type ShardRouting,
+  type ShardSchedule,
+  type ShardStep,
+  singleStep,
+} from "../exports/shard-schedule.js";
 import type { Backoff } from "./retry-backoff.js";
 
 export interface CollectorConfig {
@@ -271,6 +278,14 @@ function parseLedgerConfig(source: ConfigSource, dedupeWindowDays: number): Ledg
 export function ledgerShardsOf(config: LedgerConfig, tenant: string): ShardSchedule {
   // Own entries only: a tenant may be named like an Object.prototype member ("constructor").
   return Object.hasOwn(config.shardsByTenant, tenant) ? config.shardsByTenant[tenant]! : config.defaultShards;
+}
+
+/**
+ * How `tenant`'s sessions are routed to ledger shards at `now` (epoch ms): the one answer the edge (which queue
+ * partition an event takes) and the consumer (which shard claims it) both read.
+ */
+export function ledgerRoutingOf(config: CollectorConfig, tenant: string, now: number): ShardRouting {
+  return routingAt(ledgerShardsOf(config.ledger, tenant), now, config.dedupeWindowDays);
 }
 
 /**

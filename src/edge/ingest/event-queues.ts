@@ -7,10 +7,9 @@
  * before anything is sent (nothing is claimed accepted), and the error log line names the binding to add.
  * @module
  */
-import { ledgerShardsOf, type CollectorConfig } from "../../core/foundation/config.js";
+import { ledgerRoutingOf, type CollectorConfig } from "../../core/foundation/config.js";
 import { CollectorError } from "../../core/foundation/errors.js";
 import { eventQueueName, partitionsOfEvents } from "../../core/exports/queue-partitions.js";
-import { routingAt } from "../../core/exports/shard-schedule.js";
 
 /** The binding name of partition `partition`: EVENTS, EVENTS_1, EVENTS_2, … */
 export function eventQueueBinding(partition: number): string {
@@ -57,7 +56,7 @@ export function partitionsOfRequest(
   now: number,
 ): number[] | undefined {
   if (config.eventQueues === 1) return undefined;
-  const { shards } = routingAt(ledgerShardsOf(config.ledger, sender.tenant), now, config.dedupeWindowDays);
+  const { shards } = ledgerRoutingOf(config, sender.tenant, now);
   const identities = accepted.map(({ event }) => ({
     userid: sender.userid,
     deviceid: sender.deviceid,
