@@ -1,6 +1,7 @@
 /**
  * GET /readyz: for operators (ADMIN_TOKEN), proves each binding answers — every events queue partition
- * (EVENT_QUEUES) takes a probe message, R2 lists, D1 runs a query — and names the one that does not. /healthz stays cheap and touches none of them.
+ * (EVENT_QUEUES) takes a probe message, R2 lists, D1 runs a query — and names the one that does not. /healthz
+ * stays cheap and touches none of them.
  * @module
  */
 import type { Context } from "hono";
